@@ -1,0 +1,26 @@
+# The C core library and its tools; shared by both build flavours.
+find_package(PkgConfig QUIET)
+find_library(M3_GSL_LIB gsl REQUIRED)
+find_library(M3_GSLCBLAS_LIB gslcblas REQUIRED)
+find_path(M3_GSL_INCLUDE gsl/gsl_rng.h REQUIRED)
+
+add_library(m3core STATIC ${M3_CORE_SOURCES})
+set_target_properties(m3core PROPERTIES C_STANDARD 11 C_STANDARD_REQUIRED ON
+                                        POSITION_INDEPENDENT_CODE ON)
+target_include_directories(m3core PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/model/core
+                                  PRIVATE ${M3_GSL_INCLUDE})
+target_compile_options(m3core PRIVATE -Wall -Wextra -O2)
+target_link_libraries(m3core PUBLIC ${M3_GSL_LIB} ${M3_GSLCBLAS_LIB} m)
+
+foreach(src ${M3_TOOLS})
+  get_filename_component(name ${src} NAME_WE)
+  add_executable(${name} ${src})
+  set_target_properties(${name} PROPERTIES C_STANDARD 11)
+  target_compile_options(${name} PRIVATE -Wall -Wextra -O2)
+  target_link_libraries(${name} m3core)
+endforeach()
+
+add_executable(bench-flowsim bench/bench-flowsim.c)
+set_target_properties(bench-flowsim PROPERTIES C_STANDARD 11)
+target_compile_options(bench-flowsim PRIVATE -O2)
+target_link_libraries(bench-flowsim m3core)

@@ -1,0 +1,336 @@
+/*
+ * m3.h - the public API of the m3-ns3 C core.
+ *
+ * The core has no ns-3 dependency. It holds one scenario type (topology +
+ * flows + network configuration) that both the packet mode (ns-3) and the
+ * m3 mode (flowSim + model) consume, one routing implementation (shortest
+ * paths, per-switch seeded ECMP), workload generation, the flowSim fluid
+ * simulator and the FCT statistics.
+ *
+ * Conventions: opaque handles for objects with internals, plain structs for
+ * plain data; every fallible call returns 0 on success or -1 on failure and
+ * fills an m3_error whose message reads "file:line: what is wrong" for input
+ * errors. Units: bytes, nanoseconds, bits per second.
+ */
+#ifndef M3_H
+#define M3_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---------------------------------------------------------------- errors */
+
+typedef struct m3_error {
+    char msg[512];
+} m3_error;
+
+/* ------------------------------------------------------------- constants */
+
+#define M3_MTU_DEFAULT 1000u   /* payload bytes per packet */
+#define M3_HEADER_BYTES 48u    /* L2 + IPv4 + UDP + seq header (no INT) */
+#define M3_MAX_PATH_LINKS 64   /* longest route the core handles */
+
+/* ---------------------------------------------------------------- topology */
+
+typedef struct m3_topology m3_topology;
+
+typedef struct m3_link {
+    uint32_t a, b;         /* endpoint node ids */
+    double rate_bps;       /* line rate, bits per second */
+    uint64_t delay_ns;     /* one-way propagation delay */
+    double error_rate;     /* packet error rate (kept for the file format) */
+} m3_link;
+
+/* Builds an empty topology of `nodes` nodes (all hosts until marked). */
+m3_topology *m3_topology_new(uint32_t nodes, m3_error *err);
+void m3_topology_free(m3_topology *t);
+int m3_topology_set_switch(m3_topology *t, uint32_t node, m3_error *err);
+/* Adds an undirected link; returns its index or -1. */
+int m3_topology_add_link(m3_topology *t, const m3_link *l, m3_error *err);
+
+uint32_t m3_topology_num_nodes(const m3_topology *t);
+uint32_t m3_topology_num_links(const m3_topology *t);
+int m3_topology_is_switch(const m3_topology *t, uint32_t node);
+const m3_link *m3_topology_link(const m3_topology *t, uint32_t link);
+/* Hosts in increasing id order. */
+uint32_t m3_topology_num_hosts(const m3_topology *t);
+uint32_t m3_topology_host(const m3_topology *t, uint32_t i);
+
+/* Directed links: undirected link i gives 2i (a -> b) and 2i+1 (b -> a). */
+static inline uint32_t m3_dlink_src(const m3_topology *t, uint32_t d)
+{
+    const m3_link *l = m3_topology_link(t, d >> 1);
+    return (d & 1) ? l->b : l->a;
+}
+static inline uint32_t m3_dlink_dst(const m3_topology *t, uint32_t d)
+{
+    const m3_link *l = m3_topology_link(t, d >> 1);
+    return (d & 1) ? l->a : l->b;
+}
+/* Directed links leaving `node`, in the order the links were added. */
+uint32_t m3_topology_degree(const m3_topology *t, uint32_t node);
+uint32_t m3_topology_out_dlink(const m3_topology *t, uint32_t node, uint32_t i);
+
+/* The community text format (packet-model.md section 6). */
+m3_topology *m3_topology_read(const char *path, m3_error *err);
+int m3_topology_write(const m3_topology *t, const char *path, m3_error *err);
+
+/* Built-in topologies. */
+/* m3's parking lot of n line positions (n >= 2). Hosts 0..n-1 are the
+ * positions, so a flow "from position i to j" is a flow from host i to host
+ * j. Line link l (l = 0..n-2, topology link index l) joins position l and
+ * l+1: the first and last are `edge_bps`, inner ones `inner_bps`. Inner
+ * positions 1..n-2 are switches n..2n-3, each with its host attached by a
+ * link of `mid_host_bps` (links n-1..2n-4); hosts 0 and n-1 sit directly on
+ * the end links. Every link has `delay_ns`. */
+m3_topology *m3_topology_parking_lot(uint32_t n, double edge_bps, double inner_bps,
+                                     double mid_host_bps, uint64_t delay_ns, m3_error *err);
+/* Switch node id of line position p (the host itself for p = 0, n-1). */
+uint32_t m3_parking_lot_position_node(uint32_t n, uint32_t p);
+/* m3's evaluation fat-tree: pods x racks x hosts; 2 fabric switches per
+ * pod, each rack switch has one uplink to each; spine planes: 2 planes
+ * (one per fabric index) of `spines_per_plane` switches; oversub 1, 2, 4
+ * sets spines_per_plane = racks / oversub. Host links `host_bps`, fabric
+ * `fabric_bps`, every link `delay_ns`. Node ids: hosts first. */
+m3_topology *m3_topology_fat_tree_m3(uint32_t pods, uint32_t racks, uint32_t hosts,
+                                     uint32_t oversub, double host_bps, double fabric_bps,
+                                     uint64_t delay_ns, m3_error *err);
+/* Classic k-ary fat-tree (k even): k^3/4 hosts, k pods of k/2 edge and k/2
+ * aggregation switches, (k/2)^2 core switches. Hosts first. */
+m3_topology *m3_topology_fat_tree_k(uint32_t k, double host_bps, double fabric_bps,
+                                    uint64_t delay_ns, m3_error *err);
+
+/* ---------------------------------------------------------------- flows */
+
+typedef struct m3_flow {
+    uint64_t id;
+    uint32_t src, dst;     /* host node ids */
+    uint32_t pg;           /* priority group */
+    uint32_t sport, dport; /* sport assigned per source from 10000 up */
+    uint64_t size;         /* bytes */
+    uint64_t start_ns;
+} m3_flow;
+
+typedef struct m3_flows {
+    m3_flow *v;
+    size_t n, cap;
+} m3_flows;
+
+void m3_flows_init(m3_flows *f);
+void m3_flows_free(m3_flows *f);
+int m3_flows_push(m3_flows *f, const m3_flow *fl, m3_error *err);
+/* Assigns source ports like the original simulator: per source host, 10000,
+ * 10001, ... in flow order. Readers and generators call it. */
+void m3_flows_assign_sports(m3_flows *f);
+/* Reads `N` then `id src dst pg dport size start_s` lines, or the older form
+ * without id (ids become 0..N-1). Start times are rounded to the ns. If `t`
+ * is given, src/dst must be distinct hosts of it. */
+int m3_flows_read(const char *path, const m3_topology *t, m3_flows *out, m3_error *err);
+int m3_flows_write(const m3_flows *f, const char *path, m3_error *err);
+
+/* ---------------------------------------------------------------- config */
+
+typedef enum m3_cc { M3_CC_DCTCP = 0, M3_CC_HPCC, M3_CC_DCQCN, M3_CC_TIMELY, M3_CC_COUNT } m3_cc;
+
+typedef struct m3_config {
+    m3_cc cc;
+    double buffer_kb;        /* switch shared buffer */
+    double window_bytes;     /* fixed window; 0 = no window */
+    int pfc;                 /* 0 or 1 */
+    uint32_t mtu;            /* payload bytes */
+    double dctcp_k_kb;       /* at 10 Gbps; scaled with port rate */
+    double dcqcn_kmin_kb, dcqcn_kmax_kb;
+    double hpcc_eta;
+    double hpcc_ai_mbps;
+    double timely_tlow_us, timely_thigh_us;
+    double base_rtt_us;
+    uint64_t seed;
+} m3_config;
+
+void m3_config_default(m3_config *c);
+const char *m3_cc_name(m3_cc cc);
+/* Sets one key from its text value; `where` ("file:line" or "--flag")
+ * prefixes errors. Unknown keys suggest the nearest known key. */
+int m3_config_set(m3_config *c, const char *key, const char *value, const char *where,
+                  m3_error *err);
+/* `key = value` lines; '#' starts a comment. */
+int m3_config_read(const char *path, m3_config *c, m3_error *err);
+int m3_config_write(const m3_config *c, const char *path, m3_error *err);
+/* Checks ranges and cross-field constraints (e.g. dcqcn kmin <= kmax). */
+int m3_config_validate(const m3_config *c, m3_error *err);
+/* NULL-terminated list of the known keys. */
+const char *const *m3_config_keys(void);
+
+/* ---------------------------------------------------------------- scenario */
+
+/* The one scenario type both modes run. Owns its topology and flows. */
+typedef struct m3_scenario {
+    m3_topology *topo;
+    m3_flows flows;
+    m3_config config;
+} m3_scenario;
+
+void m3_scenario_init(m3_scenario *s);
+void m3_scenario_free(m3_scenario *s);
+
+/* ---------------------------------------------------------------- routing */
+
+typedef struct m3_routing m3_routing;
+
+/* Shortest paths over switches (hosts are never transit), ECMP by a 32-bit
+ * hash of (src ip, dst ip, sport, dport) seeded with the switch id. */
+m3_routing *m3_routing_new(const m3_topology *t, m3_error *err);
+void m3_routing_free(m3_routing *r);
+/* The IPv4 address of a node, as the original simulator numbers them. */
+uint32_t m3_node_ip(uint32_t node);
+/* The hash the switches use; exposed for tests. */
+uint32_t m3_ecmp_hash(uint32_t sip, uint32_t dip, uint16_t sport, uint16_t dport,
+                      uint32_t seed);
+/* Next directed link from `node` towards host `dst` for a packet with this
+ * 5-tuple. Returns -1 when `dst` is unreachable. The packet simulator calls
+ * it per packet; the path query below is built on it. */
+int m3_routing_next(const m3_routing *r, uint32_t node, uint32_t dst, uint32_t sip,
+                    uint32_t dip, uint16_t sport, uint16_t dport);
+/* Hop count from `node` to host `dst` (-1 unreachable). */
+int m3_routing_distance(const m3_routing *r, uint32_t node, uint32_t dst);
+/* The directed links of a flow's path, returns the count or -1. */
+int m3_routing_path(const m3_routing *r, const m3_flow *f, uint32_t *dlinks, int max,
+                    m3_error *err);
+
+/* Flow indexes: flow -> path, path -> links and foreground flows,
+ * directed link -> flows crossing it. */
+typedef struct m3_route_index m3_route_index;
+
+m3_route_index *m3_route_index_new(const m3_routing *r, const m3_flows *f, m3_error *err);
+void m3_route_index_free(m3_route_index *x);
+uint32_t m3_route_index_num_paths(const m3_route_index *x);
+uint32_t m3_route_index_flow_path(const m3_route_index *x, size_t flow);
+/* Links of a path; *n receives the count. */
+const uint32_t *m3_route_index_path_links(const m3_route_index *x, uint32_t path, uint32_t *n);
+/* Flows (indices into the flow array) whose route is exactly this path. */
+const uint32_t *m3_route_index_path_flows(const m3_route_index *x, uint32_t path, size_t *n);
+/* Flows crossing a directed link. */
+const uint32_t *m3_route_index_link_flows(const m3_route_index *x, uint32_t dlink, size_t *n);
+
+/* ---------------------------------------------------------------- workloads */
+
+typedef enum m3_size_kind {
+    M3_SIZE_CDF = 0,      /* empirical CDF (built-in name or file) */
+    M3_SIZE_EXP,          /* exponential with mean */
+    M3_SIZE_GAUSSIAN,     /* positive Gaussian with mean, sigma = mean */
+    M3_SIZE_LOGNORMAL,    /* log-normal with mean, shape sigma */
+    M3_SIZE_PARETO        /* generalised Pareto with mean, shape xi */
+} m3_size_kind;
+
+typedef struct m3_size_dist m3_size_dist;
+
+/* Built-in empirical distributions: "websearch", "hadoop", "webserver",
+ * "cache", "rpc". NULL-terminated list. */
+const char *const *m3_size_dist_builtin_names(void);
+m3_size_dist *m3_size_dist_builtin(const char *name, m3_error *err);
+/* A CDF file: lines `size_bytes cumulative_probability`, increasing. */
+m3_size_dist *m3_size_dist_read(const char *path, m3_error *err);
+/* Synthetic: `shape` is sigma for log-normal, xi for Pareto, unused else.
+ * Sizes are at least `min_bytes`. */
+m3_size_dist *m3_size_dist_synthetic(m3_size_kind kind, double mean_bytes, double shape,
+                                     uint64_t min_bytes, m3_error *err);
+void m3_size_dist_free(m3_size_dist *d);
+double m3_size_dist_mean(const m3_size_dist *d);
+
+typedef enum m3_arrival_kind { M3_ARRIVAL_POISSON = 0, M3_ARRIVAL_LOGNORMAL } m3_arrival_kind;
+typedef enum m3_tm_kind { M3_TM_UNIFORM = 0, M3_TM_MATRIX, M3_TM_INCAST } m3_tm_kind;
+
+typedef struct m3_workload_spec {
+    const m3_size_dist *sizes;
+    m3_arrival_kind arrival;
+    double burst_sigma;      /* log-normal inter-arrival shape */
+    m3_tm_kind tm;
+    /* M3_TM_MATRIX: rack-to-rack weights, racks x racks, row-major; hosts
+     * of rack r are rack_of[h] == r. */
+    const double *matrix;
+    uint32_t racks;
+    const uint32_t *rack_of; /* per host index (m3_topology_host order) */
+    /* M3_TM_INCAST: `incast_fraction` of flows go to `hotspot` host. */
+    uint32_t hotspot;
+    double incast_fraction;
+    double load;             /* target utilisation of the busiest link */
+    size_t num_flows;
+    uint64_t seed;
+} m3_workload_spec;
+
+/* Generates flows so that the busiest directed link (with `r`'s routing)
+ * carries `load` of its capacity on average. */
+int m3_workload_generate(const m3_topology *t, const m3_routing *r, const m3_workload_spec *w,
+                         m3_flows *out, m3_error *err);
+
+/* m3's path-workload recipe (m3-method.md section 7) on a parking lot of
+ * n hosts: foreground pair (0, n-1) plus random pairs. */
+int m3_workload_path_m3(uint32_t n, size_t num_flows, uint64_t seed, m3_flows *out,
+                        m3_error *err);
+
+/* ---------------------------------------------------------------- flowSim */
+
+typedef struct m3_flowsim_opts {
+    double rate_cap_bps;   /* per-flow cap (NIC), 0 = none */
+    uint32_t mtu;          /* payload per packet for the header overhead */
+    uint32_t header_bytes;
+} m3_flowsim_opts;
+
+void m3_flowsim_opts_default(m3_flowsim_opts *o);
+/* Bits on the wire for a flow of `size` bytes. */
+double m3_wire_bits(uint64_t size, uint32_t mtu, uint32_t header);
+
+/* Max-min fair fluid simulation. `fct_ns` receives one fluid FCT per flow
+ * (input order). Flows on the same set of links form one class; an event
+ * costs O(active classes x path length), not O(active flows). */
+int m3_flowsim_run(const m3_topology *t, const m3_routing *r, const m3_flows *f,
+                   const m3_flowsim_opts *o, double *fct_ns, m3_error *err);
+/* Same on a line of `n` nodes given per-link capacity: flow src < dst uses
+ * links src .. dst-1 (src > dst uses the reverse direction's own links). */
+int m3_flowsim_run_line(uint32_t n, const double *link_bps, const m3_flows *f,
+                        const m3_flowsim_opts *o, double *fct_ns, m3_error *err);
+/* The reference algorithm (m3's): recompute the allocation from scratch over
+ * all active flows at every event. Oracle for tests, baseline for bench. */
+int m3_flowsim_run_line_naive(uint32_t n, const double *link_bps, const m3_flows *f,
+                              const m3_flowsim_opts *o, double *fct_ns, m3_error *err);
+
+/* ---------------------------------------------------------------- stats */
+
+/* Ideal FCT of packet-model.md section 5 over the given directed links. */
+double m3_ideal_fct_ns(const m3_topology *t, const uint32_t *dlinks, int n, uint64_t size,
+                       uint32_t mtu, uint32_t header, double nic_bps);
+/* fct / ideal clipped at >= 1. */
+double m3_slowdown(double fct_ns, double ideal_ns);
+
+/* Nearest-rank percentile of sorted values (p in (0, 100]). */
+double m3_percentile_sorted(const double *sorted, size_t n, double p);
+
+#define M3_MAX_BUCKETS 16
+typedef struct m3_bucket_stats {
+    uint64_t lo, hi;       /* size range [lo, hi); hi = UINT64_MAX for inf */
+    size_t n;
+    double p50, p90, p99;
+} m3_bucket_stats;
+
+typedef struct m3_summary {
+    m3_bucket_stats overall;
+    m3_bucket_stats buckets[M3_MAX_BUCKETS];
+    int num_buckets;
+} m3_summary;
+
+/* m3's four output buckets: (0,1K), [1K,10K), [10K,50K), [50K,inf). */
+int m3_default_buckets(uint64_t *bounds /* >= 3 */);
+/* Summarises slowdowns by flow size; `bounds` are the nb-1 inner bucket
+ * boundaries (increasing). */
+int m3_summarize(const uint64_t *sizes, const double *slowdown, size_t n, const uint64_t *bounds,
+                 int nb, m3_summary *out, m3_error *err);
+void m3_summary_print(const m3_summary *s, const char *title, void *file /* FILE* */);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* M3_H */
