@@ -33,7 +33,8 @@ void *m3_realloc_array(void *p, size_t n, size_t size, m3_error *err)
         m3_fail(err, "allocation too large");
         return NULL;
     }
-    void *q = realloc(p, n * size ? n * size : 1);
+    size_t bytes = n * size;
+    void *q = realloc(p, bytes ? bytes : 1);
     if (!q)
         m3_fail(err, "out of memory (%zu x %zu bytes)", n, size);
     return q;

@@ -1,0 +1,551 @@
+/* flowsim.c - max-min fair fluid simulation (m3-method.md section 3).
+ *
+ * Flows that cross exactly the same set of links form a class; max-min
+ * fairness gives every flow of a class the same rate, so the engine works
+ * on classes. Each class runs processor sharing: it keeps its cumulative
+ * per-flow service S (bits), a flow finishes when S reaches its finish tag
+ * (S at arrival + its bits), and the earliest tag sits on top of a per-class
+ * heap. An event (arrival or completion) costs O(active classes x path
+ * length) for the water-filling plus O(log n) for the heap, independent of
+ * the number of active flows. Times are ns, capacities bits per ns (Gbps).
+ * All memory is allocated before the event loop. */
+#include "m3-internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+void m3_flowsim_opts_default(m3_flowsim_opts *o)
+{
+    o->rate_cap_bps = 0;
+    o->mtu = M3_MTU_DEFAULT;
+    o->header_bytes = M3_HEADER_BYTES;
+}
+
+double m3_wire_bits(uint64_t size, uint32_t mtu, uint32_t header)
+{
+    uint64_t pkts = (size + mtu - 1) / mtu;
+    return (double)(size + pkts * header) * 8.0;
+}
+
+/* The static problem: links, classes and which class each flow is in. */
+typedef struct fs_problem {
+    uint32_t num_links;
+    const double *cap;              /* bits per ns, per link */
+    uint32_t num_classes;
+    const uint32_t *class_link_off; /* CSR class -> links */
+    const uint32_t *class_links;
+    const uint32_t *flow_class;     /* per flow */
+} fs_problem;
+
+typedef struct fs_heap_entry {
+    double key;
+    uint32_t id, ver;
+} fs_heap_entry;
+
+/* Everything the event loop touches, allocated once. */
+typedef struct fs_state {
+    const fs_problem *p;
+    double cap_flow;                /* per-flow cap, bits per ns */
+    /* classes */
+    uint32_t *heap_off, *cnt;       /* per class: heap region and size */
+    double *S, *rate;
+    uint32_t *act, *act_pos, nact;  /* active classes */
+    uint8_t *frozen;
+    /* flow heaps, partitioned by class */
+    double *tag;
+    uint32_t *hflow;
+    /* links: CSR of incidences (class-link pairs) per link; only the active
+     * classes' incidences are kept in the first lac_len[l] slots */
+    uint32_t *inc_class;            /* incidence -> class */
+    uint32_t *link_inc_off, *link_inc, *lac_len, *inc_pos;
+    uint32_t *alink, *alink_pos, nalink; /* links with active classes */
+    double *nl, *rem;
+    uint32_t *ver;
+    uint32_t *work;                 /* scratch list of links */
+    fs_heap_entry *lheap;           /* link shares, lazily invalidated */
+    size_t lheap_len;
+} fs_state;
+
+#define NOT_LISTED UINT32_MAX
+
+static void fs_free(fs_state *s)
+{
+    free(s->heap_off);
+    free(s->cnt);
+    free(s->S);
+    free(s->rate);
+    free(s->act);
+    free(s->act_pos);
+    free(s->frozen);
+    free(s->tag);
+    free(s->hflow);
+    free(s->inc_class);
+    free(s->link_inc_off);
+    free(s->link_inc);
+    free(s->lac_len);
+    free(s->inc_pos);
+    free(s->alink);
+    free(s->alink_pos);
+    free(s->nl);
+    free(s->rem);
+    free(s->ver);
+    free(s->work);
+    free(s->lheap);
+}
+
+static int fs_alloc(fs_state *s, const fs_problem *p, size_t nflows, m3_error *err)
+{
+    memset(s, 0, sizeof *s);
+    s->p = p;
+    uint32_t C = p->num_classes, L = p->num_links;
+    size_t I = p->class_link_off[C];
+    s->heap_off = m3_calloc((size_t)C + 1, sizeof *s->heap_off, err);
+    s->cnt = m3_calloc(C, sizeof *s->cnt, err);
+    s->S = m3_calloc(C, sizeof *s->S, err);
+    s->rate = m3_calloc(C, sizeof *s->rate, err);
+    s->act = m3_calloc(C, sizeof *s->act, err);
+    s->act_pos = m3_calloc(C, sizeof *s->act_pos, err);
+    s->frozen = m3_calloc(C, 1, err);
+    s->tag = m3_calloc(nflows, sizeof *s->tag, err);
+    s->hflow = m3_calloc(nflows, sizeof *s->hflow, err);
+    s->inc_class = m3_calloc(I, sizeof *s->inc_class, err);
+    s->link_inc_off = m3_calloc((size_t)L + 1, sizeof *s->link_inc_off, err);
+    s->link_inc = m3_calloc(I, sizeof *s->link_inc, err);
+    s->lac_len = m3_calloc(L, sizeof *s->lac_len, err);
+    s->inc_pos = m3_calloc(I, sizeof *s->inc_pos, err);
+    s->alink = m3_calloc(L, sizeof *s->alink, err);
+    s->alink_pos = m3_calloc(L, sizeof *s->alink_pos, err);
+    s->nl = m3_calloc(L, sizeof *s->nl, err);
+    s->rem = m3_calloc(L, sizeof *s->rem, err);
+    s->ver = m3_calloc(L, sizeof *s->ver, err);
+    s->work = m3_calloc(L, sizeof *s->work, err);
+    s->lheap = m3_calloc(I + L + 1, sizeof *s->lheap, err);
+    if (!s->heap_off || !s->cnt || !s->S || !s->rate || !s->act || !s->act_pos || !s->frozen ||
+        !s->tag || !s->hflow || !s->inc_class || !s->link_inc_off || !s->link_inc ||
+        !s->lac_len || !s->inc_pos || !s->alink || !s->alink_pos || !s->nl || !s->rem ||
+        !s->ver || !s->work || !s->lheap) {
+        fs_free(s);
+        return -1;
+    }
+    /* heap regions sized by each class's total flow count */
+    for (size_t i = 0; i < nflows; i++)
+        s->heap_off[p->flow_class[i] + 1]++;
+    for (uint32_t k = 0; k < C; k++)
+        s->heap_off[k + 1] += s->heap_off[k];
+    for (uint32_t k = 0; k < C; k++)
+        for (uint32_t i = p->class_link_off[k]; i < p->class_link_off[k + 1]; i++) {
+            s->inc_class[i] = k;
+            s->link_inc_off[p->class_links[i] + 1]++;
+        }
+    for (uint32_t l = 0; l < L; l++) {
+        s->link_inc_off[l + 1] += s->link_inc_off[l];
+        s->alink_pos[l] = NOT_LISTED;
+    }
+    return 0;
+}
+
+/* ---- per-class heap of finish tags ---- */
+
+static void heap_push(fs_state *s, uint32_t k, double tag, uint32_t flow)
+{
+    double *t = s->tag + s->heap_off[k];
+    uint32_t *f = s->hflow + s->heap_off[k];
+    uint32_t i = s->cnt[k]++;
+    while (i > 0) {
+        uint32_t up = (i - 1) / 2;
+        if (t[up] <= tag)
+            break;
+        t[i] = t[up];
+        f[i] = f[up];
+        i = up;
+    }
+    t[i] = tag;
+    f[i] = flow;
+}
+
+static void heap_pop(fs_state *s, uint32_t k)
+{
+    double *t = s->tag + s->heap_off[k];
+    uint32_t *f = s->hflow + s->heap_off[k];
+    uint32_t n = --s->cnt[k];
+    double lt = t[n];
+    uint32_t lf = f[n];
+    uint32_t i = 0;
+    for (;;) {
+        uint32_t c = 2 * i + 1;
+        if (c >= n)
+            break;
+        if (c + 1 < n && t[c + 1] < t[c])
+            c++;
+        if (lt <= t[c])
+            break;
+        t[i] = t[c];
+        f[i] = f[c];
+        i = c;
+    }
+    t[i] = lt;
+    f[i] = lf;
+}
+
+/* ---- activation bookkeeping ---- */
+
+static void activate(fs_state *s, uint32_t k)
+{
+    const fs_problem *p = s->p;
+    s->act_pos[k] = s->nact;
+    s->act[s->nact++] = k;
+    for (uint32_t i = p->class_link_off[k]; i < p->class_link_off[k + 1]; i++) {
+        uint32_t l = p->class_links[i];
+        uint32_t pos = s->lac_len[l]++;
+        s->link_inc[s->link_inc_off[l] + pos] = i;
+        s->inc_pos[i] = pos;
+        if (pos == 0) {
+            s->alink_pos[l] = s->nalink;
+            s->alink[s->nalink++] = l;
+        }
+    }
+}
+
+static void deactivate(fs_state *s, uint32_t k)
+{
+    const fs_problem *p = s->p;
+    uint32_t pos = s->act_pos[k], last = s->act[--s->nact];
+    s->act[pos] = last;
+    s->act_pos[last] = pos;
+    s->S[k] = 0; /* tags restart from zero: keeps magnitudes small */
+    for (uint32_t i = p->class_link_off[k]; i < p->class_link_off[k + 1]; i++) {
+        uint32_t l = p->class_links[i];
+        uint32_t *list = s->link_inc + s->link_inc_off[l];
+        uint32_t at = s->inc_pos[i], moved = list[--s->lac_len[l]];
+        list[at] = moved;
+        s->inc_pos[moved] = at;
+        if (s->lac_len[l] == 0) {
+            uint32_t ap = s->alink_pos[l], lastl = s->alink[--s->nalink];
+            s->alink[ap] = lastl;
+            s->alink_pos[lastl] = ap;
+            s->alink_pos[l] = NOT_LISTED;
+        }
+    }
+}
+
+/* ---- water-filling ---- */
+
+static void lheap_push(fs_state *s, double key, uint32_t l)
+{
+    fs_heap_entry e = {key, l, s->ver[l]};
+    size_t i = s->lheap_len++;
+    while (i > 0) {
+        size_t up = (i - 1) / 2;
+        if (s->lheap[up].key <= key)
+            break;
+        s->lheap[i] = s->lheap[up];
+        i = up;
+    }
+    s->lheap[i] = e;
+}
+
+static fs_heap_entry lheap_pop(fs_state *s)
+{
+    fs_heap_entry top = s->lheap[0], last = s->lheap[--s->lheap_len];
+    size_t n = s->lheap_len, i = 0;
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= n)
+            break;
+        if (c + 1 < n && s->lheap[c + 1].key < s->lheap[c].key)
+            c++;
+        if (last.key <= s->lheap[c].key)
+            break;
+        s->lheap[i] = s->lheap[c];
+        i = c;
+    }
+    if (n)
+        s->lheap[i] = last;
+    return top;
+}
+
+/* Freezes every unfrozen class crossing link l at `share`. */
+static uint32_t freeze_link(fs_state *s, uint32_t l, double share, int use_heap)
+{
+    const fs_problem *p = s->p;
+    uint32_t frozen = 0;
+    const uint32_t *list = s->link_inc + s->link_inc_off[l];
+    for (uint32_t j = 0; j < s->lac_len[l]; j++) {
+        uint32_t k = s->inc_class[list[j]];
+        if (s->frozen[k])
+            continue;
+        s->frozen[k] = 1;
+        s->rate[k] = share;
+        frozen++;
+        double c = s->cnt[k];
+        for (uint32_t i = p->class_link_off[k]; i < p->class_link_off[k + 1]; i++) {
+            uint32_t m = p->class_links[i];
+            s->nl[m] -= c;
+            s->rem[m] -= c * share;
+            if (s->rem[m] < 0)
+                s->rem[m] = 0;
+            if (use_heap && m != l) {
+                s->ver[m]++;
+                if (s->nl[m] > 0.5)
+                    lheap_push(s, s->rem[m] / s->nl[m], m);
+            }
+        }
+    }
+    return frozen;
+}
+
+/* Max-min rates of the active classes by progressive filling: saturate the
+ * link with the smallest fair share, freeze its classes, repeat; stop at
+ * the per-flow cap. Small instances scan for the bottleneck, large ones use
+ * a lazily updated heap of link shares. */
+static void allocate(fs_state *s)
+{
+    const fs_problem *p = s->p;
+    uint32_t m = s->nalink;
+    for (uint32_t j = 0; j < m; j++) {
+        uint32_t l = s->alink[j];
+        s->nl[l] = 0;
+        s->rem[l] = p->cap[l];
+        s->work[j] = l;
+    }
+    for (uint32_t a = 0; a < s->nact; a++) {
+        uint32_t k = s->act[a];
+        s->frozen[k] = 0;
+        double c = s->cnt[k];
+        for (uint32_t i = p->class_link_off[k]; i < p->class_link_off[k + 1]; i++)
+            s->nl[p->class_links[i]] += c;
+    }
+    uint32_t unfrozen = s->nact;
+    int use_heap = m > 16;
+    if (use_heap) {
+        s->lheap_len = 0;
+        for (uint32_t j = 0; j < m; j++) {
+            uint32_t l = s->work[j];
+            s->ver[l]++;
+            lheap_push(s, s->rem[l] / s->nl[l], l);
+        }
+    }
+    while (unfrozen > 0) {
+        uint32_t best = UINT32_MAX;
+        double share = INFINITY;
+        if (!use_heap) {
+            for (uint32_t j = 0; j < m;) {
+                uint32_t l = s->work[j];
+                if (s->nl[l] < 0.5) { /* no unfrozen flows left on l */
+                    s->work[j] = s->work[--m];
+                    continue;
+                }
+                double sh = s->rem[l] / s->nl[l];
+                if (sh < share) {
+                    share = sh;
+                    best = l;
+                }
+                j++;
+            }
+        } else {
+            while (s->lheap_len > 0) {
+                fs_heap_entry e = lheap_pop(s);
+                if (e.ver == s->ver[e.id] && s->nl[e.id] > 0.5) {
+                    best = e.id;
+                    share = e.key;
+                    break;
+                }
+            }
+        }
+        if (best == UINT32_MAX || share >= s->cap_flow) {
+            for (uint32_t a = 0; a < s->nact; a++)
+                if (!s->frozen[s->act[a]])
+                    s->rate[s->act[a]] = s->cap_flow;
+            return;
+        }
+        s->ver[best]++;
+        unfrozen -= freeze_link(s, best, share, use_heap);
+    }
+}
+
+/* ---- the event loop ---- */
+
+typedef struct fs_arrival {
+    uint64_t start_ns;
+    uint32_t flow;
+} fs_arrival;
+
+static int cmp_arrival(const void *a, const void *b)
+{
+    const fs_arrival *x = a, *y = b;
+    if (x->start_ns != y->start_ns)
+        return x->start_ns < y->start_ns ? -1 : 1;
+    return x->flow < y->flow ? -1 : (x->flow > y->flow);
+}
+
+static int fs_run(const fs_problem *p, const m3_flows *f, const m3_flowsim_opts *o, double *fct,
+                  m3_error *err)
+{
+    size_t n = f->n;
+    if (n > UINT32_MAX - 1)
+        return m3_fail(err, "flowsim: too many flows (%zu)", n);
+    if (o->mtu == 0)
+        return m3_fail(err, "flowsim: mtu must be positive");
+    fs_state s;
+    if (fs_alloc(&s, p, n, err))
+        return -1;
+    s.cap_flow = o->rate_cap_bps > 0 ? o->rate_cap_bps / 1e9 : INFINITY;
+    fs_arrival *order = m3_calloc(n, sizeof *order, err);
+    double *bits = m3_calloc(n, sizeof *bits, err);
+    if (!order || !bits) {
+        free(order);
+        free(bits);
+        fs_free(&s);
+        return -1;
+    }
+    int sorted = 1;
+    for (size_t i = 0; i < n; i++) {
+        order[i].start_ns = f->v[i].start_ns;
+        order[i].flow = (uint32_t)i;
+        bits[i] = m3_wire_bits(f->v[i].size, o->mtu, o->header_bytes);
+        if (i && f->v[i].start_ns < f->v[i - 1].start_ns)
+            sorted = 0;
+    }
+    if (!sorted)
+        qsort(order, n, sizeof *order, cmp_arrival);
+
+    double t = 0;
+    size_t next = 0;
+    while (next < n || s.nact > 0) {
+        double best_dt = INFINITY;
+        uint32_t best_k = UINT32_MAX;
+        for (uint32_t a = 0; a < s.nact; a++) {
+            uint32_t k = s.act[a];
+            double dt = (s.tag[s.heap_off[k]] - s.S[k]) / s.rate[k];
+            if (dt < best_dt) {
+                best_dt = dt;
+                best_k = k;
+            }
+        }
+        if (best_dt < 0)
+            best_dt = 0;
+        double ta = next < n ? (double)order[next].start_ns : INFINITY;
+        int arrival = ta <= t + best_dt;
+        double dt = arrival ? ta - t : best_dt;
+        if (dt > 0)
+            for (uint32_t a = 0; a < s.nact; a++)
+                s.S[s.act[a]] += s.rate[s.act[a]] * dt;
+        if (arrival) {
+            t = ta;
+            /* every flow arriving at this instant, then one reallocation */
+            while (next < n && (double)order[next].start_ns == ta) {
+                uint32_t i = order[next++].flow;
+                uint32_t k = p->flow_class[i];
+                if (s.cnt[k] == 0)
+                    activate(&s, k);
+                heap_push(&s, k, s.S[k] + bits[i], i);
+            }
+        } else {
+            t += best_dt;
+            uint32_t k = best_k;
+            uint32_t i = s.hflow[s.heap_off[k]];
+            s.S[k] = s.tag[s.heap_off[k]];
+            fct[i] = t - (double)f->v[i].start_ns;
+            heap_pop(&s, k);
+            if (s.cnt[k] == 0)
+                deactivate(&s, k);
+        }
+        if (s.nact)
+            allocate(&s);
+    }
+    free(order);
+    free(bits);
+    fs_free(&s);
+    return 0;
+}
+
+/* ---- front ends: a line of n positions, and any routed topology ---- */
+
+int m3_flowsim_run_line(uint32_t n, const double *link_bps, const m3_flows *f,
+                        const m3_flowsim_opts *o, double *fct_ns, m3_error *err)
+{
+    if (n < 2 || n > 64)
+        return m3_fail(err, "flowsim: line of %u positions (need 2..64)", n);
+    uint32_t L = 2 * (n - 1), C = n * n;
+    double *cap = m3_calloc(L, sizeof *cap, err);
+    uint32_t *off = m3_calloc((size_t)C + 1, sizeof *off, err);
+    uint32_t *links = m3_calloc((size_t)C * (n - 1), sizeof *links, err);
+    uint32_t *fc = m3_calloc(f->n, sizeof *fc, err);
+    int rc = -1;
+    if (!cap || !off || !links || !fc)
+        goto out;
+    for (uint32_t l = 0; l + 1 < n; l++) {
+        if (!(link_bps[l] > 0)) {
+            m3_fail(err, "flowsim: line link %u has no capacity", l);
+            goto out;
+        }
+        cap[2 * l] = cap[2 * l + 1] = link_bps[l] / 1e9;
+    }
+    /* class i*n + j: forward links 2l for i < j, reverse links 2l+1 else */
+    uint32_t used = 0;
+    for (uint32_t i = 0; i < n; i++)
+        for (uint32_t j = 0; j < n; j++) {
+            if (i < j)
+                for (uint32_t l = i; l < j; l++)
+                    links[used++] = 2 * l;
+            else
+                for (uint32_t l = j; l < i; l++)
+                    links[used++] = 2 * l + 1;
+            off[i * n + j + 1] = used;
+        }
+    for (size_t q = 0; q < f->n; q++) {
+        const m3_flow *fl = &f->v[q];
+        if (fl->src >= n || fl->dst >= n || fl->src == fl->dst) {
+            m3_fail(err, "flowsim: flow %llu: %u -> %u is not a pair of distinct positions 0..%u",
+                    (unsigned long long)fl->id, fl->src, fl->dst, n - 1);
+            goto out;
+        }
+        fc[q] = fl->src * n + fl->dst;
+    }
+    fs_problem p = {L, cap, C, off, links, fc};
+    rc = fs_run(&p, f, o, fct_ns, err);
+out:
+    free(cap);
+    free(off);
+    free(links);
+    free(fc);
+    return rc;
+}
+
+int m3_flowsim_run(const m3_topology *t, const m3_routing *r, const m3_flows *f,
+                   const m3_flowsim_opts *o, double *fct_ns, m3_error *err)
+{
+    m3_route_index *x = m3_route_index_new(r, f, err);
+    if (!x)
+        return -1;
+    uint32_t L = 2 * m3_topology_num_links(t), C = m3_route_index_num_paths(x);
+    double *cap = m3_calloc(L, sizeof *cap, err);
+    uint32_t *off = m3_calloc((size_t)C + 1, sizeof *off, err);
+    uint32_t *fc = m3_calloc(f->n, sizeof *fc, err);
+    int rc = -1;
+    if (!cap || !off || !fc)
+        goto out;
+    for (uint32_t l = 0; l < L; l++)
+        cap[l] = m3_topology_link(t, l / 2)->rate_bps / 1e9;
+    uint32_t total = 0;
+    for (uint32_t c = 0; c < C; c++) {
+        uint32_t len;
+        m3_route_index_path_links(x, c, &len);
+        total += len;
+        off[c + 1] = total;
+    }
+    for (size_t q = 0; q < f->n; q++)
+        fc[q] = m3_route_index_flow_path(x, q);
+    /* the index stores path links contiguously in path order */
+    uint32_t len0;
+    const uint32_t *links = C ? m3_route_index_path_links(x, 0, &len0) : NULL;
+    fs_problem p = {L, cap, C, off, links, fc};
+    rc = fs_run(&p, f, o, fct_ns, err);
+out:
+    free(cap);
+    free(off);
+    free(fc);
+    m3_route_index_free(x);
+    return rc;
+}

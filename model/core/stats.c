@@ -1,0 +1,140 @@
+/* stats.c - ideal FCT (packet-model.md section 5), slowdown, nearest-rank
+ * percentiles, and per-size-bucket summaries. */
+#include "m3-internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+double m3_ideal_fct_ns(const m3_topology *t, const uint32_t *dlinks, int n, uint64_t size,
+                       uint32_t mtu, uint32_t header, double nic_bps)
+{
+    /* the first packet is stored and forwarded at every hop; the rest
+     * stream behind it at the bottleneck rate */
+    double first = (double)(size < mtu ? size : mtu);
+    double delay = 0, store = 0, bottleneck = nic_bps > 0 ? nic_bps : INFINITY;
+    for (int i = 0; i < n; i++) {
+        const m3_link *l = m3_topology_link(t, dlinks[i] >> 1);
+        delay += (double)l->delay_ns;
+        store += (first + header) * 8.0 / l->rate_bps * 1e9;
+        if (l->rate_bps < bottleneck)
+            bottleneck = l->rate_bps;
+    }
+    if (n == 0 || !isfinite(bottleneck))
+        return 0;
+    double rest = ((double)size - first) * 8.0 / bottleneck * 1e9;
+    double extra_headers = (double)((size - 1) / mtu) * header * 8.0 / bottleneck * 1e9;
+    return delay + store + rest + extra_headers;
+}
+
+double m3_slowdown(double fct_ns, double ideal_ns)
+{
+    if (!(ideal_ns > 0))
+        return 1.0;
+    double s = fct_ns / ideal_ns;
+    return s < 1.0 ? 1.0 : s;
+}
+
+double m3_percentile_sorted(const double *sorted, size_t n, double p)
+{
+    if (n == 0)
+        return NAN;
+    /* nearest rank: the smallest value with at least p% of values <= it */
+    double r = ceil(p / 100.0 * (double)n - 1e-9);
+    size_t rank = r < 1 ? 1 : (size_t)r;
+    if (rank > n)
+        rank = n;
+    return sorted[rank - 1];
+}
+
+int m3_default_buckets(uint64_t *bounds)
+{
+    bounds[0] = 1000;
+    bounds[1] = 10000;
+    bounds[2] = 50000;
+    return 4;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static void fill_stats(m3_bucket_stats *b, double *v, size_t n)
+{
+    qsort(v, n, sizeof *v, cmp_double);
+    b->n = n;
+    b->p50 = m3_percentile_sorted(v, n, 50);
+    b->p90 = m3_percentile_sorted(v, n, 90);
+    b->p99 = m3_percentile_sorted(v, n, 99);
+}
+
+int m3_summarize(const uint64_t *sizes, const double *slowdown, size_t n, const uint64_t *bounds,
+                 int nb, m3_summary *out, m3_error *err)
+{
+    if (nb < 1 || nb > M3_MAX_BUCKETS)
+        return m3_fail(err, "summary: %d buckets (need 1..%d)", nb, M3_MAX_BUCKETS);
+    for (int b = 1; b + 1 < nb; b++)
+        if (bounds[b] <= bounds[b - 1])
+            return m3_fail(err, "summary: bucket bounds must increase");
+    memset(out, 0, sizeof *out);
+    out->num_buckets = nb;
+    double *all = m3_calloc(n, sizeof *all, err);
+    double *part = m3_calloc(n, sizeof *part, err);
+    if (!all || !part) {
+        free(all);
+        free(part);
+        return -1;
+    }
+    memcpy(all, slowdown, n * sizeof *all);
+    out->overall.lo = 0;
+    out->overall.hi = UINT64_MAX;
+    fill_stats(&out->overall, all, n);
+    for (int b = 0; b < nb; b++) {
+        uint64_t lo = b ? bounds[b - 1] : 0, hi = b + 1 < nb ? bounds[b] : UINT64_MAX;
+        size_t k = 0;
+        for (size_t i = 0; i < n; i++)
+            if (sizes[i] >= lo && sizes[i] < hi)
+                part[k++] = slowdown[i];
+        out->buckets[b].lo = lo;
+        out->buckets[b].hi = hi;
+        fill_stats(&out->buckets[b], part, k);
+    }
+    free(all);
+    free(part);
+    return 0;
+}
+
+static void fmt_size(char *buf, size_t len, uint64_t v)
+{
+    if (v == UINT64_MAX)
+        snprintf(buf, len, "inf");
+    else if (v >= 1000000 && v % 1000000 == 0)
+        snprintf(buf, len, "%lluM", (unsigned long long)(v / 1000000));
+    else if (v >= 1000 && v % 1000 == 0)
+        snprintf(buf, len, "%lluK", (unsigned long long)(v / 1000));
+    else
+        snprintf(buf, len, "%llu", (unsigned long long)v);
+}
+
+void m3_summary_print(const m3_summary *s, const char *title, void *file)
+{
+    FILE *fp = file ? (FILE *)file : stdout;
+    fprintf(fp, "%s\n", title ? title : "FCT slowdown");
+    fprintf(fp, "  %-16s %10s %9s %9s %9s\n", "flow size", "flows", "p50", "p90", "p99");
+    for (int b = 0; b <= s->num_buckets; b++) {
+        const m3_bucket_stats *x = b < s->num_buckets ? &s->buckets[b] : &s->overall;
+        char lo[32], hi[32], range[72];
+        fmt_size(lo, sizeof lo, x->lo);
+        fmt_size(hi, sizeof hi, x->hi);
+        if (b == s->num_buckets)
+            snprintf(range, sizeof range, "all");
+        else
+            snprintf(range, sizeof range, "[%s, %s)", lo, hi);
+        if (x->n)
+            fprintf(fp, "  %-16s %10zu %9.3f %9.3f %9.3f\n", range, x->n, x->p50, x->p90, x->p99);
+        else
+            fprintf(fp, "  %-16s %10zu %9s %9s %9s\n", range, x->n, "-", "-", "-");
+    }
+}
