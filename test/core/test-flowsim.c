@@ -1,0 +1,245 @@
+/* test-flowsim.c - flowSim against hand-computed max-min cases, against
+ * the naive from-scratch oracle on random workloads, and the line engine
+ * against the routed-topology engine on the same parking lot. */
+#include "check.h"
+#include "m3.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define W 83840.0 /* wire bits of a 10000-byte flow: (10000 + 10 * 48) * 8 */
+
+static m3_flow mk(uint64_t id, uint32_t s, uint32_t d, uint64_t size, uint64_t start)
+{
+    m3_flow f = {id, s, d, 3, 10000, 100, size, start};
+    return f;
+}
+
+static void set_flows(m3_flows *fs, m3_flow *v, size_t n)
+{
+    fs->v = v;
+    fs->n = n;
+    fs->cap = n;
+}
+
+static void run_line(uint32_t n, const double *bps, m3_flow *v, size_t nf, double cap, double *fct)
+{
+    m3_flows fs;
+    set_flows(&fs, v, nf);
+    m3_flowsim_opts o;
+    m3_flowsim_opts_default(&o);
+    o.rate_cap_bps = cap;
+    m3_error err;
+    CHECK_MSG(m3_flowsim_run_line(n, bps, &fs, &o, fct, &err) == 0, "%s", err.msg);
+}
+
+static void test_wire_bits(void)
+{
+    CHECK_NEAR(m3_wire_bits(10000, 1000, 48), W, 0);
+    CHECK_NEAR(m3_wire_bits(1, 1000, 48), 49 * 8, 0);
+    CHECK_NEAR(m3_wire_bits(1001, 1000, 48), (1001 + 96) * 8, 0);
+}
+
+static void test_one_flow(void)
+{
+    double bps[1] = {10e9}, fct[1];
+    m3_flow v[1] = {mk(0, 0, 1, 10000, 5000)};
+    run_line(2, bps, v, 1, 0, fct);
+    CHECK_NEAR(fct[0], W / 10, 1e-12); /* 8384 ns, independent of start */
+}
+
+static void test_equal_flows(void)
+{
+    double bps[1] = {10e9}, fct[4];
+    m3_flow v[4];
+    for (int i = 0; i < 4; i++)
+        v[i] = mk(i, 0, 1, 10000, 0);
+    run_line(2, bps, v, 4, 0, fct);
+    for (int i = 0; i < 4; i++)
+        CHECK_NEAR(fct[i], 4 * W / 10, 1e-12);
+}
+
+/* Line 0-1-2-3 at 10 Gbps: long flow A 0->3, two flows 1->2 (B, C), D 0->1,
+ * E 2->3. Link 1 carries 3 flows: A, B, C get 10/3; D and E get 20/3 and
+ * finish at 0.15 W; A, B, C stay bottlenecked on link 1 and end at 0.3 W. */
+static void test_parking_lot_classic(void)
+{
+    double bps[3] = {10e9, 10e9, 10e9}, fct[5];
+    m3_flow v[5] = {mk(0, 0, 3, 10000, 0), mk(1, 1, 2, 10000, 0), mk(2, 1, 2, 10000, 0),
+                    mk(3, 0, 1, 10000, 0), mk(4, 2, 3, 10000, 0)};
+    run_line(4, bps, v, 5, 0, fct);
+    CHECK_NEAR(fct[3], 0.15 * W, 1e-9);
+    CHECK_NEAR(fct[4], 0.15 * W, 1e-9);
+    for (int i = 0; i < 3; i++)
+        CHECK_NEAR(fct[i], 0.3 * W, 1e-9);
+}
+
+/* Second flow arrives when the first is half done: both at 5 Gbps until the
+ * first ends at 0.15 W; the second then runs alone and ends at 0.2 W. */
+static void test_staggered(void)
+{
+    double bps[1] = {10e9}, fct[2];
+    m3_flow v[2] = {mk(0, 0, 1, 10000, 0), mk(1, 0, 1, 10000, 4192)};
+    run_line(2, bps, v, 2, 0, fct);
+    CHECK_NEAR(fct[0], 0.15 * W, 1e-9);
+    CHECK_NEAR(fct[1], 0.2 * W - 4192, 1e-9);
+}
+
+static void test_rate_cap(void)
+{
+    double bps[3] = {10e9, 40e9, 10e9}, fct[2];
+    /* an inner flow alone on 40 Gbps is held to the 10 Gbps NIC cap */
+    m3_flow v[2] = {mk(0, 1, 2, 10000, 0), mk(1, 1, 2, 10000, 100000)};
+    run_line(4, bps, v, 2, 10e9, fct);
+    CHECK_NEAR(fct[0], W / 10, 1e-12);
+    /* without a cap it gets the whole link */
+    run_line(4, bps, v, 2, 0, fct);
+    CHECK_NEAR(fct[0], W / 40, 1e-12);
+}
+
+static void test_reverse_direction_independent(void)
+{
+    double bps[1] = {10e9}, fct[2];
+    m3_flow v[2] = {mk(0, 0, 1, 10000, 0), mk(1, 1, 0, 10000, 0)};
+    run_line(2, bps, v, 2, 0, fct);
+    CHECK_NEAR(fct[0], W / 10, 1e-12); /* full duplex: no sharing */
+    CHECK_NEAR(fct[1], W / 10, 1e-12);
+}
+
+static uint64_t rnd(uint64_t *s)
+{
+    *s ^= *s << 13;
+    *s ^= *s >> 7;
+    *s ^= *s << 17;
+    return *s;
+}
+
+/* Random bursty workloads on m3's parking-lot preset: the class engine
+ * must reproduce the from-scratch oracle flow by flow. */
+static void test_against_oracle(uint32_t n, size_t nf, uint64_t seed, int same_start)
+{
+    double bps[8];
+    for (uint32_t l = 0; l + 1 < n; l++)
+        bps[l] = (l == 0 || l + 2 == n) ? 10e9 : 40e9;
+    m3_flow *v = calloc(nf, sizeof *v);
+    double *a = calloc(nf, sizeof *a), *b = calloc(nf, sizeof *b);
+    uint64_t t = 0, s = seed;
+    for (size_t i = 0; i < nf; i++) {
+        uint32_t x = rnd(&s) % n, y = rnd(&s) % (n - 1);
+        if (y >= x)
+            y++;
+        uint64_t size = 50 + rnd(&s) % (rnd(&s) % 4 == 0 ? 200000 : 5000);
+        if (!same_start || rnd(&s) % 3 == 0)
+            t += rnd(&s) % 3000;
+        v[i] = mk(i, x, y, size, t);
+    }
+    m3_flows fs;
+    set_flows(&fs, v, nf);
+    m3_flowsim_opts o;
+    m3_flowsim_opts_default(&o);
+    o.rate_cap_bps = 10e9;
+    m3_error err;
+    CHECK(m3_flowsim_run_line(n, bps, &fs, &o, a, &err) == 0);
+    CHECK(m3_flowsim_run_line_naive(n, bps, &fs, &o, b, &err) == 0);
+    size_t bad = 0;
+    double worst = 0;
+    for (size_t i = 0; i < nf; i++) {
+        double rel = fabs(a[i] - b[i]) / b[i];
+        if (rel > worst)
+            worst = rel;
+        if (rel > 1e-6)
+            bad++;
+    }
+    CHECK_MSG(bad == 0, "n=%u seed=%llu: %zu of %zu flows differ, worst rel %.3g", n,
+              (unsigned long long)seed, bad, nf, worst);
+    free(v);
+    free(a);
+    free(b);
+}
+
+/* The routed engine on the parking-lot topology (mid-path hosts on very
+ * fast links, as in m3's path preset) equals the line engine. */
+static void test_topology_equals_line(void)
+{
+    const uint32_t n = 5;
+    m3_error err;
+    m3_topology *t = m3_topology_parking_lot(n, 10e9, 40e9, 1e15, 1000, &err);
+    CHECK(t != NULL);
+    if (!t)
+        return;
+    m3_routing *r = m3_routing_new(t, &err);
+    CHECK(r != NULL);
+    size_t nf = 3000;
+    m3_flow *v = calloc(nf, sizeof *v);
+    double *a = calloc(nf, sizeof *a), *b = calloc(nf, sizeof *b);
+    uint64_t tt = 0, s = 99;
+    for (size_t i = 0; i < nf; i++) {
+        uint32_t x = rnd(&s) % n, y = rnd(&s) % (n - 1);
+        if (y >= x)
+            y++;
+        tt += rnd(&s) % 2000;
+        v[i] = mk(i, x, y, 100 + rnd(&s) % 30000, tt);
+        v[i].sport = 10000 + (uint32_t)i;
+    }
+    m3_flows fs;
+    set_flows(&fs, v, nf);
+    m3_flowsim_opts o;
+    m3_flowsim_opts_default(&o);
+    o.rate_cap_bps = 10e9;
+    double bps[4] = {10e9, 40e9, 40e9, 10e9};
+    CHECK_MSG(m3_flowsim_run(t, r, &fs, &o, a, &err) == 0, "%s", err.msg);
+    CHECK(m3_flowsim_run_line(n, bps, &fs, &o, b, &err) == 0);
+    size_t bad = 0;
+    for (size_t i = 0; i < nf; i++)
+        if (fabs(a[i] - b[i]) > 1e-6 * b[i])
+            bad++;
+    CHECK_MSG(bad == 0, "%zu flows differ", bad);
+    free(v);
+    free(a);
+    free(b);
+    m3_routing_free(r);
+    m3_topology_free(t);
+}
+
+/* Unsorted input is simulated by start time, FCTs still in input order. */
+static void test_unsorted_input(void)
+{
+    double bps[1] = {10e9}, fct[2];
+    m3_flow v[2] = {mk(0, 0, 1, 10000, 4192), mk(1, 0, 1, 10000, 0)};
+    run_line(2, bps, v, 2, 0, fct);
+    CHECK_NEAR(fct[1], 0.15 * W, 1e-9);
+    CHECK_NEAR(fct[0], 0.2 * W - 4192, 1e-9);
+}
+
+static void test_bad_input(void)
+{
+    double bps[1] = {10e9}, fct[1];
+    m3_flow v[1] = {mk(7, 0, 3, 1000, 0)};
+    m3_flows fs;
+    set_flows(&fs, v, 1);
+    m3_flowsim_opts o;
+    m3_flowsim_opts_default(&o);
+    m3_error err = {{0}};
+    CHECK(m3_flowsim_run_line(2, bps, &fs, &o, fct, &err) == -1);
+    CHECK(strstr(err.msg, "flow 7") != NULL);
+    CHECK(m3_flowsim_run_line(1, bps, &fs, &o, fct, &err) == -1);
+}
+
+int main(void)
+{
+    test_wire_bits();
+    test_one_flow();
+    test_equal_flows();
+    test_parking_lot_classic();
+    test_staggered();
+    test_rate_cap();
+    test_reverse_direction_independent();
+    test_unsorted_input();
+    test_bad_input();
+    test_against_oracle(3, 3000, 1, 0);
+    test_against_oracle(5, 3000, 2, 0);
+    test_against_oracle(7, 4000, 3, 0);
+    test_against_oracle(7, 4000, 4, 1);
+    test_topology_equals_line();
+    return check_finish("test-flowsim");
+}
