@@ -85,8 +85,8 @@ int m3_topology_write(const m3_topology *t, const char *path, m3_error *err);
  * j. Line link l (l = 0..n-2, topology link index l) joins position l and
  * l+1: the first and last are `edge_bps`, inner ones `inner_bps`. Inner
  * positions 1..n-2 are switches n..2n-3, each with its host attached by a
- * link of `mid_host_bps` (links n-1..2n-4); hosts 0 and n-1 sit directly on
- * the end links. Every link has `delay_ns`. */
+ * link of `mid_host_bps` and no propagation delay (links n-1..2n-4); hosts
+ * 0 and n-1 sit directly on the end links. Line links have `delay_ns`. */
 m3_topology *m3_topology_parking_lot(uint32_t n, double edge_bps, double inner_bps,
                                      double mid_host_bps, uint64_t delay_ns, m3_error *err);
 /* Switch node id of line position p (the host itself for p = 0, n-1). */
@@ -221,7 +221,7 @@ const uint32_t *m3_route_index_link_flows(const m3_route_index *x, uint32_t dlin
 typedef enum m3_size_kind {
     M3_SIZE_CDF = 0,      /* empirical CDF (built-in name or file) */
     M3_SIZE_EXP,          /* exponential with mean */
-    M3_SIZE_GAUSSIAN,     /* positive Gaussian with mean, sigma = mean */
+    M3_SIZE_GAUSSIAN,     /* positive Gaussian with mean, sigma/mean = shape (0: 0.5) */
     M3_SIZE_LOGNORMAL,    /* log-normal with mean, shape sigma */
     M3_SIZE_PARETO        /* generalised Pareto with mean, shape xi */
 } m3_size_kind;
@@ -234,11 +234,14 @@ const char *const *m3_size_dist_builtin_names(void);
 m3_size_dist *m3_size_dist_builtin(const char *name, m3_error *err);
 /* A CDF file: lines `size_bytes cumulative_probability`, increasing. */
 m3_size_dist *m3_size_dist_read(const char *path, m3_error *err);
-/* Synthetic: `shape` is sigma for log-normal, xi for Pareto, unused else.
- * Sizes are at least `min_bytes`. */
+/* Synthetic: `shape` is sigma for log-normal, xi in (0, 1) for Pareto,
+ * sigma/mean of the untruncated normal for Gaussian (0 = 0.5), unused for
+ * exponential. Sizes are at least `min_bytes` (m3: 50) and at most 1 TB;
+ * the scale is solved so the mean after both clamps is `mean_bytes`. */
 m3_size_dist *m3_size_dist_synthetic(m3_size_kind kind, double mean_bytes, double shape,
                                      uint64_t min_bytes, m3_error *err);
 void m3_size_dist_free(m3_size_dist *d);
+/* The exact mean of the sizes the sampler returns. */
 double m3_size_dist_mean(const m3_size_dist *d);
 
 typedef enum m3_arrival_kind { M3_ARRIVAL_POISSON = 0, M3_ARRIVAL_LOGNORMAL } m3_arrival_kind;
@@ -267,10 +270,36 @@ typedef struct m3_workload_spec {
 int m3_workload_generate(const m3_topology *t, const m3_routing *r, const m3_workload_spec *w,
                          m3_flows *out, m3_error *err);
 
+/* Racks for M3_TM_MATRIX: a host's rack is the switch it attaches to,
+ * numbered in order of first appearance over hosts. `rack_of` receives one
+ * entry per host (m3_topology_host order). Returns the rack count or -1. */
+int m3_host_racks(const m3_topology *t, uint32_t *rack_of, m3_error *err);
+/* Reads a racks x racks weight matrix (row = source rack), one row per
+ * line, whitespace-separated weights >= 0, '#' comments. */
+int m3_tm_read(const char *path, uint32_t racks, double *matrix, m3_error *err);
+
 /* m3's path-workload recipe (m3-method.md section 7) on a parking lot of
  * n hosts: foreground pair (0, n-1) plus random pairs. */
 int m3_workload_path_m3(uint32_t n, size_t num_flows, uint64_t seed, m3_flows *out,
                         m3_error *err);
+
+/* The parameters the recipe drew, for labelling generated data. */
+typedef struct m3_path_workload_info {
+    uint32_t n;              /* line positions */
+    uint32_t num_pairs;      /* host pairs with traffic, foreground included */
+    double pair_p;           /* the p of the pair weights U(0,1) p / pairs */
+    double fg_weight;        /* foreground share of the flows (normalised) */
+    m3_size_kind size_kind;
+    double size_mean;        /* bytes */
+    double size_shape;       /* as in m3_size_dist_synthetic */
+    double burst_sigma;      /* log-normal inter-arrival shape */
+    double max_load;         /* load of the most loaded line link */
+    uint32_t max_load_link;  /* that line link (joins positions l, l+1) */
+} m3_path_workload_info;
+
+/* Same as m3_workload_path_m3; `info` (may be NULL) receives the draws. */
+int m3_workload_path_m3_ex(uint32_t n, size_t num_flows, uint64_t seed, m3_flows *out,
+                           m3_path_workload_info *info, m3_error *err);
 
 /* ---------------------------------------------------------------- flowSim */
 
@@ -305,6 +334,13 @@ double m3_ideal_fct_ns(const m3_topology *t, const uint32_t *dlinks, int n, uint
                        uint32_t mtu, uint32_t header, double nic_bps);
 /* fct / ideal clipped at >= 1. */
 double m3_slowdown(double fct_ns, double ideal_ns);
+/* Ideal FCT of every flow over its routed path. */
+int m3_ideal_fcts(const m3_topology *t, const m3_routing *r, const m3_flows *f, uint32_t mtu,
+                  uint32_t header, double nic_bps, double *ideal_ns, m3_error *err);
+/* Per-flow results as CSV (input order), written atomically:
+ * id,src,dst,size,start_ns,fct_ns,ideal_ns,slowdown */
+int m3_fct_csv_write(const char *path, const m3_flows *f, const double *fct_ns,
+                     const double *ideal_ns, m3_error *err);
 
 /* Nearest-rank percentile of sorted values (p in (0, 100]). */
 double m3_percentile_sorted(const double *sorted, size_t n, double p);

@@ -138,3 +138,16 @@ void m3_summary_print(const m3_summary *s, const char *title, void *file)
             fprintf(fp, "  %-16s %10zu %9s %9s %9s\n", range, x->n, "-", "-", "-");
     }
 }
+
+int m3_ideal_fcts(const m3_topology *t, const m3_routing *r, const m3_flows *f, uint32_t mtu,
+                  uint32_t header, double nic_bps, double *ideal_ns, m3_error *err)
+{
+    uint32_t links[M3_MAX_PATH_LINKS];
+    for (size_t i = 0; i < f->n; i++) {
+        int n = m3_routing_path(r, &f->v[i], links, M3_MAX_PATH_LINKS, err);
+        if (n < 0)
+            return -1;
+        ideal_ns[i] = m3_ideal_fct_ns(t, links, n, f->v[i].size, mtu, header, nic_bps);
+    }
+    return 0;
+}

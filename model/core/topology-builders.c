@@ -39,7 +39,7 @@ m3_topology *m3_topology_parking_lot(uint32_t n, double edge_bps, double inner_b
             goto fail;
     }
     for (uint32_t p = 1; p + 1 < n; p++)
-        if (link(t, p, m3_parking_lot_position_node(n, p), mid_host_bps, delay_ns, err))
+        if (link(t, p, m3_parking_lot_position_node(n, p), mid_host_bps, 0, err))
             goto fail;
     if (m3_topology_finalize(t, err))
         goto fail;
