@@ -1,0 +1,76 @@
+/*
+ * m3-scenario-helper.h - builds an M3Scenario from command-line options.
+ */
+#ifndef M3_SCENARIO_HELPER_H
+#define M3_SCENARIO_HELPER_H
+
+#include "ns3/command-line.h"
+#include "ns3/m3-scenario.h"
+#include "ns3/object-factory.h"
+#include "ns3/ptr.h"
+
+#include <map>
+#include <string>
+
+namespace ns3
+{
+
+/**
+ * \ingroup m3
+ * \brief Turns CommandLine options into an M3Scenario.
+ *
+ * Topology: one of --topology=FILE, --fat-tree=P,R,H,O, --k-ary=K,
+ * --parking-lot=N (or the default set with SetDefaultTopology).
+ * Flows: --flows=FILE, or a generated workload (--workload=NAME|CDF-FILE
+ * with --load, --num-flows, --burst-sigma, --workload-seed).
+ * Configuration: --config=FILE, then every core config key as --<key>.
+ */
+class M3ScenarioHelper
+{
+  public:
+    M3ScenarioHelper();
+
+    /** Registers the options above on \p cmd; call before cmd.Parse(). */
+    void AddCommandLine(CommandLine& cmd);
+
+    /** Topology used when no topology option is given, e.g. "fat-tree=2,16,8,1". */
+    void SetDefaultTopology(const std::string& spec);
+    /** Workload used when neither --flows nor --workload is given. */
+    void SetDefaultWorkload(const std::string& sizeDist, double load, uint64_t numFlows);
+    /** Sets an M3Scenario attribute (HostRate, FabricRate, LinkDelay, ...). */
+    void SetScenarioAttribute(const std::string& name, const AttributeValue& value);
+
+    /** Builds the scenario; on bad input stops with NS_FATAL_ERROR naming the problem. */
+    Ptr<M3Scenario> Build() const;
+    /** Same, but returns null and fills \p error instead of stopping. */
+    Ptr<M3Scenario> Build(std::string* error) const;
+
+    /** A one-line description of what Build() makes, for logs and tables. */
+    std::string Describe() const;
+
+  private:
+    bool BuildTopology(Ptr<M3Scenario> s, std::string* error) const;
+    bool BuildFlows(Ptr<M3Scenario> s, std::string* error) const;
+    bool BuildConfig(Ptr<M3Scenario> s, std::string* error) const;
+    /** The topology option in effect as "kind=value"; empty plus error if ambiguous. */
+    std::string TopologySpec(std::string* error) const;
+
+    ObjectFactory m_factory;
+    std::string m_topologyFile;
+    std::string m_fatTree;
+    std::string m_kAry;
+    std::string m_parkingLot;
+    std::string m_defaultTopology;
+    std::string m_flowsFile;
+    std::string m_configFile;
+    std::string m_workload;         //!< size distribution: built-in name or CDF file
+    double m_load;                  //!< busiest-link utilisation target
+    uint64_t m_numFlows;
+    double m_burstSigma;            //!< 0 = Poisson arrivals, else log-normal shape
+    uint64_t m_workloadSeed;
+    std::map<std::string, std::string> m_configKeys; //!< --<key> values; empty = unset
+};
+
+} // namespace ns3
+
+#endif /* M3_SCENARIO_HELPER_H */

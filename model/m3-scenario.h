@@ -1,0 +1,130 @@
+/*
+ * m3-scenario.h - the ns-3 face of the C core's scenario.
+ *
+ * M3Scenario is the single owner of one m3_scenario (topology, flows,
+ * network configuration) and of the m3_routing built over its topology.
+ * Both modes read from it: flowSim through the C core, and (later) the
+ * packet mode, which builds its ns-3 nodes and devices from GetTopology()
+ * and forwards with NextHop(), so a flow takes the same path in both.
+ */
+#ifndef M3_SCENARIO_H
+#define M3_SCENARIO_H
+
+#include "m3.h"
+
+#include "ns3/data-rate.h"
+#include "ns3/nstime.h"
+#include "ns3/object.h"
+
+#include <string>
+#include <vector>
+
+namespace ns3
+{
+
+/**
+ * \ingroup m3
+ * \brief A datacenter scenario: topology + flows + configuration + routing.
+ *
+ * Fallible methods return false and, when \p error is given, a message
+ * that names file and line for input errors ("flows.txt:7: ...").
+ * Replacing the topology drops the flows, since they name its hosts.
+ */
+class M3Scenario : public Object
+{
+  public:
+    static TypeId GetTypeId();
+
+    M3Scenario();
+    ~M3Scenario() override;
+
+    M3Scenario(const M3Scenario&) = delete;
+    M3Scenario& operator=(const M3Scenario&) = delete;
+
+    /**
+     * Reads a topology, then flows, then (if \p config is not empty) a
+     * config file. Nothing changes unless all of them load.
+     */
+    bool LoadFromFiles(const std::string& topology,
+                       const std::string& flows,
+                       const std::string& config,
+                       std::string* error = nullptr);
+    /** LoadFromFiles with the TopologyFile, FlowsFile, ConfigFile attributes. */
+    bool Load(std::string* error = nullptr);
+
+    /** Replaces the topology with one read from a file (drops the flows). */
+    bool ReadTopology(const std::string& path, std::string* error = nullptr);
+
+    /** m3's parking lot of \p n positions (edge links HostRate, inner FabricRate). */
+    bool BuildParkingLot(uint32_t n, std::string* error = nullptr);
+    /** m3's evaluation fat-tree (pods x racks x hosts, oversubscription 1, 2, 4). */
+    bool BuildFatTree(uint32_t pods,
+                      uint32_t racks,
+                      uint32_t hosts,
+                      uint32_t oversub,
+                      std::string* error = nullptr);
+    /** The classic k-ary fat-tree (k even). */
+    bool BuildKAry(uint32_t k, std::string* error = nullptr);
+
+    /** Replaces the flows with those of a file (hosts checked against the topology). */
+    bool ReadFlows(const std::string& path, std::string* error = nullptr);
+    /** Replaces the flows with a generated workload routed on this scenario. */
+    bool GenerateWorkload(const m3_workload_spec& spec, std::string* error = nullptr);
+
+    /** Reads `key = value` lines over the current configuration. */
+    bool ReadConfig(const std::string& path, std::string* error = nullptr);
+    /** Sets one configuration key; \p where ("--key", "file:line") prefixes errors. */
+    bool SetConfigKey(const std::string& key,
+                      const std::string& value,
+                      const std::string& where = "",
+                      std::string* error = nullptr);
+    /** Cross-field checks of the configuration (m3_config_validate). */
+    bool ValidateConfig(std::string* error = nullptr) const;
+
+    /** True once a topology is present. */
+    bool HasTopology() const;
+    const m3_topology* GetTopology() const;
+    const m3_flows& GetFlows() const;
+    const m3_config& GetConfig() const;
+    const m3_routing* GetRouting() const;
+    const m3_scenario& GetScenario() const;
+
+    /** Host (NIC) rate in bits per second, the flows' rate cap. */
+    double GetHostRateBps() const;
+
+    /**
+     * Next directed link from \p node towards host \p dst for a packet of
+     * this 5-tuple (m3_routing_next); -1 when unreachable.
+     */
+    int32_t NextHop(uint32_t node,
+                    uint32_t dst,
+                    uint32_t sip,
+                    uint32_t dip,
+                    uint16_t sport,
+                    uint16_t dport) const;
+    /** NextHop for the first packet of flow \p f (its IPs and ports). */
+    int32_t NextHop(uint32_t node, const m3_flow& f) const;
+    /** The directed links of flow \p f's path, built by walking NextHop. */
+    std::vector<uint32_t> GetPath(const m3_flow& f) const;
+
+  protected:
+    void DoDispose() override;
+
+  private:
+    /** Takes ownership of \p topo and rebuilds routing; frees it on failure. */
+    bool AdoptTopology(m3_topology* topo, const m3_error& err, std::string* error);
+    void Clear();
+
+    m3_scenario m_scenario;   //!< topology + flows + config (C core)
+    m3_routing* m_routing;    //!< routing over m_scenario.topo
+    std::string m_topologyFile;
+    std::string m_flowsFile;
+    std::string m_configFile;
+    DataRate m_hostRate;      //!< host links of the built-in topologies
+    DataRate m_fabricRate;    //!< switch-to-switch links
+    Time m_linkDelay;         //!< propagation delay of every built-in link
+};
+
+} // namespace ns3
+
+#endif /* M3_SCENARIO_H */
