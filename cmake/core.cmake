@@ -7,13 +7,18 @@ find_path(M3_GSL_INCLUDE gsl/gsl_rng.h REQUIRED)
 add_library(m3core STATIC ${M3_CORE_SOURCES})
 set_target_properties(m3core PROPERTIES C_STANDARD 11 C_STANDARD_REQUIRED ON
                                         POSITION_INDEPENDENT_CODE ON)
-target_include_directories(m3core PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/model/core
+# BUILD_INTERFACE: ns-3's in-tree build exports m3core, and an exported
+# target may not point into the source tree.
+target_include_directories(m3core PUBLIC $<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}/model/core>
                                   PRIVATE ${M3_GSL_INCLUDE})
 target_compile_options(m3core PRIVATE -Wall -Wextra -O2)
 target_link_libraries(m3core PUBLIC ${M3_GSL_LIB} ${M3_GSLCBLAS_LIB} m)
 
+# The executables made here, for build flavours that adjust them (in-tree).
+set(M3_CORE_EXECUTABLES bench-flowsim)
 foreach(src ${M3_TOOLS})
   get_filename_component(name ${src} NAME_WE)
+  list(APPEND M3_CORE_EXECUTABLES ${name})
   add_executable(${name} ${src})
   set_target_properties(${name} PROPERTIES C_STANDARD 11)
   target_compile_options(${name} PRIVATE -Wall -Wextra -O2)

@@ -26,6 +26,10 @@ if(Python3_Interpreter_FOUND)
   add_test(NAME build/wscript-sync
            COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/test/check-wscript.py
                    ${CMAKE_SOURCE_DIR})
+  # ... and that the check can fail: a copy with one entry dropped must.
+  add_test(NAME build/wscript-sync-selftest
+           COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/test/check-wscript.py
+                   --self-test ${CMAKE_SOURCE_DIR})
 endif()
 
 # ---- the ns-3 module ----

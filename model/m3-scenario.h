@@ -10,9 +10,8 @@
 #ifndef M3_SCENARIO_H
 #define M3_SCENARIO_H
 
-#include "m3.h"
-
 #include "ns3/data-rate.h"
+#include "ns3/m3.h"
 #include "ns3/nstime.h"
 #include "ns3/object.h"
 

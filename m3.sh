@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# m3.sh - set up, build and run m3-ns3 on Debian 12.
+#   ./m3.sh run [m3-compare options]   flowSim slowdown table of m3's fat-tree
+#   ./m3.sh test                       every test (ctest)
+# Installs the Debian packages that are missing (apt-get; sudo when not
+# root), then configures and builds into build/.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+# One package per line; add new dependencies here.
+PACKAGES=(
+    cmake
+    g++
+    gcc
+    make
+    pkg-config
+    libgsl-dev
+    libns3-dev
+    ns3
+    libsqlite3-dev
+    libxml2-dev
+    python3-dev
+)
+
+die() { echo "m3.sh: $*" >&2; exit 1; }
+
+install_missing() {
+    local missing=() p
+    for p in "${PACKAGES[@]}"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+            missing+=("$p")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    echo "m3.sh: installing ${missing[*]}"
+    local sudo=()
+    if [ "$(id -u)" -ne 0 ]; then
+        command -v sudo >/dev/null || die "need root or sudo to install: ${missing[*]}"
+        sudo=(sudo)
+    fi
+    "${sudo[@]}" apt-get update
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
+        apt-get install -y --no-install-recommends "${missing[@]}"
+}
+
+build() {
+    cmake -S . -B build -DCMAKE_BUILD_TYPE=Release
+    cmake --build build --parallel "$(nproc)"
+    [ -x build/m3-compare ] || die "build/m3-compare was not built (is libns3-dev installed?)"
+}
+
+command -v dpkg-query >/dev/null || die "needs a Debian system (dpkg-query not found)"
+case "${1:-}" in
+    run)
+        shift
+        install_missing
+        build
+        exec build/m3-compare "$@"
+        ;;
+    test)
+        install_missing
+        build
+        cd build && exec ctest --output-on-failure
+        ;;
+    *)
+        sed -n '2,4p' "$0" | sed 's/^# \{0,1\}//' >&2
+        exit 2
+        ;;
+esac

@@ -1,0 +1,96 @@
+# -*- Mode: python; py-indent-offset: 4; indent-tabs-mode: nil; coding: utf-8; -*-
+# m3-ns3 for waf-era ns-3 (3.35 and older): copy or link this directory to
+# <ns-3>/contrib/m3, then
+#   ./waf configure --enable-examples --enable-tests && ./waf build
+#   ./waf --run m3-compare
+#   ./test.py -s m3-scenario
+# The file lists must match CMakeLists.txt: test/check-wscript.py compares
+# them (ctest build/wscript-sync).
+
+# ---- the C core (no ns-3 dependency) ----
+M3_CORE_SOURCES = [
+    'model/core/util.c',
+    'model/core/topology.c',
+    'model/core/topology-builders.c',
+    'model/core/topology-io.c',
+    'model/core/flows.c',
+    'model/core/config.c',
+    'model/core/scenario.c',
+    'model/core/routing.c',
+    'model/core/route-index.c',
+    'model/core/size-dist.c',
+    'model/core/size-cdf-tables.c',
+    'model/core/workload.c',
+    'model/core/workload-path.c',
+    'model/core/flowsim.c',
+    'model/core/flowsim-naive.c',
+    'model/core/stats.c',
+    'model/core/fct-csv.c',
+]
+M3_CORE_HEADERS = ['model/core/m3.h']
+
+M3_CORE_TESTS = [
+    'test/core/test-parsers.c',
+    'test/core/test-routing.c',
+    'test/core/test-workload.c',
+    'test/core/test-flowsim.c',
+    'test/core/test-stats.c',
+]
+
+M3_TOOLS = ['tools/m3-flowsim.c', 'tools/m3-workload.c']
+
+# ---- the ns-3 module (C++) ----
+M3_NS3_SOURCES = [
+    'model/m3-scenario.cc',
+    'helper/m3-scenario-helper.cc',
+]
+M3_NS3_HEADERS = [
+    'model/m3-scenario.h',
+    'helper/m3-scenario-helper.h',
+]
+M3_NS3_TEST_SOURCES = ['test/m3-scenario-test-suite.cc']
+
+C_FLAGS = ['-std=c11', '-O2', '-fPIC', '-Wall', '-Wextra']
+
+
+def configure(conf):
+    # The C core needs GSL whatever ns-3's own optional GSL check found.
+    conf.check_cc(lib='gsl', uselib_store='M3GSL', mandatory=True)
+    conf.check_cc(lib='gslcblas', uselib_store='M3GSL', mandatory=True)
+    conf.check_cc(lib='m', uselib_store='M3GSL', mandatory=True)
+
+
+def stem(path):
+    return path.rsplit('/', 1)[-1].rsplit('.', 1)[0]
+
+
+def build(bld):
+    # The C core as its own static library task, linked into the module.
+    bld(features='c cstlib', source=M3_CORE_SOURCES, target='m3core',
+        cflags=C_FLAGS, includes=['model/core'], export_includes=['model/core'],
+        use=['M3GSL'])
+
+    module = bld.create_ns3_module('m3', ['core', 'network'])
+    module.source = M3_NS3_SOURCES
+    module.use.extend(['m3core', 'M3GSL'])
+
+    headers = bld(features='ns3header')
+    headers.module = 'm3'
+    # m3.h too: the module's headers include it as "ns3/m3.h".
+    headers.source = M3_NS3_HEADERS + M3_CORE_HEADERS
+
+    if bld.env['ENABLE_TESTS']:
+        module_test = bld.create_ns3_module_test_library('m3')
+        module_test.source = M3_NS3_TEST_SOURCES
+        module_test.use.extend(['m3core'])
+        # The C core's own tests: plain programs under build/contrib/m3/.
+        for src in M3_CORE_TESTS:
+            bld(features='c cprogram', source=[src], target='m3-core-' + stem(src),
+                cflags=C_FLAGS, includes=['test/core'], use=['m3core', 'M3GSL'])
+
+    for src in M3_TOOLS + ['bench/bench-flowsim.c']:
+        bld(features='c cprogram', source=[src], target=stem(src),
+            cflags=C_FLAGS, use=['m3core', 'M3GSL'])
+
+    if bld.env['ENABLE_EXAMPLES']:
+        bld.recurse('examples')
