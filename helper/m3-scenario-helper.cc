@@ -6,6 +6,8 @@
 #include "ns3/abort.h"
 #include "ns3/log.h"
 
+#include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <sstream>
 #include <vector>
@@ -57,13 +59,88 @@ struct SizeDist
     }
 };
 
+/** "a:b:c" -> {"a", "b", "c"}. */
+std::vector<std::string>
+SplitColons(const std::string& text)
+{
+    std::vector<std::string> parts;
+    std::stringstream ss(text);
+    std::string part;
+    while (std::getline(ss, part, ':'))
+    {
+        parts.push_back(part);
+    }
+    return parts;
+}
+
+bool
+ParseDouble(const std::string& text, double* out)
+{
+    char* end = nullptr;
+    *out = std::strtod(text.c_str(), &end);
+    return !text.empty() && end && *end == '\0' && std::isfinite(*out);
+}
+
+/**
+ * The size distribution of --workload, in m3-workload's --sizes syntax:
+ * a built-in name, exp:MEAN, gaussian:MEAN[:CV], lognormal:MEAN:SIGMA,
+ * pareto:MEAN:XI, or else a CDF file.
+ */
+m3_size_dist*
+MakeSizeDist(const std::string& spec, m3_error* err)
+{
+    std::vector<std::string> p = SplitColons(spec);
+    static const struct
+    {
+        const char* name;
+        m3_size_kind kind;
+        size_t minArgs, maxArgs;
+    } synthetic[] = {{"exp", M3_SIZE_EXP, 1, 1},
+                     {"gaussian", M3_SIZE_GAUSSIAN, 1, 2},
+                     {"lognormal", M3_SIZE_LOGNORMAL, 2, 2},
+                     {"pareto", M3_SIZE_PARETO, 2, 2}};
+    for (const auto& k : synthetic)
+    {
+        if (p.size() < 2 || p[0] != k.name)
+        {
+            continue;
+        }
+        double mean = 0;
+        double shape = 0;
+        size_t args = p.size() - 1;
+        if (args < k.minArgs || args > k.maxArgs || !ParseDouble(p[1], &mean) ||
+            (args == 2 && !ParseDouble(p[2], &shape)))
+        {
+            std::snprintf(err->msg, sizeof err->msg,
+                          "expected %s:MEAN%s with numbers", k.name,
+                          k.maxArgs == 1 ? "" : (k.minArgs == 1 ? "[:CV]" : ":SHAPE"));
+            return nullptr;
+        }
+        return m3_size_dist_synthetic(k.kind, mean, shape, 50, err);
+    }
+    for (const char* const* n = m3_size_dist_builtin_names(); *n; n++)
+    {
+        if (spec == *n)
+        {
+            return m3_size_dist_builtin(spec.c_str(), err);
+        }
+    }
+    if (spec.find_first_of("/.") == std::string::npos)
+    {
+        // Not a path: let the core name the built-ins in its error.
+        return m3_size_dist_builtin(spec.c_str(), err);
+    }
+    return m3_size_dist_read(spec.c_str(), err);
+}
+
 } // namespace
 
 M3ScenarioHelper::M3ScenarioHelper()
     : m_load(0.5),
       m_numFlows(20000),
       m_burstSigma(0),
-      m_workloadSeed(1)
+      m_workloadSeed(1),
+      m_tm("uniform")
 {
     m_factory.SetTypeId(M3Scenario::GetTypeId());
     for (const char* const* k = m3_config_keys(); *k; k++)
@@ -87,8 +164,12 @@ M3ScenarioHelper::AddCommandLine(CommandLine& cmd)
         names += std::string(names.empty() ? "" : ", ") + *n;
     }
     cmd.AddValue("workload",
-                 "generate flows with this size distribution: " + names + " or a CDF file",
+                 "generate flows with these sizes: " + names +
+                     ", exp:MEAN, gaussian:MEAN[:CV], lognormal:MEAN:SIGMA, pareto:MEAN:XI"
+                     " or a CDF file",
                  m_workload);
+    cmd.AddValue("tm", "workload traffic matrix: uniform, matrix:FILE (racks x racks) or "
+                 "incast:HOST:FRACTION", m_tm);
     cmd.AddValue("load", "workload: target utilisation of the busiest link (0..1)", m_load);
     cmd.AddValue("num-flows", "workload: number of flows", m_numFlows);
     cmd.AddValue("burst-sigma", "workload: log-normal inter-arrival shape (0 = Poisson)",
@@ -172,7 +253,8 @@ M3ScenarioHelper::Describe() const
     }
     else
     {
-        flows << "workload=" << m_workload << " load=" << m_load << " flows=" << m_numFlows;
+        flows << "workload=" << m_workload << " tm=" << m_tm << " load=" << m_load
+              << " flows=" << m_numFlows;
     }
     return (topo.empty() ? "?" : topo) + " " + flows.str();
 }
@@ -243,12 +325,9 @@ M3ScenarioHelper::BuildFlows(Ptr<M3Scenario> s, std::string* error) const
     {
         return Fail(error, "--burst-sigma: must be >= 0");
     }
-    // A name with a path separator or a dot is a CDF file; else a built-in.
     SizeDist sizes;
     m3_error err;
-    bool isFile = m_workload.find_first_of("/.") != std::string::npos;
-    sizes.d = isFile ? m3_size_dist_read(m_workload.c_str(), &err)
-                     : m3_size_dist_builtin(m_workload.c_str(), &err);
+    sizes.d = MakeSizeDist(m_workload, &err);
     if (!sizes.d)
     {
         return Fail(error, std::string("--workload=") + m_workload + ": " + err.msg);
@@ -261,6 +340,52 @@ M3ScenarioHelper::BuildFlows(Ptr<M3Scenario> s, std::string* error) const
     spec.load = m_load;
     spec.num_flows = m_numFlows;
     spec.seed = m_workloadSeed;
+
+    // --tm: uniform | matrix:FILE | incast:HOST:FRACTION (as m3-workload).
+    std::vector<uint32_t> rackOf;
+    std::vector<double> matrix;
+    std::vector<std::string> tm = SplitColons(m_tm);
+    const m3_topology* topo = s->GetTopology();
+    if (m_tm == "uniform")
+    {
+        spec.tm = M3_TM_UNIFORM;
+    }
+    else if (tm.size() >= 2 && tm[0] == "matrix")
+    {
+        std::string path = m_tm.substr(7);
+        rackOf.resize(m3_topology_num_hosts(topo));
+        int racks = m3_host_racks(topo, rackOf.data(), &err);
+        if (racks < 0)
+        {
+            return Fail(error, "--tm=" + m_tm + ": " + err.msg);
+        }
+        matrix.resize(static_cast<size_t>(racks) * racks);
+        if (m3_tm_read(path.c_str(), racks, matrix.data(), &err) != 0)
+        {
+            return Fail(error, err.msg);
+        }
+        spec.tm = M3_TM_MATRIX;
+        spec.matrix = matrix.data();
+        spec.racks = static_cast<uint32_t>(racks);
+        spec.rack_of = rackOf.data();
+    }
+    else if (tm.size() == 3 && tm[0] == "incast")
+    {
+        std::vector<uint32_t> host;
+        double fraction = 0;
+        if (!ParseUintList(tm[1], 1, &host) || !ParseDouble(tm[2], &fraction))
+        {
+            return Fail(error, "--tm=" + m_tm + ": expected incast:HOST:FRACTION");
+        }
+        spec.tm = M3_TM_INCAST;
+        spec.hotspot = host[0];
+        spec.incast_fraction = fraction;
+    }
+    else
+    {
+        return Fail(error,
+                    "--tm=" + m_tm + ": expected uniform, matrix:FILE or incast:HOST:FRACTION");
+    }
     return s->GenerateWorkload(spec, error);
 }
 

@@ -22,7 +22,8 @@ namespace ns3
  * Topology: one of --topology=FILE, --fat-tree=P,R,H,O, --k-ary=K,
  * --parking-lot=N (or the default set with SetDefaultTopology).
  * Flows: --flows=FILE, or a generated workload (--workload=NAME|CDF-FILE
- * with --load, --num-flows, --burst-sigma, --workload-seed).
+ * or a synthetic family, with --tm, --load, --num-flows, --burst-sigma,
+ * --workload-seed).
  * Configuration: --config=FILE, then every core config key as --<key>.
  */
 class M3ScenarioHelper
@@ -68,6 +69,7 @@ class M3ScenarioHelper
     uint64_t m_numFlows;
     double m_burstSigma;            //!< 0 = Poisson arrivals, else log-normal shape
     uint64_t m_workloadSeed;
+    std::string m_tm;               //!< uniform | matrix:FILE | incast:HOST:FRACTION
     std::map<std::string, std::string> m_configKeys; //!< --<key> values; empty = unset
 };
 
