@@ -1,6 +1,7 @@
 /* m3-flowsim - max-min fluid FCTs for a flows file on a topology file or
  * m3's parking-lot preset; writes a per-flow CSV and prints the slowdown
  * summary (overall and per size bucket). */
+#define _POSIX_C_SOURCE 200809L
 #include "m3.h"
 
 #include <stdio.h>

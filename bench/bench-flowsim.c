@@ -1,0 +1,248 @@
+/* bench-flowsim - flowSim throughput (flows per second, simulation only,
+ * no file I/O) on the workloads of the foundation issue, against the naive
+ * from-scratch baseline measured in the same run, and the cost per event
+ * as the number of simultaneously active flows grows. Prints numbers and
+ * asserts nothing about time.
+ *
+ *   bench-flowsim [--quick] [--json FILE]
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "m3.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void die(const char *what, const m3_error *err)
+{
+    fprintf(stderr, "bench-flowsim: %s: %s\n", what, err->msg);
+    exit(1);
+}
+
+/* The issue's path workload: 7 hosts in m3's parking lot, random host
+ * pairs, log-normal inter-arrivals with sigma 2, busiest link at `load`.
+ * Sizes: log-normal, mean 10 KB, sigma 1.5 (short flows dominate, as in
+ * m3's path data). */
+static void path_workload(size_t nflows, double load, uint64_t seed, m3_flows *out)
+{
+    m3_error err;
+    m3_topology *t = m3_topology_parking_lot(7, 10e9, 40e9, 1e15, 1000, &err);
+    if (!t)
+        die("topology", &err);
+    m3_routing *r = m3_routing_new(t, &err);
+    m3_size_dist *d = m3_size_dist_synthetic(M3_SIZE_LOGNORMAL, 10000, 1.5, 50, &err);
+    if (!r || !d)
+        die("workload setup", &err);
+    m3_workload_spec w;
+    memset(&w, 0, sizeof w);
+    w.sizes = d;
+    w.arrival = M3_ARRIVAL_LOGNORMAL;
+    w.burst_sigma = 2.0;
+    w.tm = M3_TM_UNIFORM;
+    w.load = load;
+    w.num_flows = nflows;
+    w.seed = seed;
+    if (m3_workload_generate(t, r, &w, out, &err))
+        die("workload", &err);
+    m3_size_dist_free(d);
+    m3_routing_free(r);
+    m3_topology_free(t);
+}
+
+static const double line_bps[6] = {10e9, 40e9, 40e9, 40e9, 40e9, 10e9};
+
+typedef int (*line_engine)(uint32_t, const double *, const m3_flows *, const m3_flowsim_opts *,
+                           double *, m3_error *);
+
+static double time_line(line_engine run, const m3_flows *f, double *fct)
+{
+    m3_flowsim_opts o;
+    m3_flowsim_opts_default(&o);
+    o.rate_cap_bps = 10e9;
+    m3_error err;
+    double t0 = now_s();
+    if (run(7, line_bps, f, &o, fct, &err))
+        die("flowsim", &err);
+    return now_s() - t0;
+}
+
+static double max_rel_diff(const double *a, const double *b, size_t n)
+{
+    double worst = 0;
+    for (size_t i = 0; i < n; i++) {
+        double d = (a[i] - b[i]) / b[i];
+        d = d < 0 ? -d : d;
+        if (d > worst)
+            worst = d;
+    }
+    return worst;
+}
+
+/* K long flows active throughout, plus M short flows arriving one at a
+ * time on a line: isolates the cost of one event at K active flows. */
+static void active_workload(size_t K, size_t M, m3_flows *f)
+{
+    m3_flows_init(f);
+    uint64_t s = 12345;
+    m3_error err;
+    for (size_t i = 0; i < K + M; i++) {
+        s = s * 6364136223846793005ull + 1442695040888963407ull;
+        uint32_t a = (uint32_t)(s >> 33) % 7, b = (uint32_t)(s >> 40) % 6;
+        if (b >= a)
+            b++;
+        m3_flow x = {i, a, b, 3, 10000, 100, 0, 0};
+        if (i < K) {
+            x.size = 1000000000ull; /* outlives the measurement window */
+        } else {
+            x.size = 1000;
+            x.start_ns = (uint64_t)(i - K + 1) * 100000; /* one at a time */
+        }
+        if (m3_flows_push(f, &x, &err))
+            die("push", &err);
+    }
+    m3_flows_assign_sports(f);
+}
+
+int main(int argc, char **argv)
+{
+    int quick = 0;
+    const char *json = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--quick"))
+            quick = 1;
+        else if (!strcmp(argv[i], "--json") && i + 1 < argc)
+            json = argv[++i];
+        else {
+            fprintf(stderr, "usage: bench-flowsim [--quick] [--json FILE]\n");
+            return 2;
+        }
+    }
+    FILE *js = NULL;
+    if (json && !(js = fopen(json, "w"))) {
+        fprintf(stderr, "bench-flowsim: cannot write %s\n", json);
+        return 1;
+    }
+    if (js)
+        fprintf(js, "{\"path\": [\n");
+
+    struct { size_t n; double load; } cases[] = {
+        {20000, 0.8}, {100000, 0.8}, {400000, 0.8}, {400000, 0.95}};
+    int ncases = quick ? 2 : 4;
+    printf("flowSim on m3's 7-host parking lot (log-normal arrivals sigma 2)\n");
+    printf("  %8s %5s %12s %12s %12s %9s %10s\n", "flows", "load", "fast flows/s",
+           "naive flows/s", "speedup", "naive s", "max |rel|");
+    for (int c = 0; c < ncases; c++) {
+        m3_flows f;
+        m3_flows_init(&f);
+        path_workload(cases[c].n, cases[c].load, 7 + c, &f);
+        double *a = calloc(f.n, sizeof *a), *b = calloc(f.n, sizeof *b);
+        /* best of 3 for the fast engine; the naive one once */
+        double tf = 1e30;
+        for (int rep = 0; rep < 3; rep++) {
+            double x = time_line(m3_flowsim_run_line, &f, a);
+            if (x < tf)
+                tf = x;
+        }
+        double tn = time_line(m3_flowsim_run_line_naive, &f, b);
+        double diff = max_rel_diff(a, b, f.n);
+        printf("  %8zu %5.2f %12.3g %12.3g %11.1fx %9.2f %10.2g\n", f.n, cases[c].load,
+               f.n / tf, f.n / tn, tn / tf, tn, diff);
+        fflush(stdout);
+        if (js)
+            fprintf(js, "  {\"flows\": %zu, \"load\": %.2f, \"fast_flows_per_s\": %.0f, "
+                        "\"naive_flows_per_s\": %.0f, \"speedup\": %.2f, \"max_rel_diff\": %.3g}%s\n",
+                    f.n, cases[c].load, f.n / tf, f.n / tn, tn / tf, diff,
+                    c + 1 < ncases ? "," : "");
+        free(a);
+        free(b);
+        m3_flows_free(&f);
+    }
+
+    /* cost per event against the number of active flows */
+    if (js)
+        fprintf(js, "], \"per_event\": [\n");
+    printf("\ncost per event with K flows active (line of 7, 2000 short flows)\n");
+    printf("  %8s %14s %14s\n", "K", "fast ns/event", "naive ns/event");
+    size_t Ks[] = {10, 100, 1000, 4000, 16000};
+    int nk = quick ? 3 : 5;
+    for (int k = 0; k < nk; k++) {
+        m3_flows f;
+        size_t M = 2000;
+        active_workload(Ks[k], M, &f);
+        double *a = calloc(f.n, sizeof *a);
+        /* the measurement window is the short flows' events; the long flows
+         * finish later and are subtracted with a K-only run */
+        double tf = time_line(m3_flowsim_run_line, &f, a);
+        m3_flows only = f;
+        only.n = Ks[k];
+        double tf0 = time_line(m3_flowsim_run_line, &only, a);
+        double fast = (tf - tf0) / (2.0 * M) * 1e9;
+        double naive = -1;
+        if (Ks[k] <= 4000) {
+            double tn = time_line(m3_flowsim_run_line_naive, &f, a);
+            double tn0 = time_line(m3_flowsim_run_line_naive, &only, a);
+            naive = (tn - tn0) / (2.0 * M) * 1e9;
+        }
+        if (naive >= 0)
+            printf("  %8zu %14.0f %14.0f\n", Ks[k], fast, naive);
+        else
+            printf("  %8zu %14.0f %14s\n", Ks[k], fast, "(skipped)");
+        fflush(stdout);
+        if (js)
+            fprintf(js, "  {\"active\": %zu, \"fast_ns_per_event\": %.1f, \"naive_ns_per_event\": %.1f}%s\n",
+                    Ks[k], fast, naive, k + 1 < nk ? "," : "");
+        free(a);
+        m3_flows_free(&f);
+    }
+
+    /* a 256-host fat-tree (m3's: 2 pods x 16 racks x 8 hosts, 1:1) */
+    size_t nft = quick ? 100000 : 1000000;
+    m3_error err;
+    m3_topology *t = m3_topology_fat_tree_m3(2, 16, 8, 1, 10e9, 40e9, 1000, &err);
+    if (!t)
+        die("fat-tree", &err);
+    m3_routing *r = m3_routing_new(t, &err);
+    m3_size_dist *d = m3_size_dist_synthetic(M3_SIZE_LOGNORMAL, 10000, 1.5, 50, &err);
+    if (!r || !d)
+        die("fat-tree setup", &err);
+    m3_workload_spec w;
+    memset(&w, 0, sizeof w);
+    w.sizes = d;
+    w.arrival = M3_ARRIVAL_LOGNORMAL;
+    w.burst_sigma = 2.0;
+    w.load = 0.5;
+    w.num_flows = nft;
+    w.seed = 3;
+    m3_flows f;
+    m3_flows_init(&f);
+    if (m3_workload_generate(t, r, &w, &f, &err))
+        die("fat-tree workload", &err);
+    double *a = calloc(f.n, sizeof *a);
+    m3_flowsim_opts o;
+    m3_flowsim_opts_default(&o);
+    double t0 = now_s();
+    if (m3_flowsim_run(t, r, &f, &o, a, &err))
+        die("fat-tree flowsim", &err);
+    double tt = now_s() - t0;
+    printf("\nflowSim on a 256-host fat-tree (2x16x8, 1:1), load 0.5, routing included\n");
+    printf("  %zu flows in %.2f s: %.3g flows/s\n", f.n, tt, f.n / tt);
+    if (js)
+        fprintf(js, "], \"fat_tree\": {\"flows\": %zu, \"seconds\": %.3f, \"flows_per_s\": %.0f}}\n",
+                f.n, tt, f.n / tt);
+    free(a);
+    m3_flows_free(&f);
+    m3_size_dist_free(d);
+    m3_routing_free(r);
+    m3_topology_free(t);
+    if (js)
+        fclose(js);
+    return 0;
+}
