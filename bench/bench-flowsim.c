@@ -28,9 +28,9 @@ static void die(const char *what, const m3_error *err)
 }
 
 /* The issue's path workload: 7 hosts in m3's parking lot, random host
- * pairs, log-normal inter-arrivals with sigma 2, busiest link at `load`.
- * Sizes: log-normal, mean 10 KB, sigma 1.5 (short flows dominate, as in
- * m3's path data). */
+ * pairs i < j (as in m3's path scenarios, where every flow runs along the
+ * path's direction), log-normal inter-arrivals with sigma 2, busiest link at
+ * `load`. Sizes: log-normal, mean 10 KB, sigma 1.5. */
 static void path_workload(size_t nflows, double load, uint64_t seed, m3_flows *out)
 {
     m3_error err;
@@ -46,7 +46,18 @@ static void path_workload(size_t nflows, double load, uint64_t seed, m3_flows *o
     w.sizes = d;
     w.arrival = M3_ARRIVAL_LOGNORMAL;
     w.burst_sigma = 2.0;
-    w.tm = M3_TM_UNIFORM;
+    /* one "rack" per position, weight 1 for every pair i < j */
+    double matrix[49];
+    uint32_t rack_of[7];
+    for (uint32_t i = 0; i < 7; i++) {
+        rack_of[i] = i;
+        for (uint32_t j = 0; j < 7; j++)
+            matrix[i * 7 + j] = j > i;
+    }
+    w.tm = M3_TM_MATRIX;
+    w.matrix = matrix;
+    w.racks = 7;
+    w.rack_of = rack_of;
     w.load = load;
     w.num_flows = nflows;
     w.seed = seed;
@@ -95,9 +106,7 @@ static void active_workload(size_t K, size_t M, m3_flows *f)
     m3_error err;
     for (size_t i = 0; i < K + M; i++) {
         s = s * 6364136223846793005ull + 1442695040888963407ull;
-        uint32_t a = (uint32_t)(s >> 33) % 7, b = (uint32_t)(s >> 40) % 6;
-        if (b >= a)
-            b++;
+        uint32_t a = (uint32_t)(s >> 33) % 6, b = a + 1 + (uint32_t)(s >> 40) % (6 - a);
         m3_flow x = {i, a, b, 3, 10000, 100, 0, 0};
         if (i < K) {
             x.size = 1000000000ull; /* outlives the measurement window */

@@ -49,7 +49,9 @@ typedef struct fs_state {
     double cap_flow;                /* per-flow cap, bits per ns */
     /* classes */
     uint32_t *heap_off, *cnt;       /* per class: heap region and size */
-    double *S, *rate;
+    /* lazily advanced service: S(t) = S0 + rate (t - t0); T is the time the
+     * class's first flow finishes at the current rate */
+    double *S0, *t0, *T, *rate, *old_rate;
     uint32_t *act, *act_pos, nact;  /* active classes */
     uint8_t *frozen;
     /* flow heaps, partitioned by class */
@@ -61,6 +63,9 @@ typedef struct fs_state {
     uint32_t *link_inc_off, *link_inc, *lac_len, *inc_pos;
     uint32_t *alink, *alink_pos, nalink; /* links with active classes */
     double *nl, *rem;
+    double *flows_on;               /* active flows per link */
+    double *load;                   /* allocated bits per ns per link */
+    uint32_t *below;                /* classes held below the cap, per link */
     uint32_t *ver;
     uint32_t *work;                 /* scratch list of links */
     fs_heap_entry *lheap;           /* link shares, lazily invalidated */
@@ -73,8 +78,11 @@ static void fs_free(fs_state *s)
 {
     free(s->heap_off);
     free(s->cnt);
-    free(s->S);
+    free(s->S0);
+    free(s->t0);
+    free(s->T);
     free(s->rate);
+    free(s->old_rate);
     free(s->act);
     free(s->act_pos);
     free(s->frozen);
@@ -89,6 +97,9 @@ static void fs_free(fs_state *s)
     free(s->alink_pos);
     free(s->nl);
     free(s->rem);
+    free(s->flows_on);
+    free(s->load);
+    free(s->below);
     free(s->ver);
     free(s->work);
     free(s->lheap);
@@ -102,8 +113,11 @@ static int fs_alloc(fs_state *s, const fs_problem *p, size_t nflows, m3_error *e
     size_t I = p->class_link_off[C];
     s->heap_off = m3_calloc((size_t)C + 1, sizeof *s->heap_off, err);
     s->cnt = m3_calloc(C, sizeof *s->cnt, err);
-    s->S = m3_calloc(C, sizeof *s->S, err);
+    s->S0 = m3_calloc(C, sizeof *s->S0, err);
+    s->t0 = m3_calloc(C, sizeof *s->t0, err);
+    s->T = m3_calloc(C, sizeof *s->T, err);
     s->rate = m3_calloc(C, sizeof *s->rate, err);
+    s->old_rate = m3_calloc(C, sizeof *s->old_rate, err);
     s->act = m3_calloc(C, sizeof *s->act, err);
     s->act_pos = m3_calloc(C, sizeof *s->act_pos, err);
     s->frozen = m3_calloc(C, 1, err);
@@ -118,13 +132,16 @@ static int fs_alloc(fs_state *s, const fs_problem *p, size_t nflows, m3_error *e
     s->alink_pos = m3_calloc(L, sizeof *s->alink_pos, err);
     s->nl = m3_calloc(L, sizeof *s->nl, err);
     s->rem = m3_calloc(L, sizeof *s->rem, err);
+    s->flows_on = m3_calloc(L, sizeof *s->flows_on, err);
+    s->load = m3_calloc(L, sizeof *s->load, err);
+    s->below = m3_calloc(L, sizeof *s->below, err);
     s->ver = m3_calloc(L, sizeof *s->ver, err);
     s->work = m3_calloc(L, sizeof *s->work, err);
     s->lheap = m3_calloc(I + L + 1, sizeof *s->lheap, err);
-    if (!s->heap_off || !s->cnt || !s->S || !s->rate || !s->act || !s->act_pos || !s->frozen ||
+    if (!s->heap_off || !s->cnt || !s->S0 || !s->t0 || !s->T || !s->rate || !s->old_rate || !s->act || !s->act_pos || !s->frozen ||
         !s->tag || !s->hflow || !s->inc_class || !s->link_inc_off || !s->link_inc ||
         !s->lac_len || !s->inc_pos || !s->alink || !s->alink_pos || !s->nl || !s->rem ||
-        !s->ver || !s->work || !s->lheap) {
+        !s->flows_on || !s->load || !s->below || !s->ver || !s->work || !s->lheap) {
         fs_free(s);
         return -1;
     }
@@ -190,9 +207,12 @@ static void heap_pop(fs_state *s, uint32_t k)
 
 /* ---- activation bookkeeping ---- */
 
-static void activate(fs_state *s, uint32_t k)
+static void activate(fs_state *s, uint32_t k, double t)
 {
     const fs_problem *p = s->p;
+    s->S0[k] = 0;
+    s->t0[k] = t;
+    s->rate[k] = 0;
     s->act_pos[k] = s->nact;
     s->act[s->nact++] = k;
     for (uint32_t i = p->class_link_off[k]; i < p->class_link_off[k + 1]; i++) {
@@ -213,7 +233,7 @@ static void deactivate(fs_state *s, uint32_t k)
     uint32_t pos = s->act_pos[k], last = s->act[--s->nact];
     s->act[pos] = last;
     s->act_pos[last] = pos;
-    s->S[k] = 0; /* tags restart from zero: keeps magnitudes small */
+    s->S0[k] = 0; /* tags restart from zero: keeps magnitudes small */
     for (uint32_t i = p->class_link_off[k]; i < p->class_link_off[k + 1]; i++) {
         uint32_t l = p->class_links[i];
         uint32_t *list = s->link_inc + s->link_inc_off[l];
@@ -221,6 +241,8 @@ static void deactivate(fs_state *s, uint32_t k)
         list[at] = moved;
         s->inc_pos[moved] = at;
         if (s->lac_len[l] == 0) {
+            s->load[l] = 0;
+            s->below[l] = 0;
             uint32_t ap = s->alink_pos[l], lastl = s->alink[--s->nalink];
             s->alink[ap] = lastl;
             s->alink_pos[lastl] = ap;
@@ -281,14 +303,13 @@ static uint32_t freeze_link(fs_state *s, uint32_t l, double share, int use_heap)
         double c = s->cnt[k];
         for (uint32_t i = p->class_link_off[k]; i < p->class_link_off[k + 1]; i++) {
             uint32_t m = p->class_links[i];
+            s->below[m]++;
             s->nl[m] -= c;
             s->rem[m] -= c * share;
-            if (s->rem[m] < 0)
-                s->rem[m] = 0;
             if (use_heap && m != l) {
                 s->ver[m]++;
                 if (s->nl[m] > 0.5)
-                    lheap_push(s, s->rem[m] / s->nl[m], m);
+                    lheap_push(s, s->rem[m] > 0 ? s->rem[m] / s->nl[m] : 0, m);
             }
         }
     }
@@ -298,23 +319,24 @@ static uint32_t freeze_link(fs_state *s, uint32_t l, double share, int use_heap)
 /* Max-min rates of the active classes by progressive filling: saturate the
  * link with the smallest fair share, freeze its classes, repeat; stop at
  * the per-flow cap. Small instances scan for the bottleneck, large ones use
- * a lazily updated heap of link shares. */
-static void allocate(fs_state *s)
+ * a lazily updated heap of link shares. Afterwards every active link knows
+ * its allocated load and how many classes it holds below the cap, which is
+ * what the event loop's shortcuts test. */
+static void allocate(fs_state *s, double t)
 {
     const fs_problem *p = s->p;
     uint32_t m = s->nalink;
-    for (uint32_t j = 0; j < m; j++) {
-        uint32_t l = s->alink[j];
-        s->nl[l] = 0;
-        s->rem[l] = p->cap[l];
-        s->work[j] = l;
-    }
     for (uint32_t a = 0; a < s->nact; a++) {
         uint32_t k = s->act[a];
+        s->old_rate[k] = s->rate[k];
         s->frozen[k] = 0;
-        double c = s->cnt[k];
-        for (uint32_t i = p->class_link_off[k]; i < p->class_link_off[k + 1]; i++)
-            s->nl[p->class_links[i]] += c;
+    }
+    for (uint32_t j = 0; j < m; j++) {
+        uint32_t l = s->alink[j];
+        s->nl[l] = s->flows_on[l];
+        s->rem[l] = p->cap[l];
+        s->below[l] = 0;
+        s->work[j] = l;
     }
     uint32_t unfrozen = s->nact;
     int use_heap = m > 16;
@@ -336,7 +358,7 @@ static void allocate(fs_state *s)
                     s->work[j] = s->work[--m];
                     continue;
                 }
-                double sh = s->rem[l] / s->nl[l];
+                double sh = s->rem[l] > 0 ? s->rem[l] / s->nl[l] : 0;
                 if (sh < share) {
                     share = sh;
                     best = l;
@@ -354,14 +376,82 @@ static void allocate(fs_state *s)
             }
         }
         if (best == UINT32_MAX || share >= s->cap_flow) {
-            for (uint32_t a = 0; a < s->nact; a++)
-                if (!s->frozen[s->act[a]])
-                    s->rate[s->act[a]] = s->cap_flow;
-            return;
+            for (uint32_t a = 0; a < s->nact && unfrozen; a++) {
+                uint32_t k = s->act[a];
+                if (s->frozen[k])
+                    continue;
+                s->rate[k] = s->cap_flow;
+                unfrozen--;
+                double c = s->cnt[k] * s->cap_flow;
+                for (uint32_t i = p->class_link_off[k]; i < p->class_link_off[k + 1]; i++)
+                    s->rem[p->class_links[i]] -= c;
+            }
+            break;
         }
         s->ver[best]++;
         unfrozen -= freeze_link(s, best, share, use_heap);
     }
+    for (uint32_t j = 0; j < s->nalink; j++) {
+        uint32_t l = s->alink[j];
+        s->load[l] = p->cap[l] - s->rem[l];
+    }
+    /* bank service at the old rate and re-time only classes whose rate
+     * changed; the others keep their S0, t0 and T */
+    for (uint32_t a = 0; a < s->nact; a++) {
+        uint32_t k = s->act[a];
+        if (s->rate[k] == s->old_rate[k] && s->T[k] >= t)
+            continue;
+        s->S0[k] += s->old_rate[k] * (t - s->t0[k]);
+        s->t0[k] = t;
+        s->T[k] = t + (s->tag[s->heap_off[k]] - s->S0[k]) / s->rate[k];
+    }
+}
+
+/* ---- shortcuts that avoid a reallocation ---- */
+
+static void add_flows(fs_state *s, uint32_t k, double d)
+{
+    const fs_problem *p = s->p;
+    for (uint32_t i = p->class_link_off[k]; i < p->class_link_off[k + 1]; i++)
+        s->flows_on[p->class_links[i]] += d;
+}
+
+static void add_load(fs_state *s, uint32_t k, double d)
+{
+    const fs_problem *p = s->p;
+    for (uint32_t i = p->class_link_off[k]; i < p->class_link_off[k + 1]; i++)
+        s->load[p->class_links[i]] += d;
+}
+
+/* Slack below which a link counts as saturated, relative to its capacity:
+ * far above rounding error, far below any real share. */
+#define FS_SLACK 1e-9
+
+/* A new flow of class k can run at the cap without changing anyone else's
+ * rate when k is uncongested (idle or at the cap) and every link of k has
+ * room for one more flow at the cap. */
+static int admits_at_cap(const fs_state *s, uint32_t k)
+{
+    const fs_problem *p = s->p;
+    if (!isfinite(s->cap_flow) || (s->cnt[k] && s->rate[k] < s->cap_flow))
+        return 0;
+    for (uint32_t i = p->class_link_off[k]; i < p->class_link_off[k + 1]; i++) {
+        uint32_t l = p->class_links[i];
+        if (p->cap[l] - s->load[l] < s->cap_flow + FS_SLACK * p->cap[l])
+            return 0;
+    }
+    return 1;
+}
+
+static int releases_at_cap(const fs_state *s, uint32_t k)
+{
+    const fs_problem *p = s->p;
+    if (!isfinite(s->cap_flow) || s->rate[k] < s->cap_flow)
+        return 0;
+    for (uint32_t i = p->class_link_off[k]; i < p->class_link_off[k + 1]; i++)
+        if (s->below[p->class_links[i]])
+            return 0;
+    return 1;
 }
 
 /* ---- the event loop ---- */
@@ -413,46 +503,63 @@ static int fs_run(const fs_problem *p, const m3_flows *f, const m3_flowsim_opts 
     double t = 0;
     size_t next = 0;
     while (next < n || s.nact > 0) {
-        double best_dt = INFINITY;
-        uint32_t best_k = UINT32_MAX;
+        double tc = INFINITY;
+        uint32_t kc = UINT32_MAX;
         for (uint32_t a = 0; a < s.nact; a++) {
             uint32_t k = s.act[a];
-            double dt = (s.tag[s.heap_off[k]] - s.S[k]) / s.rate[k];
-            if (dt < best_dt) {
-                best_dt = dt;
-                best_k = k;
+            if (s.T[k] < tc) {
+                tc = s.T[k];
+                kc = k;
             }
         }
-        if (best_dt < 0)
-            best_dt = 0;
         double ta = next < n ? (double)order[next].start_ns : INFINITY;
-        int arrival = ta <= t + best_dt;
-        double dt = arrival ? ta - t : best_dt;
-        if (dt > 0)
-            for (uint32_t a = 0; a < s.nact; a++)
-                s.S[s.act[a]] += s.rate[s.act[a]] * dt;
-        if (arrival) {
+        int full = 0;
+        if (ta <= tc) {
             t = ta;
-            /* every flow arriving at this instant, then one reallocation */
+            /* every flow arriving at this instant, then at most one
+             * reallocation */
             while (next < n && (double)order[next].start_ns == ta) {
                 uint32_t i = order[next++].flow;
                 uint32_t k = p->flow_class[i];
+                int fast = !full && admits_at_cap(&s, k);
                 if (s.cnt[k] == 0)
-                    activate(&s, k);
-                heap_push(&s, k, s.S[k] + bits[i], i);
+                    activate(&s, k, t);
+                s.S0[k] += s.rate[k] * (t - s.t0[k]);
+                s.t0[k] = t;
+                heap_push(&s, k, s.S0[k] + bits[i], i);
+                add_flows(&s, k, 1.0);
+                if (fast) {
+                    s.rate[k] = s.cap_flow;
+                    add_load(&s, k, s.cap_flow);
+                    s.T[k] = t + (s.tag[s.heap_off[k]] - s.S0[k]) / s.rate[k];
+                } else {
+                    full = 1;
+                    s.T[k] = -INFINITY; /* its first flow may have changed */
+                }
             }
         } else {
-            t += best_dt;
-            uint32_t k = best_k;
+            t = tc;
+            uint32_t k = kc;
             uint32_t i = s.hflow[s.heap_off[k]];
-            s.S[k] = s.tag[s.heap_off[k]];
+            s.S0[k] = s.tag[s.heap_off[k]];
+            s.t0[k] = t;
             fct[i] = t - (double)f->v[i].start_ns;
             heap_pop(&s, k);
+            add_flows(&s, k, -1.0);
+            /* a flow at the cap leaving links where nobody is held below the
+             * cap cannot raise anyone's rate: only its own load goes */
+            full = !releases_at_cap(&s, k);
+            if (!full)
+                add_load(&s, k, -s.cap_flow);
             if (s.cnt[k] == 0)
                 deactivate(&s, k);
+            else if (!full)
+                s.T[k] = t + (s.tag[s.heap_off[k]] - s.S0[k]) / s.rate[k];
+            else
+                s.T[k] = -INFINITY;
         }
-        if (s.nact)
-            allocate(&s);
+        if (full && s.nact)
+            allocate(&s, t);
     }
     free(order);
     free(bits);
@@ -537,11 +644,24 @@ int m3_flowsim_run(const m3_topology *t, const m3_routing *r, const m3_flows *f,
     }
     for (size_t q = 0; q < f->n; q++)
         fc[q] = m3_route_index_flow_path(x, q);
+    /* When every host link has the same rate R, no flow can exceed R: using
+     * R as the cap leaves the max-min allocation unchanged and lets the
+     * event loop skip reallocations for flows that run at R. */
+    m3_flowsim_opts eff = *o;
+    double host_rate = -1;
+    for (uint32_t l = 0; l < m3_topology_num_links(t) && host_rate != 0; l++) {
+        const m3_link *ln = m3_topology_link(t, l);
+        if (m3_topology_is_switch(t, ln->a) && m3_topology_is_switch(t, ln->b))
+            continue;
+        host_rate = host_rate < 0 || host_rate == ln->rate_bps ? ln->rate_bps : 0;
+    }
+    if (host_rate > 0 && (eff.rate_cap_bps <= 0 || eff.rate_cap_bps > host_rate))
+        eff.rate_cap_bps = host_rate;
     /* the index stores path links contiguously in path order */
     uint32_t len0;
     const uint32_t *links = C ? m3_route_index_path_links(x, 0, &len0) : NULL;
     fs_problem p = {L, cap, C, off, links, fc};
-    rc = fs_run(&p, f, o, fct_ns, err);
+    rc = fs_run(&p, f, &eff, fct_ns, err);
 out:
     free(cap);
     free(off);
