@@ -65,7 +65,6 @@ typedef struct fs_state {
     double *nl, *rem;
     double *flows_on;               /* active flows per link */
     double *load;                   /* allocated bits per ns per link */
-    uint32_t *below;                /* classes held below the cap, per link */
     uint32_t *ver;
     uint32_t *work;                 /* scratch list of links */
     fs_heap_entry *lheap;           /* link shares, lazily invalidated */
@@ -99,7 +98,6 @@ static void fs_free(fs_state *s)
     free(s->rem);
     free(s->flows_on);
     free(s->load);
-    free(s->below);
     free(s->ver);
     free(s->work);
     free(s->lheap);
@@ -134,14 +132,13 @@ static int fs_alloc(fs_state *s, const fs_problem *p, size_t nflows, m3_error *e
     s->rem = m3_calloc(L, sizeof *s->rem, err);
     s->flows_on = m3_calloc(L, sizeof *s->flows_on, err);
     s->load = m3_calloc(L, sizeof *s->load, err);
-    s->below = m3_calloc(L, sizeof *s->below, err);
     s->ver = m3_calloc(L, sizeof *s->ver, err);
     s->work = m3_calloc(L, sizeof *s->work, err);
     s->lheap = m3_calloc(I + L + 1, sizeof *s->lheap, err);
     if (!s->heap_off || !s->cnt || !s->S0 || !s->t0 || !s->T || !s->rate || !s->old_rate || !s->act || !s->act_pos || !s->frozen ||
         !s->tag || !s->hflow || !s->inc_class || !s->link_inc_off || !s->link_inc ||
         !s->lac_len || !s->inc_pos || !s->alink || !s->alink_pos || !s->nl || !s->rem ||
-        !s->flows_on || !s->load || !s->below || !s->ver || !s->work || !s->lheap) {
+        !s->flows_on || !s->load || !s->ver || !s->work || !s->lheap) {
         fs_free(s);
         return -1;
     }
@@ -242,7 +239,6 @@ static void deactivate(fs_state *s, uint32_t k)
         s->inc_pos[moved] = at;
         if (s->lac_len[l] == 0) {
             s->load[l] = 0;
-            s->below[l] = 0;
             uint32_t ap = s->alink_pos[l], lastl = s->alink[--s->nalink];
             s->alink[ap] = lastl;
             s->alink_pos[lastl] = ap;
@@ -303,7 +299,6 @@ static uint32_t freeze_link(fs_state *s, uint32_t l, double share, int use_heap)
         double c = s->cnt[k];
         for (uint32_t i = p->class_link_off[k]; i < p->class_link_off[k + 1]; i++) {
             uint32_t m = p->class_links[i];
-            s->below[m]++;
             s->nl[m] -= c;
             s->rem[m] -= c * share;
             if (use_heap && m != l) {
@@ -320,8 +315,7 @@ static uint32_t freeze_link(fs_state *s, uint32_t l, double share, int use_heap)
  * link with the smallest fair share, freeze its classes, repeat; stop at
  * the per-flow cap. Small instances scan for the bottleneck, large ones use
  * a lazily updated heap of link shares. Afterwards every active link knows
- * its allocated load and how many classes it holds below the cap, which is
- * what the event loop's shortcuts test. */
+ * its allocated load, which the event loop's shortcut for arrivals tests. */
 static void allocate(fs_state *s, double t)
 {
     const fs_problem *p = s->p;
@@ -335,7 +329,6 @@ static void allocate(fs_state *s, double t)
         uint32_t l = s->alink[j];
         s->nl[l] = s->flows_on[l];
         s->rem[l] = p->cap[l];
-        s->below[l] = 0;
         s->work[j] = l;
     }
     uint32_t unfrozen = s->nact;
@@ -443,15 +436,12 @@ static int admits_at_cap(const fs_state *s, uint32_t k)
     return 1;
 }
 
+/* A flow at the cap never sits on anyone's bottleneck link: a class
+ * bottlenecked on link l gets the largest rate on l, which is below the cap.
+ * So a flow leaving from a class at the cap changes no other rate. */
 static int releases_at_cap(const fs_state *s, uint32_t k)
 {
-    const fs_problem *p = s->p;
-    if (!isfinite(s->cap_flow) || s->rate[k] < s->cap_flow)
-        return 0;
-    for (uint32_t i = p->class_link_off[k]; i < p->class_link_off[k + 1]; i++)
-        if (s->below[p->class_links[i]])
-            return 0;
-    return 1;
+    return isfinite(s->cap_flow) && s->rate[k] >= s->cap_flow;
 }
 
 /* ---- the event loop ---- */
@@ -546,8 +536,7 @@ static int fs_run(const fs_problem *p, const m3_flows *f, const m3_flowsim_opts 
             fct[i] = t - (double)f->v[i].start_ns;
             heap_pop(&s, k);
             add_flows(&s, k, -1.0);
-            /* a flow at the cap leaving links where nobody is held below the
-             * cap cannot raise anyone's rate: only its own load goes */
+            /* a flow leaving from a class at the cap: only its load goes */
             full = !releases_at_cap(&s, k);
             if (!full)
                 add_load(&s, k, -s.cap_flow);

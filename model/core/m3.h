@@ -326,6 +326,9 @@ int m3_flowsim_run_line(uint32_t n, const double *link_bps, const m3_flows *f,
  * all active flows at every event. Oracle for tests, baseline for bench. */
 int m3_flowsim_run_line_naive(uint32_t n, const double *link_bps, const m3_flows *f,
                               const m3_flowsim_opts *o, double *fct_ns, m3_error *err);
+/* The same reference algorithm on any routed topology. */
+int m3_flowsim_run_naive(const m3_topology *t, const m3_routing *r, const m3_flows *f,
+                         const m3_flowsim_opts *o, double *fct_ns, m3_error *err);
 
 /* ---------------------------------------------------------------- stats */
 

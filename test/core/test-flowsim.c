@@ -201,6 +201,45 @@ static void test_topology_equals_line(void)
     m3_topology_free(t);
 }
 
+/* The routed engine (with its inferred host-rate cap and shortcuts) against
+ * the from-scratch oracle on a fat-tree with ECMP, busy enough that host
+ * and fabric links both saturate. */
+static void test_fat_tree_against_oracle(uint32_t oversub, uint64_t seed)
+{
+    m3_error err;
+    m3_topology *t = m3_topology_fat_tree_m3(2, 4, 2, oversub, 10e9, 40e9, 1000, &err);
+    m3_routing *r = m3_routing_new(t, &err);
+    size_t nf = 3000;
+    m3_flow *v = calloc(nf, sizeof *v);
+    double *a = calloc(nf, sizeof *a), *b = calloc(nf, sizeof *b);
+    uint64_t tt = 0, s = seed;
+    for (size_t i = 0; i < nf; i++) {
+        uint32_t x = rnd(&s) % 16, y = rnd(&s) % 15;
+        if (y >= x)
+            y++;
+        if (rnd(&s) % 4 == 0)
+            tt += rnd(&s) % 4000;
+        v[i] = mk(i, x, y, 50 + rnd(&s) % (rnd(&s) % 5 == 0 ? 300000 : 8000), tt);
+        v[i].sport = 10000 + (uint32_t)(rnd(&s) % 5000);
+    }
+    m3_flows fs;
+    set_flows(&fs, v, nf);
+    m3_flowsim_opts o;
+    m3_flowsim_opts_default(&o);
+    CHECK_MSG(m3_flowsim_run(t, r, &fs, &o, a, &err) == 0, "%s", err.msg);
+    CHECK_MSG(m3_flowsim_run_naive(t, r, &fs, &o, b, &err) == 0, "%s", err.msg);
+    size_t bad = 0;
+    for (size_t i = 0; i < nf; i++)
+        if (fabs(a[i] - b[i]) > 1e-6 * b[i])
+            bad++;
+    CHECK_MSG(bad == 0, "oversub %u: %zu of %zu flows differ", oversub, bad, nf);
+    free(v);
+    free(a);
+    free(b);
+    m3_routing_free(r);
+    m3_topology_free(t);
+}
+
 /* Unsorted input is simulated by start time, FCTs still in input order. */
 static void test_unsorted_input(void)
 {
@@ -241,5 +280,7 @@ int main(void)
     test_against_oracle(7, 4000, 3, 0);
     test_against_oracle(7, 4000, 4, 1);
     test_topology_equals_line();
+    test_fat_tree_against_oracle(1, 5);
+    test_fat_tree_against_oracle(4, 6);
     return check_finish("test-flowsim");
 }
