@@ -19,6 +19,9 @@ foreach(src ${M3_CORE_TESTS})
   add_test(NAME core/${name} COMMAND ${name}
            WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}/test/core)
 endforeach()
+# the command-line tools end to end
+add_test(NAME core/test-tools
+         COMMAND bash ${CMAKE_SOURCE_DIR}/test/core/test-tools.sh ${CMAKE_BINARY_DIR})
 
 # ---- wscript lists the same files as this build ----
 find_package(Python3 COMPONENTS Interpreter)

@@ -63,35 +63,26 @@ RunFlowSim(const M3Scenario& s, ModeResult* r, std::string* error)
     auto t0 = std::chrono::steady_clock::now();
     m3_error err;
     std::vector<double> fluid(flows.n, 0);
-    if (m3_flowsim_run(topo, s.GetRouting(), &flows, &opts, fluid.data(), &err) != 0)
+    r->fct.assign(flows.n, 0);
+    r->ideal.assign(flows.n, 0);
+    r->slowdown.assign(flows.n, 0);
+    if (m3_flowsim_estimate(topo,
+                            s.GetRouting(),
+                            &flows,
+                            &opts,
+                            fluid.data(),
+                            r->fct.data(),
+                            r->ideal.data(),
+                            &err) != 0)
     {
         *error = std::string("flowsim: ") + err.msg;
         return false;
     }
-    r->fct.assign(flows.n, 0);
-    r->ideal.assign(flows.n, 0);
-    r->slowdown.assign(flows.n, 0);
     std::vector<uint64_t> sizes(flows.n);
-    uint32_t path[M3_MAX_PATH_LINKS];
     for (size_t i = 0; i < flows.n; i++)
     {
-        const m3_flow& f = flows.v[i];
-        int n = m3_routing_path(s.GetRouting(), &f, path, M3_MAX_PATH_LINKS, &err);
-        if (n < 0)
-        {
-            *error = "flow " + std::to_string(f.id) + ": " + err.msg;
-            return false;
-        }
-        double bottleneck = nic;
-        for (int l = 0; l < n; l++)
-        {
-            bottleneck = std::min(bottleneck, m3_topology_link(topo, path[l] >> 1)->rate_bps);
-        }
-        double solo = m3_wire_bits(f.size, opts.mtu, opts.header_bytes) / bottleneck * 1e9;
-        r->ideal[i] = m3_ideal_fct_ns(topo, path, n, f.size, opts.mtu, opts.header_bytes, nic);
-        r->fct[i] = fluid[i] + std::max(0.0, r->ideal[i] - solo);
         r->slowdown[i] = m3_slowdown(r->fct[i], r->ideal[i]);
-        sizes[i] = f.size;
+        sizes[i] = flows.v[i].size;
     }
     uint64_t bounds[M3_MAX_BUCKETS];
     int nb = m3_default_buckets(bounds);
@@ -227,7 +218,7 @@ WriteOutputs(const std::string& dir,
         return false;
     }
     m3_error err;
-    if (m3_fct_csv_write(csv.c_str(), &flows, r.fct.data(), r.ideal.data(), &err) != 0)
+    if (m3_fct_csv_write(csv.c_str(), &flows, r.fct.data(), r.ideal.data(), nullptr, &err) != 0)
     {
         *error = err.msg;
         fs::remove(jsonTmp, ec);

@@ -16,7 +16,9 @@ static const char usage[] =
     "  --topology FILE     topology in the community text format; routes with ECMP\n"
     "  --parking-lot N     m3's preset: a line of N positions (hosts 0..N-1), first and last\n"
     "                      link 10 Gbps, inner 40 Gbps, flows capped at 10 Gbps\n"
-    "  --out FILE          per-flow CSV: id,src,dst,size,start_ns,fct_ns,ideal_ns,slowdown\n"
+    "  --out FILE          per-flow CSV: id,src,dst,size,start_ns,fct_ns,ideal_ns,slowdown,\n"
+    "                      fluid_ns (fct_ns = fluid FCT + the path's base delay: propagation\n"
+    "                      and first-packet store-and-forward)\n"
     "  --timing            print `timing: parse_ms=X simulate_ms=Y write_ms=Z` to stderr\n"
     "  --cap RATE          per-flow rate cap, e.g. 10Gbps (default: 10Gbps on the parking\n"
     "                      lot, none on a topology)\n";
@@ -91,7 +93,7 @@ int main(int argc, char **argv)
     m3_routing *r = NULL;
     m3_flows f;
     m3_flows_init(&f);
-    double *fct = NULL, *ideal = NULL, *sd = NULL;
+    double *fluid = NULL, *fct = NULL, *ideal = NULL, *sd = NULL;
     uint64_t *sizes = NULL;
     m3_flowsim_opts o;
     m3_flowsim_opts_default(&o);
@@ -110,37 +112,29 @@ int main(int argc, char **argv)
         goto done;
     if (!(r = m3_routing_new(t, &err)))
         goto done;
+    fluid = calloc(f.n + 1, sizeof *fluid);
     fct = calloc(f.n + 1, sizeof *fct);
     ideal = calloc(f.n + 1, sizeof *ideal);
     sd = calloc(f.n + 1, sizeof *sd);
     sizes = calloc(f.n + 1, sizeof *sizes);
-    if (!fct || !ideal || !sd || !sizes) {
+    if (!fluid || !fct || !ideal || !sd || !sizes) {
         snprintf(err.msg, sizeof err.msg, "out of memory for %zu flows", f.n);
         goto done;
     }
     double t1 = now_ms();
 
-    if (parking) {
-        o.rate_cap_bps = cap > 0 ? cap : 10e9;
-        double bps[64];
-        for (uint32_t l = 0; l + 1 < n; l++)
-            bps[l] = m3_topology_link(t, l)->rate_bps;
-        if (m3_flowsim_run_line(n, bps, &f, &o, fct, &err))
-            goto done;
-    } else {
-        o.rate_cap_bps = cap > 0 ? cap : 0;
-        if (m3_flowsim_run(t, r, &f, &o, fct, &err))
-            goto done;
-    }
+    /* the parking lot is m3's preset on its topology: flows capped at
+     * 10 Gbps, mid-path hosts on very fast links */
+    o.rate_cap_bps = cap > 0 ? cap : parking ? 10e9 : 0;
+    if (m3_flowsim_estimate(t, r, &f, &o, fluid, fct, ideal, &err))
+        goto done;
     double t2 = now_ms();
 
-    if (m3_ideal_fcts(t, r, &f, o.mtu, o.header_bytes, o.rate_cap_bps, ideal, &err))
-        goto done;
     for (size_t i = 0; i < f.n; i++) {
         sd[i] = m3_slowdown(fct[i], ideal[i]);
         sizes[i] = f.v[i].size;
     }
-    if (out && m3_fct_csv_write(out, &f, fct, ideal, &err))
+    if (out && m3_fct_csv_write(out, &f, fct, ideal, fluid, &err))
         goto done;
     double t3 = now_ms();
 
@@ -157,6 +151,7 @@ int main(int argc, char **argv)
 done:
     if (rc)
         fprintf(stderr, "m3-flowsim: %s\n", err.msg);
+    free(fluid);
     free(fct);
     free(ideal);
     free(sd);

@@ -326,6 +326,12 @@ int m3_flowsim_run_line(uint32_t n, const double *link_bps, const m3_flows *f,
  * all active flows at every event. Oracle for tests, baseline for bench. */
 int m3_flowsim_run_line_naive(uint32_t n, const double *link_bps, const m3_flows *f,
                               const m3_flowsim_opts *o, double *fct_ns, m3_error *err);
+/* flowSim as an estimator of packet-level FCTs: per flow the fluid FCT,
+ * the fluid FCT plus the path's base delay (propagation and first-packet
+ * store-and-forward), and the ideal FCT. Any output may not be NULL. */
+int m3_flowsim_estimate(const m3_topology *t, const m3_routing *r, const m3_flows *f,
+                        const m3_flowsim_opts *o, double *fluid_ns, double *fct_ns,
+                        double *ideal_ns, m3_error *err);
 /* The same reference algorithm on any routed topology. */
 int m3_flowsim_run_naive(const m3_topology *t, const m3_routing *r, const m3_flows *f,
                          const m3_flowsim_opts *o, double *fct_ns, m3_error *err);
@@ -341,9 +347,10 @@ double m3_slowdown(double fct_ns, double ideal_ns);
 int m3_ideal_fcts(const m3_topology *t, const m3_routing *r, const m3_flows *f, uint32_t mtu,
                   uint32_t header, double nic_bps, double *ideal_ns, m3_error *err);
 /* Per-flow results as CSV (input order), written atomically:
- * id,src,dst,size,start_ns,fct_ns,ideal_ns,slowdown */
+ * id,src,dst,size,start_ns,fct_ns,ideal_ns,slowdown[,fluid_ns]; the last
+ * column only when `fluid_ns` is given (flowSim's pure fluid FCT). */
 int m3_fct_csv_write(const char *path, const m3_flows *f, const double *fct_ns,
-                     const double *ideal_ns, m3_error *err);
+                     const double *ideal_ns, const double *fluid_ns, m3_error *err);
 
 /* Nearest-rank percentile of sorted values (p in (0, 100]). */
 double m3_percentile_sorted(const double *sorted, size_t n, double p);

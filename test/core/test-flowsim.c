@@ -240,6 +240,28 @@ static void test_fat_tree_against_oracle(uint32_t oversub, uint64_t seed)
     m3_topology_free(t);
 }
 
+/* A flow alone: flowSim's estimate (fluid + base delay) is its ideal FCT. */
+static void test_estimate_alone(void)
+{
+    m3_error err;
+    m3_topology *t = m3_topology_fat_tree_m3(2, 4, 2, 1, 10e9, 40e9, 1000, &err);
+    m3_routing *r = m3_routing_new(t, &err);
+    m3_flow v[2] = {mk(0, 0, 15, 12345, 0), mk(1, 3, 2, 700, 1000000)};
+    m3_flows fs;
+    set_flows(&fs, v, 2);
+    m3_flowsim_opts o;
+    m3_flowsim_opts_default(&o);
+    double fluid[2], fct[2], ideal[2];
+    CHECK(m3_flowsim_estimate(t, r, &fs, &o, fluid, fct, ideal, &err) == 0);
+    for (int i = 0; i < 2; i++) {
+        CHECK_NEAR(fct[i], ideal[i], 1e-12);
+        CHECK(fluid[i] < fct[i]);
+    }
+    CHECK_NEAR(fluid[0], m3_wire_bits(12345, 1000, 48) / 10, 1e-12);
+    m3_routing_free(r);
+    m3_topology_free(t);
+}
+
 /* Unsorted input is simulated by start time, FCTs still in input order. */
 static void test_unsorted_input(void)
 {
@@ -280,6 +302,7 @@ int main(void)
     test_against_oracle(7, 4000, 3, 0);
     test_against_oracle(7, 4000, 4, 1);
     test_topology_equals_line();
+    test_estimate_alone();
     test_fat_tree_against_oracle(1, 5);
     test_fat_tree_against_oracle(4, 6);
     return check_finish("test-flowsim");
