@@ -49,4 +49,8 @@ if(ENABLE_TESTS)
     add_test(NAME m3-core/${name} COMMAND m3-core-${name}
              WORKING_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}/test/core)
   endforeach()
+  # the command-line tools end to end (they sit in build/contrib/m3)
+  add_test(NAME m3-core/test-tools
+           COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/test/core/test-tools.sh
+                   ${CMAKE_RUNTIME_OUTPUT_DIRECTORY}/contrib/m3)
 endif()

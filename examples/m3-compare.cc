@@ -15,7 +15,6 @@
 #include "ns3/m3-scenario-helper.h"
 #include "ns3/m3-scenario.h"
 
-#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -42,11 +41,10 @@ struct ModeResult
 };
 
 /**
- * flowSim over the whole network. A fluid FCT is pure transmission under
- * max-min sharing: no propagation, no store-and-forward. To compare it
- * with the ideal FCT (which has both), add the flow's base delay, i.e. its
- * ideal FCT minus its solo fluid transmission time (wire bits at the path's
- * bottleneck). A flow alone in the network then has slowdown exactly 1.
+ * flowSim over the whole network (m3_flowsim_estimate). A fluid FCT is pure
+ * transmission under max-min sharing; the estimate adds the path's base
+ * delay (propagation and first-packet store-and-forward), so a flow alone
+ * in the network has slowdown exactly 1. Flows are capped at the host rate.
  */
 bool
 RunFlowSim(const M3Scenario& s, ModeResult* r, std::string* error)
