@@ -60,7 +60,11 @@ int m3_line_reader_open(m3_line_reader *lr, const char *path, m3_error *err);
  * -1 on error. */
 int m3_line_reader_next(m3_line_reader *lr, char **line, m3_error *err);
 void m3_line_reader_close(m3_line_reader *lr);
-/* Splits on whitespace in place; returns token count (at most max). */
+/* Next whitespace-separated token of *cursor, NUL-terminated in place;
+ * NULL at the end. */
+char *m3_next_token(char **cursor);
+/* Splits on whitespace in place; returns the token count, max + 1 when
+ * there are more than max. */
 int m3_split_ws(char *line, char **tok, int max);
 
 /* Writes to path.tmp then renames, so failures leave nothing half-written. */

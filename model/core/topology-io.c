@@ -64,8 +64,8 @@ static int read_header(m3_line_reader *lr, uint32_t *nodes, uint32_t *switches, 
     return 0;
 }
 
-/* Parses the switch-id line; walks tokens in place since the count can be
- * large. */
+/* Parses the switch-id line; walks tokens one at a time since the count
+ * can be large. */
 static int read_switches(m3_line_reader *lr, m3_topology *t, uint32_t switches, m3_error *err)
 {
     char *line;
@@ -76,17 +76,8 @@ static int read_switches(m3_line_reader *lr, m3_topology *t, uint32_t switches, 
         return m3_fail(err, "%s:%zu: file ends before the switch id line (%u switches declared)",
                        lr->path, lr->lineno, switches);
     uint32_t count = 0;
-    char *p = line;
-    while (*p) {
-        while (isspace((unsigned char)*p))
-            p++;
-        if (!*p)
-            break;
-        char *tok = p;
-        while (*p && !isspace((unsigned char)*p))
-            p++;
-        if (*p)
-            *p++ = '\0';
+    char *p = line, *tok;
+    while ((tok = m3_next_token(&p))) {
         count++;
         if (count > switches)
             return m3_fail(err, "%s:%zu: more than the %u declared switch ids", lr->path,

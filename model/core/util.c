@@ -186,22 +186,32 @@ void m3_line_reader_close(m3_line_reader *lr)
     memset(lr, 0, sizeof *lr);
 }
 
+char *m3_next_token(char **cursor)
+{
+    char *p = *cursor;
+    while (isspace((unsigned char)*p))
+        p++;
+    if (!*p) {
+        *cursor = p;
+        return NULL;
+    }
+    char *tok = p;
+    while (*p && !isspace((unsigned char)*p))
+        p++;
+    if (*p)
+        *p++ = '\0';
+    *cursor = p;
+    return tok;
+}
+
 int m3_split_ws(char *line, char **tok, int max)
 {
     int n = 0;
-    char *p = line;
-    while (*p) {
-        while (isspace((unsigned char)*p))
-            p++;
-        if (!*p)
-            break;
+    char *t;
+    while ((t = m3_next_token(&line))) {
         if (n == max)
             return max + 1; /* too many */
-        tok[n++] = p;
-        while (*p && !isspace((unsigned char)*p))
-            p++;
-        if (*p)
-            *p++ = '\0';
+        tok[n++] = t;
     }
     return n;
 }
