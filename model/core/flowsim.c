@@ -54,9 +54,8 @@ typedef struct fs_state {
     double *S0, *t0, *T, *rate, *old_rate;
     uint32_t *act, *act_pos, nact;  /* active classes */
     uint8_t *frozen;
-    /* flow heaps, partitioned by class */
-    double *tag;
-    uint32_t *hflow;
+    /* flow heaps (finish tag, flow), partitioned by class */
+    fs_heap_entry *fheap;
     /* links: CSR of incidences (class-link pairs) per link; only the active
      * classes' incidences are kept in the first lac_len[l] slots */
     uint32_t *inc_class;            /* incidence -> class */
@@ -85,8 +84,7 @@ static void fs_free(fs_state *s)
     free(s->act);
     free(s->act_pos);
     free(s->frozen);
-    free(s->tag);
-    free(s->hflow);
+    free(s->fheap);
     free(s->inc_class);
     free(s->link_inc_off);
     free(s->link_inc);
@@ -119,8 +117,7 @@ static int fs_alloc(fs_state *s, const fs_problem *p, size_t nflows, m3_error *e
     s->act = m3_calloc(C, sizeof *s->act, err);
     s->act_pos = m3_calloc(C, sizeof *s->act_pos, err);
     s->frozen = m3_calloc(C, 1, err);
-    s->tag = m3_calloc(nflows, sizeof *s->tag, err);
-    s->hflow = m3_calloc(nflows, sizeof *s->hflow, err);
+    s->fheap = m3_calloc(nflows, sizeof *s->fheap, err);
     s->inc_class = m3_calloc(I, sizeof *s->inc_class, err);
     s->link_inc_off = m3_calloc((size_t)L + 1, sizeof *s->link_inc_off, err);
     s->link_inc = m3_calloc(I, sizeof *s->link_inc, err);
@@ -136,7 +133,7 @@ static int fs_alloc(fs_state *s, const fs_problem *p, size_t nflows, m3_error *e
     s->work = m3_calloc(L, sizeof *s->work, err);
     s->lheap = m3_calloc(I + L + 1, sizeof *s->lheap, err);
     if (!s->heap_off || !s->cnt || !s->S0 || !s->t0 || !s->T || !s->rate || !s->old_rate || !s->act || !s->act_pos || !s->frozen ||
-        !s->tag || !s->hflow || !s->inc_class || !s->link_inc_off || !s->link_inc ||
+        !s->fheap || !s->inc_class || !s->link_inc_off || !s->link_inc ||
         !s->lac_len || !s->inc_pos || !s->alink || !s->alink_pos || !s->nl || !s->rem ||
         !s->flows_on || !s->load || !s->ver || !s->work || !s->lheap) {
         fs_free(s);
@@ -159,47 +156,55 @@ static int fs_alloc(fs_state *s, const fs_problem *p, size_t nflows, m3_error *e
     return 0;
 }
 
-/* ---- per-class heap of finish tags ---- */
+/* ---- binary min-heaps of (key, id) entries: the per-class heaps of
+ * finish tags and the heap of link shares ---- */
 
-static void heap_push(fs_state *s, uint32_t k, double tag, uint32_t flow)
+static void heap_push(fs_heap_entry *h, size_t *len, fs_heap_entry e)
 {
-    double *t = s->tag + s->heap_off[k];
-    uint32_t *f = s->hflow + s->heap_off[k];
-    uint32_t i = s->cnt[k]++;
+    size_t i = (*len)++;
     while (i > 0) {
-        uint32_t up = (i - 1) / 2;
-        if (t[up] <= tag)
+        size_t up = (i - 1) / 2;
+        if (h[up].key <= e.key)
             break;
-        t[i] = t[up];
-        f[i] = f[up];
+        h[i] = h[up];
         i = up;
     }
-    t[i] = tag;
-    f[i] = flow;
+    h[i] = e;
 }
 
-static void heap_pop(fs_state *s, uint32_t k)
+static fs_heap_entry heap_pop(fs_heap_entry *h, size_t *len)
 {
-    double *t = s->tag + s->heap_off[k];
-    uint32_t *f = s->hflow + s->heap_off[k];
-    uint32_t n = --s->cnt[k];
-    double lt = t[n];
-    uint32_t lf = f[n];
-    uint32_t i = 0;
+    fs_heap_entry top = h[0], last = h[--*len];
+    size_t n = *len, i = 0;
     for (;;) {
-        uint32_t c = 2 * i + 1;
+        size_t c = 2 * i + 1;
         if (c >= n)
             break;
-        if (c + 1 < n && t[c + 1] < t[c])
+        if (c + 1 < n && h[c + 1].key < h[c].key)
             c++;
-        if (lt <= t[c])
+        if (last.key <= h[c].key)
             break;
-        t[i] = t[c];
-        f[i] = f[c];
+        h[i] = h[c];
         i = c;
     }
-    t[i] = lt;
-    f[i] = lf;
+    if (n)
+        h[i] = last;
+    return top;
+}
+
+static void class_push(fs_state *s, uint32_t k, double tag, uint32_t flow)
+{
+    size_t len = s->cnt[k];
+    fs_heap_entry e = {tag, flow, 0};
+    heap_push(s->fheap + s->heap_off[k], &len, e);
+    s->cnt[k] = (uint32_t)len;
+}
+
+static void class_pop(fs_state *s, uint32_t k)
+{
+    size_t len = s->cnt[k];
+    heap_pop(s->fheap + s->heap_off[k], &len);
+    s->cnt[k] = (uint32_t)len;
 }
 
 /* ---- activation bookkeeping ---- */
@@ -252,35 +257,7 @@ static void deactivate(fs_state *s, uint32_t k)
 static void lheap_push(fs_state *s, double key, uint32_t l)
 {
     fs_heap_entry e = {key, l, s->ver[l]};
-    size_t i = s->lheap_len++;
-    while (i > 0) {
-        size_t up = (i - 1) / 2;
-        if (s->lheap[up].key <= key)
-            break;
-        s->lheap[i] = s->lheap[up];
-        i = up;
-    }
-    s->lheap[i] = e;
-}
-
-static fs_heap_entry lheap_pop(fs_state *s)
-{
-    fs_heap_entry top = s->lheap[0], last = s->lheap[--s->lheap_len];
-    size_t n = s->lheap_len, i = 0;
-    for (;;) {
-        size_t c = 2 * i + 1;
-        if (c >= n)
-            break;
-        if (c + 1 < n && s->lheap[c + 1].key < s->lheap[c].key)
-            c++;
-        if (last.key <= s->lheap[c].key)
-            break;
-        s->lheap[i] = s->lheap[c];
-        i = c;
-    }
-    if (n)
-        s->lheap[i] = last;
-    return top;
+    heap_push(s->lheap, &s->lheap_len, e);
 }
 
 /* Freezes every unfrozen class crossing link l at `share`. */
@@ -360,7 +337,7 @@ static void allocate(fs_state *s, double t)
             }
         } else {
             while (s->lheap_len > 0) {
-                fs_heap_entry e = lheap_pop(s);
+                fs_heap_entry e = heap_pop(s->lheap, &s->lheap_len);
                 if (e.ver == s->ver[e.id] && s->nl[e.id] > 0.5) {
                     best = e.id;
                     share = e.key;
@@ -396,7 +373,7 @@ static void allocate(fs_state *s, double t)
             continue;
         s->S0[k] += s->old_rate[k] * (t - s->t0[k]);
         s->t0[k] = t;
-        s->T[k] = t + (s->tag[s->heap_off[k]] - s->S0[k]) / s->rate[k];
+        s->T[k] = t + (s->fheap[s->heap_off[k]].key - s->S0[k]) / s->rate[k];
     }
 }
 
@@ -516,12 +493,12 @@ static int fs_run(const fs_problem *p, const m3_flows *f, const m3_flowsim_opts 
                     activate(&s, k, t);
                 s.S0[k] += s.rate[k] * (t - s.t0[k]);
                 s.t0[k] = t;
-                heap_push(&s, k, s.S0[k] + bits[i], i);
+                class_push(&s, k, s.S0[k] + bits[i], i);
                 add_flows(&s, k, 1.0);
                 if (fast) {
                     s.rate[k] = s.cap_flow;
                     add_load(&s, k, s.cap_flow);
-                    s.T[k] = t + (s.tag[s.heap_off[k]] - s.S0[k]) / s.rate[k];
+                    s.T[k] = t + (s.fheap[s.heap_off[k]].key - s.S0[k]) / s.rate[k];
                 } else {
                     full = 1;
                     s.T[k] = -INFINITY; /* its first flow may have changed */
@@ -530,11 +507,11 @@ static int fs_run(const fs_problem *p, const m3_flows *f, const m3_flowsim_opts 
         } else {
             t = tc;
             uint32_t k = kc;
-            uint32_t i = s.hflow[s.heap_off[k]];
-            s.S0[k] = s.tag[s.heap_off[k]];
+            uint32_t i = s.fheap[s.heap_off[k]].id;
+            s.S0[k] = s.fheap[s.heap_off[k]].key;
             s.t0[k] = t;
             fct[i] = t - (double)f->v[i].start_ns;
-            heap_pop(&s, k);
+            class_pop(&s, k);
             add_flows(&s, k, -1.0);
             /* a flow leaving from a class at the cap: only its load goes */
             full = !releases_at_cap(&s, k);
@@ -543,7 +520,7 @@ static int fs_run(const fs_problem *p, const m3_flows *f, const m3_flowsim_opts 
             if (s.cnt[k] == 0)
                 deactivate(&s, k);
             else if (!full)
-                s.T[k] = t + (s.tag[s.heap_off[k]] - s.S0[k]) / s.rate[k];
+                s.T[k] = t + (s.fheap[s.heap_off[k]].key - s.S0[k]) / s.rate[k];
             else
                 s.T[k] = -INFINITY;
         }
