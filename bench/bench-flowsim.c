@@ -27,16 +27,13 @@ static void die(const char *what, const m3_error *err)
     exit(1);
 }
 
-/* The issue's path workload: 7 hosts in m3's parking lot, random host
- * pairs i < j (as in m3's path scenarios, where every flow runs along the
- * path's direction), log-normal inter-arrivals with sigma 2, busiest link at
- * `load`. Sizes: log-normal, mean 10 KB, sigma 1.5. */
-static void path_workload(size_t nflows, double load, uint64_t seed, m3_flows *out)
+/* Flows on `t`: log-normal sizes (mean 10 KB, sigma 1.5), log-normal
+ * inter-arrivals with sigma 2, busiest link at `load`; the traffic matrix
+ * comes from `tm` (NULL: uniform). */
+static void generate(const m3_topology *t, size_t nflows, double load, uint64_t seed,
+                     const m3_workload_spec *tm, m3_flows *out)
 {
     m3_error err;
-    m3_topology *t = m3_topology_parking_lot(7, 10e9, 40e9, 1e15, 1000, &err);
-    if (!t)
-        die("topology", &err);
     m3_routing *r = m3_routing_new(t, &err);
     m3_size_dist *d = m3_size_dist_synthetic(M3_SIZE_LOGNORMAL, 10000, 1.5, 50, &err);
     if (!r || !d)
@@ -46,6 +43,30 @@ static void path_workload(size_t nflows, double load, uint64_t seed, m3_flows *o
     w.sizes = d;
     w.arrival = M3_ARRIVAL_LOGNORMAL;
     w.burst_sigma = 2.0;
+    w.tm = M3_TM_UNIFORM;
+    if (tm) {
+        w.tm = tm->tm;
+        w.matrix = tm->matrix;
+        w.racks = tm->racks;
+        w.rack_of = tm->rack_of;
+    }
+    w.load = load;
+    w.num_flows = nflows;
+    w.seed = seed;
+    if (m3_workload_generate(t, r, &w, out, &err))
+        die("workload", &err);
+    m3_size_dist_free(d);
+    m3_routing_free(r);
+}
+
+/* The issue's path workload: 7 hosts in m3's parking lot, pairs i < j as
+ * in m3's path scenarios (every flow runs along the path's direction). */
+static void path_workload(size_t nflows, double load, uint64_t seed, m3_flows *out)
+{
+    m3_error err;
+    m3_topology *t = m3_topology_parking_lot(7, 10e9, 40e9, 1e15, 1000, &err);
+    if (!t)
+        die("topology", &err);
     /* one "rack" per position, weight 1 for every pair i < j */
     double matrix[49];
     uint32_t rack_of[7];
@@ -54,17 +75,13 @@ static void path_workload(size_t nflows, double load, uint64_t seed, m3_flows *o
         for (uint32_t j = 0; j < 7; j++)
             matrix[i * 7 + j] = j > i;
     }
-    w.tm = M3_TM_MATRIX;
-    w.matrix = matrix;
-    w.racks = 7;
-    w.rack_of = rack_of;
-    w.load = load;
-    w.num_flows = nflows;
-    w.seed = seed;
-    if (m3_workload_generate(t, r, &w, out, &err))
-        die("workload", &err);
-    m3_size_dist_free(d);
-    m3_routing_free(r);
+    m3_workload_spec tm;
+    memset(&tm, 0, sizeof tm);
+    tm.tm = M3_TM_MATRIX;
+    tm.matrix = matrix;
+    tm.racks = 7;
+    tm.rack_of = rack_of;
+    generate(t, nflows, load, seed, &tm, out);
     m3_topology_free(t);
 }
 
@@ -218,22 +235,12 @@ int main(int argc, char **argv)
     m3_topology *t = m3_topology_fat_tree_m3(2, 16, 8, 1, 10e9, 40e9, 1000, &err);
     if (!t)
         die("fat-tree", &err);
-    m3_routing *r = m3_routing_new(t, &err);
-    m3_size_dist *d = m3_size_dist_synthetic(M3_SIZE_LOGNORMAL, 10000, 1.5, 50, &err);
-    if (!r || !d)
-        die("fat-tree setup", &err);
-    m3_workload_spec w;
-    memset(&w, 0, sizeof w);
-    w.sizes = d;
-    w.arrival = M3_ARRIVAL_LOGNORMAL;
-    w.burst_sigma = 2.0;
-    w.load = 0.5;
-    w.num_flows = nft;
-    w.seed = 3;
     m3_flows f;
     m3_flows_init(&f);
-    if (m3_workload_generate(t, r, &w, &f, &err))
-        die("fat-tree workload", &err);
+    generate(t, nft, 0.5, 3, NULL, &f);
+    m3_routing *r = m3_routing_new(t, &err);
+    if (!r)
+        die("fat-tree routing", &err);
     double *a = calloc(f.n, sizeof *a);
     m3_flowsim_opts o;
     m3_flowsim_opts_default(&o);
@@ -248,7 +255,6 @@ int main(int argc, char **argv)
                 f.n, tt, f.n / tt);
     free(a);
     m3_flows_free(&f);
-    m3_size_dist_free(d);
     m3_routing_free(r);
     m3_topology_free(t);
     if (js)

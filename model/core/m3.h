@@ -126,6 +126,8 @@ int m3_flows_push(m3_flows *f, const m3_flow *fl, m3_error *err);
 /* Assigns source ports like the original simulator: per source host, 10000,
  * 10001, ... in flow order. Readers and generators call it. */
 void m3_flows_assign_sports(m3_flows *f);
+/* 1 when both hold the same flows, field by field, in the same order. */
+int m3_flows_equal(const m3_flows *a, const m3_flows *b);
 /* Reads `N` then `id src dst pg dport size start_s` lines, or the older form
  * without id (ids become 0..N-1). Start times are rounded to the ns. If `t`
  * is given, src/dst must be distinct hosts of it. */

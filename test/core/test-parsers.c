@@ -81,20 +81,6 @@ static int same_topology(const m3_topology *a, const m3_topology *b)
     return 1;
 }
 
-static int same_flows(const m3_flows *a, const m3_flows *b)
-{
-    if (a->n != b->n)
-        return 0;
-    for (size_t i = 0; i < a->n; i++) {
-        const m3_flow *x = &a->v[i], *y = &b->v[i];
-        if (x->id != y->id || x->src != y->src || x->dst != y->dst || x->pg != y->pg ||
-            x->sport != y->sport || x->dport != y->dport || x->size != y->size ||
-            x->start_ns != y->start_ns)
-            return 0;
-    }
-    return 1;
-}
-
 static int same_config(const m3_config *a, const m3_config *b)
 {
     return a->cc == b->cc && a->buffer_kb == b->buffer_kb && a->window_bytes == b->window_bytes &&
@@ -260,7 +246,7 @@ static void test_flows_forms(void)
     CHECK(strstr(text, "13 0 2 3 100 123456789 3.000000000\n") != NULL);
     m3_flows back;
     CHECK_MSG(m3_flows_read(p, t, &back, &err) == 0, "%s", err.msg);
-    CHECK(same_flows(&f7, &back));
+    CHECK(m3_flows_equal(&f7, &back));
     m3_flows_free(&back);
     m3_flows_free(&f7);
     m3_flows_free(&f6);
