@@ -43,13 +43,46 @@ M3_TOOLS = ['tools/m3-flowsim.c', 'tools/m3-workload.c']
 # ---- the ns-3 module (C++) ----
 M3_NS3_SOURCES = [
     'model/m3-scenario.cc',
+    'model/m3-rdma-header.cc',
+    'model/m3-port-device.cc',
+    'model/m3-port-channel.cc',
+    'model/m3-shared-buffer.cc',
+    'model/m3-switch.cc',
+    'model/m3-rdma-flow.cc',
+    'model/m3-rdma-nic.cc',
+    'model/m3-cc.cc',
+    'model/m3-cc-dctcp.cc',
+    'model/m3-cc-hpcc.cc',
+    'model/m3-cc-dcqcn.cc',
+    'model/m3-cc-timely.cc',
     'helper/m3-scenario-helper.cc',
+    'helper/m3-packet-helper.cc',
 ]
 M3_NS3_HEADERS = [
     'model/m3-scenario.h',
+    'model/m3-rdma-header.h',
+    'model/m3-port-device.h',
+    'model/m3-port-channel.h',
+    'model/m3-shared-buffer.h',
+    'model/m3-switch.h',
+    'model/m3-rdma-flow.h',
+    'model/m3-rdma-nic.h',
+    'model/m3-cc.h',
+    'model/m3-cc-dctcp.h',
+    'model/m3-cc-hpcc.h',
+    'model/m3-cc-dcqcn.h',
+    'model/m3-cc-timely.h',
     'helper/m3-scenario-helper.h',
+    'helper/m3-packet-helper.h',
 ]
-M3_NS3_TEST_SOURCES = ['test/m3-scenario-test-suite.cc']
+M3_NS3_TEST_SOURCES = [
+    'test/m3-scenario-test-suite.cc',
+    'test/m3-shared-buffer-test-suite.cc',
+    'test/m3-switch-test-suite.cc',
+    'test/m3-cc-test-suite.cc',
+    'test/m3-rdma-nic-test-suite.cc',
+    'test/m3-packet-test-suite.cc',
+]
 
 C_FLAGS = ['-std=c11', '-O2', '-fPIC', '-Wall', '-Wextra']
 

@@ -63,7 +63,9 @@ if(ns3_FOUND)
                              M3_TEST_DATA_DIR="${CMAKE_SOURCE_DIR}/test/data")
   target_link_libraries(m3-test-runner ${M3_NS3_LINK} ns3::libcore ns3::libnetwork)
   # TestRunner exits non-zero when a suite fails, which fails this test.
-  add_test(NAME ns3/m3-scenario COMMAND m3-test-runner --suite=m3-scenario --verbose)
+  foreach(suite m3-scenario m3-shared-buffer m3-switch m3-cc m3-rdma-nic m3-packet)
+    add_test(NAME ns3/${suite} COMMAND m3-test-runner --suite=${suite} --verbose)
+  endforeach()
 
   foreach(ex ${M3_EXAMPLES})
     add_executable(${ex} examples/${ex}.cc)

@@ -1,0 +1,108 @@
+/*
+ * m3-packet-helper.h - from an M3Scenario to a running packet-level
+ * network: nodes, ports, channels, switches and NICs configured from the
+ * scenario's m3_config, flows installed at their start times, and per-flow
+ * FCTs collected.
+ *
+ * The scenario (and its routing) must outlive the helper: switches
+ * forward with the scenario's m3_routing, so the packet mode and the m3
+ * mode route every flow identically.
+ */
+#ifndef M3_PACKET_HELPER_H
+#define M3_PACKET_HELPER_H
+
+#include "ns3/m3-rdma-nic.h"
+#include "ns3/m3-scenario.h"
+#include "ns3/m3-switch.h"
+#include "ns3/node-container.h"
+#include "ns3/nstime.h"
+#include "ns3/object-factory.h"
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+namespace ns3
+{
+
+/**
+ * \ingroup m3
+ * \brief Builds and runs the packet mode for one scenario.
+ *
+ * Configuration mapping (one place): cc -> the NICs' CongestionControl
+ * and whether switches mark ECN (DCTCP: Kmin = Kmax = dctcp_k_kb, Pmax 1;
+ * DCQCN: dcqcn_kmin_kb/kmax_kb, Pmax 0.2; HPCC: INT, no ECN; TIMELY: no
+ * ECN), buffer_kb -> switch BufferSize, window_bytes -> NIC WindowBytes,
+ * pfc -> switches send and devices obey PFC, mtu, base_rtt_us, hpcc_eta,
+ * hpcc_ai_mbps, timely_tlow_us/thigh_us, seed -> ns-3's RNG seed.
+ * ACKs go at high priority for DCTCP and TIMELY (m3's configurations).
+ * Every flow's rate is capped at the host (NIC) rate.
+ * Set*Attribute() values are applied after that mapping, so they win.
+ */
+class M3PacketHelper
+{
+  public:
+    M3PacketHelper();
+    ~M3PacketHelper();
+
+    void SetDeviceAttribute(const std::string& name, const AttributeValue& value);
+    void SetSwitchAttribute(const std::string& name, const AttributeValue& value);
+    void SetNicAttribute(const std::string& name, const AttributeValue& value);
+    void SetCcAttribute(const std::string& name, const AttributeValue& value);
+
+    /** Builds the network and installs the flows; false + error on bad input. */
+    bool Install(Ptr<M3Scenario> scenario, std::string* error);
+
+    /** Print a progress line on stderr every \p wallSeconds (0 = never). */
+    void SetProgress(double wallSeconds);
+    /**
+     * Stop conditions besides "every flow finished": no flow made progress
+     * (no ACK advanced anywhere) for \p stall of simulated time while flows
+     * were unfinished, or simulated time reached \p limit (0 = none).
+     */
+    void SetStopConditions(Time stall, Time limit);
+    /** Runs the simulation (Simulator::Run) and collects the results. */
+    void Run();
+    /** Simulator::Destroy, after which the helper's objects are gone. */
+    void Destroy();
+
+    /** FCT per flow in ns (receiver has all bytes), NaN when unfinished. */
+    const std::vector<double>& GetFctNs() const;
+    /** Ideal FCT per flow (packet-model.md section 5) over its routed path. */
+    const std::vector<double>& GetIdealNs() const;
+    size_t GetNumFinished() const;
+    /** Why Run() stopped: "all flows finished", "stalled", "time limit". */
+    std::string GetStopReason() const;
+    /** Totals over the network. */
+    uint64_t GetPfcPauses() const;
+    uint64_t GetDrops() const;
+    uint64_t GetDataPackets() const;
+    uint64_t GetTimeouts() const;
+    /** Simulated time at the end of Run(). */
+    Time GetSimulatedTime() const;
+
+    /** Optional logs (call after Install, before Run). */
+    /** PFC frames sent: `time_ns node port queue type` (1 pause, 0 resume). */
+    bool EnablePfcLog(const std::string& path, std::string* error);
+    /** Drops: `time_ns node port queue size`. */
+    bool EnableDropLog(const std::string& path, std::string* error);
+    /** Egress queue bytes of (node, port) every \p interval: `time_ns bytes`. */
+    bool EnableQueueSamples(uint32_t node,
+                            uint32_t port,
+                            Time interval,
+                            const std::string& path,
+                            std::string* error);
+
+    NodeContainer GetNodes() const;
+    /** Null when the node is not a switch / host. */
+    Ptr<M3Switch> GetSwitch(uint32_t node) const;
+    Ptr<M3RdmaNic> GetNic(uint32_t node) const;
+
+  private:
+    struct Impl;
+    Impl* m_impl;
+};
+
+} // namespace ns3
+
+#endif /* M3_PACKET_HELPER_H */

@@ -1,0 +1,1 @@
+// placeholder: being written (packet mode, issue 3)
