@@ -24,6 +24,7 @@ M3_CORE_SOURCES = [
     'model/core/workload-path.c',
     'model/core/flowsim.c',
     'model/core/flowsim-naive.c',
+    'model/core/flowsim-line.c',
     'model/core/flowsim-estimate.c',
     'model/core/stats.c',
     'model/core/fct-csv.c',

@@ -540,6 +540,8 @@ int m3_flowsim_run_line(uint32_t n, const double *link_bps, const m3_flows *f,
 {
     if (n < 2 || n > 64)
         return m3_fail(err, "flowsim: line of %u positions (need 2..64)", n);
+    if (n <= M3_LINE_ENGINE_MAX_NODES)
+        return m3_flowsim_line_engine(n, link_bps, f, o, fct_ns, err);
     uint32_t L = 2 * (n - 1), C = n * n;
     double *cap = m3_calloc(L, sizeof *cap, err);
     uint32_t *off = m3_calloc((size_t)C + 1, sizeof *off, err);

@@ -26,6 +26,13 @@ struct m3_topology {
 /* Rebuilds adjacency and host list if links or switch marks changed. */
 int m3_topology_finalize(m3_topology *t, m3_error *err);
 
+/* flowSim's dedicated line engine (flowsim-line.c): m3_flowsim_run_line's
+ * contract for lines of 2..M3_LINE_ENGINE_MAX_NODES positions (one
+ * direction's classes fit a 64-bit mask). */
+#define M3_LINE_ENGINE_MAX_NODES 11
+int m3_flowsim_line_engine(uint32_t n, const double *link_bps, const m3_flows *f,
+                           const m3_flowsim_opts *o, double *fct_ns, m3_error *err);
+
 /* Formats err->msg printf-style; always returns -1 so callers can
  * `return m3_fail(err, ...)`. err may be NULL. */
 int m3_fail(m3_error *err, const char *fmt, ...)

@@ -1,0 +1,358 @@
+/* flowsim-line.c - the max-min fluid simulation specialised to a line of
+ * at most LN_MAX_NODES positions (m3's parking lot).
+ *
+ * On a line a flow's links are a contiguous range [lo, hi) of one
+ * direction, and the two directions share no link: each direction is its
+ * own max-min problem with at most LN_MAX_CLASSES classes (one per range),
+ * small enough for fixed arrays and 64-bit class masks instead of the
+ * general engine's CSR lists. Classes run processor sharing exactly as in
+ * flowsim.c (cumulative per-flow service S, per-class heaps of finish tags).
+ * An event reallocates only its own direction, and not even that when it
+ * provably leaves every other rate unchanged. All memory is allocated
+ * before the event loop. */
+#include "m3-internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LN_MAX_NODES M3_LINE_ENGINE_MAX_NODES
+#define LN_MAX_LINKS (LN_MAX_NODES - 1)
+#define LN_MAX_CLASSES (LN_MAX_LINKS * (LN_MAX_LINKS + 1) / 2)
+
+typedef struct ln_entry {
+    double tag;
+    uint32_t flow;
+} ln_entry;
+
+/* One direction: classes c = [lo[c], hi[c]) over links 0..L-1. */
+typedef struct ln_dir {
+    uint64_t active;                    /* classes with flows */
+    uint64_t at_cap;                    /* active classes at the per-flow cap */
+    uint32_t cnt[LN_MAX_CLASSES];
+    uint32_t on[LN_MAX_LINKS];          /* active flows per link */
+    double load[LN_MAX_LINKS];          /* allocated bits per ns per link */
+    /* lazily advanced service S(t) = S0 + rate (t - t0); T: when the
+     * class's first flow finishes at the current rate */
+    double S0[LN_MAX_CLASSES], t0[LN_MAX_CLASSES], rate[LN_MAX_CLASSES], T[LN_MAX_CLASSES];
+    ln_entry *heap[LN_MAX_CLASSES];     /* per-class heap of finish tags */
+    int dirty;                          /* needs a reallocation */
+} ln_dir;
+
+typedef struct ln_state {
+    uint32_t L, C;
+    double cap[LN_MAX_LINKS];           /* bits per ns */
+    double cap_flow;                    /* per-flow cap, bits per ns */
+    uint8_t lo[LN_MAX_CLASSES], hi[LN_MAX_CLASSES];
+    uint64_t cross[LN_MAX_LINKS];       /* classes crossing each link */
+    ln_dir dir[2];
+} ln_state;
+
+/* ---- per-class binary min-heaps of finish tags ---- */
+
+static void ln_push(ln_entry *h, uint32_t len, ln_entry e)
+{
+    uint32_t i = len;
+    while (i > 0) {
+        uint32_t up = (i - 1) / 2;
+        if (h[up].tag <= e.tag)
+            break;
+        h[i] = h[up];
+        i = up;
+    }
+    h[i] = e;
+}
+
+static void ln_pop(ln_entry *h, uint32_t n /* size after the pop */)
+{
+    ln_entry last = h[n];
+    uint32_t i = 0;
+    for (;;) {
+        uint32_t c = 2 * i + 1;
+        if (c >= n)
+            break;
+        if (c + 1 < n && h[c + 1].tag < h[c].tag)
+            c++;
+        if (last.tag <= h[c].tag)
+            break;
+        h[i] = h[c];
+        i = c;
+    }
+    h[i] = last;
+}
+
+/* ---- water-filling of one direction ---- */
+
+/* Max-min rates by progressive filling: saturate the link with the smallest
+ * fair share, freeze the classes crossing it, repeat; the rest run at the
+ * per-flow cap. Then banks service at the old rates and re-times the
+ * classes whose rate changed (or whose first flow did: T < t). */
+static void ln_allocate(const ln_state *s, ln_dir *d, double t)
+{
+    uint32_t L = s->L;
+    double rem[LN_MAX_LINKS], nrate[LN_MAX_CLASSES];
+    double nl[LN_MAX_LINKS];
+    uint32_t links = 0;
+    for (uint32_t l = 0; l < L; l++) {
+        rem[l] = s->cap[l];
+        nl[l] = d->on[l];
+        if (d->on[l])
+            links |= 1u << l;
+    }
+    uint64_t unfrozen = d->active, capped = 0;
+    while (unfrozen) {
+        /* smallest share rem/nl, compared by cross-multiplication */
+        int best = -1;
+        double br = 0, bn = 1;
+        for (uint32_t m = links; m; m &= m - 1) {
+            int l = __builtin_ctz(m);
+            double r = rem[l] > 0 ? rem[l] : 0;
+            if (best < 0 || r * bn < br * nl[l]) {
+                best = l;
+                br = r;
+                bn = nl[l];
+            }
+        }
+        double share = best < 0 ? INFINITY : br / bn;
+        if (share >= s->cap_flow) {
+            capped = unfrozen;
+            for (uint64_t m = unfrozen; m; m &= m - 1) {
+                int k = __builtin_ctzll(m);
+                nrate[k] = s->cap_flow;
+                double c = d->cnt[k] * s->cap_flow;
+                for (uint32_t l = s->lo[k]; l < s->hi[k]; l++)
+                    rem[l] -= c;
+            }
+            break;
+        }
+        uint64_t fr = unfrozen & s->cross[best];
+        unfrozen &= ~fr;
+        for (uint64_t m = fr; m; m &= m - 1) {
+            int k = __builtin_ctzll(m);
+            nrate[k] = share;
+            double c = d->cnt[k];
+            for (uint32_t l = s->lo[k]; l < s->hi[k]; l++) {
+                rem[l] -= c * share;
+                nl[l] -= c;
+            }
+        }
+        links &= ~(1u << best);
+        for (uint32_t m = links; m; m &= m - 1) {
+            int l = __builtin_ctz(m);
+            if (nl[l] < 0.5)
+                links &= ~(1u << l);
+        }
+    }
+    for (uint32_t l = 0; l < L; l++)
+        d->load[l] = s->cap[l] - rem[l];
+    d->at_cap = capped;
+    for (uint64_t m = d->active; m; m &= m - 1) {
+        int k = __builtin_ctzll(m);
+        if (nrate[k] == d->rate[k] && d->T[k] >= t)
+            continue;
+        d->S0[k] += d->rate[k] * (t - d->t0[k]);
+        d->t0[k] = t;
+        d->rate[k] = nrate[k];
+        d->T[k] = t + (d->heap[k][0].tag - d->S0[k]) / nrate[k];
+    }
+    d->dirty = 0;
+}
+
+/* Slack below which a link counts as saturated, relative to its capacity:
+ * far above rounding error, far below any real share. */
+#define LN_SLACK 1e-9
+
+/* A new flow of class k runs at the cap without changing any other rate
+ * when k is idle or at the cap and each of its links has room for one
+ * more flow at the cap. */
+static int ln_admits_at_cap(const ln_state *s, const ln_dir *d, uint32_t k)
+{
+    if (!isfinite(s->cap_flow) || (d->cnt[k] && !(d->at_cap >> k & 1)))
+        return 0;
+    for (uint32_t l = s->lo[k]; l < s->hi[k]; l++)
+        if (s->cap[l] - d->load[l] < s->cap_flow + LN_SLACK * s->cap[l])
+            return 0;
+    return 1;
+}
+
+static void ln_add(const ln_state *s, ln_dir *d, uint32_t k, int flows, double load)
+{
+    for (uint32_t l = s->lo[k]; l < s->hi[k]; l++) {
+        d->on[l] += flows;
+        d->load[l] += load;
+    }
+}
+
+/* ---- the event loop ---- */
+
+typedef struct ln_arrival {
+    uint64_t start_ns;
+    uint32_t flow;
+} ln_arrival;
+
+static int ln_cmp_arrival(const void *a, const void *b)
+{
+    const ln_arrival *x = a, *y = b;
+    if (x->start_ns != y->start_ns)
+        return x->start_ns < y->start_ns ? -1 : 1;
+    return x->flow < y->flow ? -1 : (x->flow > y->flow);
+}
+
+int m3_flowsim_line_engine(uint32_t n, const double *link_bps, const m3_flows *f,
+                           const m3_flowsim_opts *o, double *fct, m3_error *err)
+{
+    if (n < 2 || n > LN_MAX_NODES)
+        return m3_fail(err, "flowsim: line engine: %u positions (need 2..%d)", n, LN_MAX_NODES);
+    size_t N = f->n;
+    if (N > UINT32_MAX - 1)
+        return m3_fail(err, "flowsim: too many flows (%zu)", N);
+    if (o->mtu == 0)
+        return m3_fail(err, "flowsim: mtu must be positive");
+    ln_state *s = m3_calloc(1, sizeof *s, err);
+    ln_arrival *order = m3_calloc(N, sizeof *order, err);
+    double *bits = m3_calloc(N, sizeof *bits, err);
+    uint8_t *cls = m3_calloc(N, 1, err);
+    ln_entry *heaps = m3_calloc(N + 1, sizeof *heaps, err);
+    int rc = -1;
+    if (!s || !order || !bits || !cls || !heaps)
+        goto out;
+    s->L = n - 1;
+    s->cap_flow = o->rate_cap_bps > 0 ? o->rate_cap_bps / 1e9 : INFINITY;
+    for (uint32_t l = 0; l < s->L; l++) {
+        if (!(link_bps[l] > 0)) {
+            m3_fail(err, "flowsim: line link %u has no capacity", l);
+            goto out;
+        }
+        s->cap[l] = link_bps[l] / 1e9;
+    }
+    /* class index of range [i, j) */
+    uint8_t idx[LN_MAX_NODES][LN_MAX_NODES];
+    for (uint32_t i = 0; i < s->L; i++)
+        for (uint32_t j = i + 1; j <= s->L; j++) {
+            uint32_t k = s->C++;
+            idx[i][j] = (uint8_t)k;
+            s->lo[k] = (uint8_t)i;
+            s->hi[k] = (uint8_t)j;
+            for (uint32_t l = i; l < j; l++)
+                s->cross[l] |= 1ull << k;
+        }
+    /* per flow: direction (bit 7) and class; heap regions sized by the
+     * number of flows of each class */
+    size_t count[2][LN_MAX_CLASSES] = {{0}};
+    int sorted = 1;
+    for (size_t q = 0; q < N; q++) {
+        const m3_flow *fl = &f->v[q];
+        if (fl->src >= n || fl->dst >= n || fl->src == fl->dst) {
+            m3_fail(err, "flowsim: flow %llu: %u -> %u is not a pair of distinct positions 0..%u",
+                    (unsigned long long)fl->id, fl->src, fl->dst, n - 1);
+            goto out;
+        }
+        uint32_t rev = fl->src > fl->dst;
+        uint32_t k = rev ? idx[fl->dst][fl->src] : idx[fl->src][fl->dst];
+        cls[q] = (uint8_t)(rev << 7 | k);
+        count[rev][k]++;
+        order[q].start_ns = fl->start_ns;
+        order[q].flow = (uint32_t)q;
+        bits[q] = m3_wire_bits(fl->size, o->mtu, o->header_bytes);
+        if (q && fl->start_ns < f->v[q - 1].start_ns)
+            sorted = 0;
+    }
+    size_t used = 0;
+    for (int r = 0; r < 2; r++)
+        for (uint32_t k = 0; k < s->C; k++) {
+            s->dir[r].heap[k] = heaps + used;
+            used += count[r][k];
+        }
+    if (!sorted)
+        qsort(order, N, sizeof *order, ln_cmp_arrival);
+
+    double t = 0;
+    size_t next = 0;
+    while (next < N || s->dir[0].active || s->dir[1].active) {
+        /* earliest completion over both directions */
+        double tc = INFINITY;
+        int rc_dir = 0, kc = 0;
+        for (int r = 0; r < 2; r++)
+            for (uint64_t m = s->dir[r].active; m; m &= m - 1) {
+                int k = __builtin_ctzll(m);
+                if (s->dir[r].T[k] < tc) {
+                    tc = s->dir[r].T[k];
+                    rc_dir = r;
+                    kc = k;
+                }
+            }
+        double ta = next < N ? (double)order[next].start_ns : INFINITY;
+        if (ta <= tc) {
+            t = ta;
+            /* every flow arriving at this instant, then at most one
+             * reallocation per direction */
+            while (next < N && (double)order[next].start_ns == ta) {
+                uint32_t q = order[next++].flow;
+                ln_dir *d = &s->dir[cls[q] >> 7];
+                uint32_t k = cls[q] & 127;
+                int fast = !d->dirty && ln_admits_at_cap(s, d, k);
+                if (d->cnt[k] == 0) {
+                    d->active |= 1ull << k;
+                    d->S0[k] = 0; /* tags restart from zero: keeps magnitudes small */
+                    d->rate[k] = 0;
+                } else {
+                    d->S0[k] += d->rate[k] * (t - d->t0[k]);
+                }
+                d->t0[k] = t;
+                ln_entry e = {d->S0[k] + bits[q], q};
+                ln_push(d->heap[k], d->cnt[k]++, e);
+                if (fast) {
+                    d->rate[k] = s->cap_flow;
+                    d->at_cap |= 1ull << k;
+                    ln_add(s, d, k, 1, s->cap_flow);
+                    d->T[k] = t + (d->heap[k][0].tag - d->S0[k]) / s->cap_flow;
+                } else {
+                    ln_add(s, d, k, 1, 0);
+                    d->dirty = 1;
+                    d->T[k] = -INFINITY; /* its first flow may have changed */
+                }
+            }
+        } else {
+            t = tc;
+            ln_dir *d = &s->dir[rc_dir];
+            uint32_t k = (uint32_t)kc;
+            uint32_t q = d->heap[k][0].flow;
+            d->S0[k] = d->heap[k][0].tag;
+            d->t0[k] = t;
+            fct[q] = t - (double)f->v[q].start_ns;
+            ln_pop(d->heap[k], --d->cnt[k]);
+            /* a flow at the cap sits on nobody's bottleneck: a class held
+             * by link l gets the largest rate on l, below the cap. So its
+             * leaving frees only its own load. */
+            int fast = (d->at_cap >> k & 1) && isfinite(s->cap_flow);
+            ln_add(s, d, k, -1, fast ? -s->cap_flow : 0);
+            if (!fast)
+                d->dirty = 1;
+            if (d->cnt[k] == 0) {
+                d->active &= ~(1ull << k);
+                d->at_cap &= ~(1ull << k);
+            } else if (fast) {
+                d->T[k] = t + (d->heap[k][0].tag - d->S0[k]) / d->rate[k];
+            } else {
+                d->T[k] = -INFINITY;
+            }
+        }
+        for (int r = 0; r < 2; r++)
+            if (s->dir[r].dirty) {
+                if (s->dir[r].active)
+                    ln_allocate(s, &s->dir[r], t);
+                else { /* idle: nothing allocated */
+                    memset(s->dir[r].load, 0, sizeof s->dir[r].load);
+                    s->dir[r].dirty = 0;
+                }
+            }
+    }
+    rc = 0;
+out:
+    free(s);
+    free(order);
+    free(bits);
+    free(cls);
+    free(heaps);
+    return rc;
+}
