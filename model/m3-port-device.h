@@ -53,6 +53,8 @@ class M3PortDevice : public NetDevice
     typedef Callback<Ptr<Packet>, uint32_t> DequeueCallback;
     /** The owner's ingress for every frame that is not PFC. */
     typedef Callback<void, Ptr<M3PortDevice>, Ptr<Packet>> FrameCallback;
+    /** Signature of the PfcRx / PfcTx traces: (priority, pause?). */
+    typedef void (*PfcTracedCallback)(uint32_t pg, bool pause);
 
     void SetDequeueCallback(DequeueCallback cb);
     void SetFrameCallback(FrameCallback cb);
