@@ -31,10 +31,12 @@ typedef struct ln_dir {
     uint64_t at_cap;                    /* active classes at the per-flow cap */
     uint32_t cnt[LN_MAX_CLASSES];
     uint32_t on[LN_MAX_LINKS];          /* active flows per link */
+    uint32_t cand;                      /* links with on > fit (see ln_allocate) */
     double load[LN_MAX_LINKS];          /* allocated bits per ns per link */
     /* lazily advanced service S(t) = S0 + rate (t - t0); T: when the
      * class's first flow finishes at the current rate */
-    double S0[LN_MAX_CLASSES], t0[LN_MAX_CLASSES], rate[LN_MAX_CLASSES], T[LN_MAX_CLASSES];
+    double S0[LN_MAX_CLASSES], t0[LN_MAX_CLASSES], rate[LN_MAX_CLASSES];
+    double T[LN_MAX_CLASSES + 1];      /* inf for idle classes and the padding */
     ln_entry *heap[LN_MAX_CLASSES];     /* per-class heap of finish tags */
     int dirty;                          /* needs a reallocation */
 } ln_dir;
@@ -42,6 +44,7 @@ typedef struct ln_dir {
 typedef struct ln_state {
     uint32_t L, C;
     double cap[LN_MAX_LINKS];           /* bits per ns */
+    uint32_t fit[LN_MAX_LINKS];         /* flows that fit at the cap: fit * cap_flow <= cap */
     double cap_flow;                    /* per-flow cap, bits per ns */
     uint8_t lo[LN_MAX_CLASSES], hi[LN_MAX_CLASSES];
     uint64_t cross[LN_MAX_LINKS];       /* classes crossing each link */
@@ -83,78 +86,86 @@ static void ln_pop(ln_entry *h, uint32_t n /* size after the pop */)
 
 /* ---- water-filling of one direction ---- */
 
+/* Sets class k's rate (inv: its reciprocal) at time t: banks its service at
+ * the old rate and re-times it, unless neither the rate nor its first flow
+ * changed (T < t marks a changed first flow). */
+static inline void ln_set_rate(ln_dir *d, int k, double rate, double inv, double t)
+{
+    if (rate == d->rate[k] && d->T[k] >= t)
+        return;
+    d->S0[k] += d->rate[k] * (t - d->t0[k]);
+    d->t0[k] = t;
+    d->rate[k] = rate;
+    d->T[k] = t + (d->heap[k][0].tag - d->S0[k]) * inv;
+}
+
+/* Freezes the classes of `fr` at `rate`: each of their flows takes `rate`
+ * on every link of its range. A difference array over the links replaces a
+ * loop over each class's range (fewer, predictable branches). */
+static void ln_freeze(const ln_state *s, ln_dir *d, uint64_t fr, double rate, double t,
+                      int32_t *nl, double *rem)
+{
+    int32_t diff[LN_MAX_LINKS + 1] = {0};
+    double inv = 1.0 / rate;
+    for (; fr; fr &= fr - 1) {
+        int k = __builtin_ctzll(fr);
+        int32_t c = (int32_t)d->cnt[k];
+        diff[s->lo[k]] += c;
+        diff[s->hi[k]] -= c;
+        ln_set_rate(d, k, rate, inv, t);
+    }
+    int32_t acc = 0;
+    for (uint32_t l = 0; l < s->L; l++) {
+        acc += diff[l];
+        nl[l] -= acc;
+        rem[l] -= acc * rate;
+    }
+}
+
 /* Max-min rates by progressive filling: saturate the link with the smallest
  * fair share, freeze the classes crossing it, repeat; the rest run at the
- * per-flow cap. Then banks service at the old rates and re-times the
- * classes whose rate changed (or whose first flow did: T < t). */
+ * per-flow cap. */
 static void ln_allocate(const ln_state *s, ln_dir *d, double t)
 {
-    uint32_t L = s->L;
-    double rem[LN_MAX_LINKS], nrate[LN_MAX_CLASSES];
-    double nl[LN_MAX_LINKS];
-    uint32_t links = 0;
+    const uint32_t L = s->L;
+    double rem[LN_MAX_LINKS];
+    int32_t nl[LN_MAX_LINKS];
+    /* Only a link whose flows could not all run at the cap can hold anyone
+     * below it: frozen flows take at most the cap each, so on a link with
+     * on <= fit the share rem / nl never drops below the cap. On m3's
+     * parking lot that leaves the two edge links most of the time. */
+    uint32_t cand = d->cand;
     for (uint32_t l = 0; l < L; l++) {
         rem[l] = s->cap[l];
-        nl[l] = d->on[l];
-        if (d->on[l])
-            links |= 1u << l;
+        nl[l] = (int32_t)d->on[l];
     }
-    uint64_t unfrozen = d->active, capped = 0;
-    while (unfrozen) {
-        /* smallest share rem/nl, compared by cross-multiplication */
-        int best = -1;
-        double br = 0, bn = 1;
-        for (uint32_t m = links; m; m &= m - 1) {
-            int l = __builtin_ctz(m);
-            double r = rem[l] > 0 ? rem[l] : 0;
-            if (best < 0 || r * bn < br * nl[l]) {
-                best = l;
-                br = r;
-                bn = nl[l];
-            }
+    uint64_t unfrozen = d->active;
+    while (unfrozen && cand) {
+        /* smallest rem/nl by cross-multiplication: one division, not one
+         * per link; a link with nl = 0 never wins (0 < 0 is false) */
+        double br = 1, bn = 0;
+        uint32_t best = 0;
+        for (uint32_t m = cand; m; m &= m - 1) {
+            uint32_t l = (uint32_t)__builtin_ctz(m);
+            double r = rem[l] > 0 ? rem[l] : 0, c = nl[l];
+            int win = r * bn < br * c;
+            best = win ? l : best;
+            br = win ? r : br;
+            bn = win ? c : bn;
         }
-        double share = best < 0 ? INFINITY : br / bn;
-        if (share >= s->cap_flow) {
-            capped = unfrozen;
-            for (uint64_t m = unfrozen; m; m &= m - 1) {
-                int k = __builtin_ctzll(m);
-                nrate[k] = s->cap_flow;
-                double c = d->cnt[k] * s->cap_flow;
-                for (uint32_t l = s->lo[k]; l < s->hi[k]; l++)
-                    rem[l] -= c;
-            }
+        double share = br / bn;
+        if (!(share < s->cap_flow))
             break;
-        }
         uint64_t fr = unfrozen & s->cross[best];
         unfrozen &= ~fr;
-        for (uint64_t m = fr; m; m &= m - 1) {
-            int k = __builtin_ctzll(m);
-            nrate[k] = share;
-            double c = d->cnt[k];
-            for (uint32_t l = s->lo[k]; l < s->hi[k]; l++) {
-                rem[l] -= c * share;
-                nl[l] -= c;
-            }
-        }
-        links &= ~(1u << best);
-        for (uint32_t m = links; m; m &= m - 1) {
-            int l = __builtin_ctz(m);
-            if (nl[l] < 0.5)
-                links &= ~(1u << l);
-        }
+        cand &= ~(1u << best);
+        ln_freeze(s, d, fr, share, t, nl, rem);
     }
+    d->at_cap = unfrozen;
+    if (unfrozen)
+        ln_freeze(s, d, unfrozen, s->cap_flow, t, nl, rem);
     for (uint32_t l = 0; l < L; l++)
         d->load[l] = s->cap[l] - rem[l];
-    d->at_cap = capped;
-    for (uint64_t m = d->active; m; m &= m - 1) {
-        int k = __builtin_ctzll(m);
-        if (nrate[k] == d->rate[k] && d->T[k] >= t)
-            continue;
-        d->S0[k] += d->rate[k] * (t - d->t0[k]);
-        d->t0[k] = t;
-        d->rate[k] = nrate[k];
-        d->T[k] = t + (d->heap[k][0].tag - d->S0[k]) / nrate[k];
-    }
     d->dirty = 0;
 }
 
@@ -180,6 +191,7 @@ static void ln_add(const ln_state *s, ln_dir *d, uint32_t k, int flows, double l
     for (uint32_t l = s->lo[k]; l < s->hi[k]; l++) {
         d->on[l] += flows;
         d->load[l] += load;
+        d->cand = (d->cand & ~(1u << l)) | (uint32_t)(d->on[l] > s->fit[l]) << l;
     }
 }
 
@@ -224,6 +236,16 @@ int m3_flowsim_line_engine(uint32_t n, const double *link_bps, const m3_flows *f
             goto out;
         }
         s->cap[l] = link_bps[l] / 1e9;
+        /* the largest m with m * cap_flow <= cap, exactly as the
+         * allocation would compare; 0 without a cap (every flow counts) */
+        double m = isfinite(s->cap_flow) ? floor(s->cap[l] / s->cap_flow) : 0;
+        if (m > (double)(UINT32_MAX - 1))
+            m = (double)(UINT32_MAX - 1);
+        while (m > 0 && m * s->cap_flow > s->cap[l])
+            m--;
+        while (m < (double)(UINT32_MAX - 1) && (m + 1) * s->cap_flow <= s->cap[l])
+            m++;
+        s->fit[l] = (uint32_t)m;
     }
     /* class index of range [i, j) */
     uint8_t idx[LN_MAX_NODES][LN_MAX_NODES];
@@ -260,6 +282,7 @@ int m3_flowsim_line_engine(uint32_t n, const double *link_bps, const m3_flows *f
     size_t used = 0;
     for (int r = 0; r < 2; r++)
         for (uint32_t k = 0; k < s->C; k++) {
+            s->dir[r].T[k] = s->dir[r].T[k + 1] = INFINITY;
             s->dir[r].heap[k] = heaps + used;
             used += count[r][k];
         }
@@ -272,15 +295,25 @@ int m3_flowsim_line_engine(uint32_t n, const double *link_bps, const m3_flows *f
         /* earliest completion over both directions */
         double tc = INFINITY;
         int rc_dir = 0, kc = 0;
-        for (int r = 0; r < 2; r++)
-            for (uint64_t m = s->dir[r].active; m; m &= m - 1) {
-                int k = __builtin_ctzll(m);
-                if (s->dir[r].T[k] < tc) {
-                    tc = s->dir[r].T[k];
-                    rc_dir = r;
-                    kc = k;
-                }
+        for (int r = 0; r < 2; r++) {
+            if (!s->dir[r].active)
+                continue;
+            /* a fixed-length scan (idle classes hold T = inf) predicts
+             * better than walking the active mask */
+            const double *T = s->dir[r].T;
+            double m0 = INFINITY, m1 = INFINITY;
+            for (uint32_t k = 0; k < s->C; k += 2) { /* T[C] is inf padding */
+                m0 = T[k] < m0 ? T[k] : m0;
+                m1 = T[k + 1] < m1 ? T[k + 1] : m1;
             }
+            double m = m0 < m1 ? m0 : m1;
+            if (m < tc) {
+                tc = m;
+                rc_dir = r;
+                for (kc = 0; T[kc] != m; kc++)
+                    ;
+            }
+        }
         double ta = next < N ? (double)order[next].start_ns : INFINITY;
         if (ta <= tc) {
             t = ta;
@@ -319,7 +352,7 @@ int m3_flowsim_line_engine(uint32_t n, const double *link_bps, const m3_flows *f
             uint32_t q = d->heap[k][0].flow;
             d->S0[k] = d->heap[k][0].tag;
             d->t0[k] = t;
-            fct[q] = t - (double)f->v[q].start_ns;
+            fct[q] = t; /* the start is subtracted at the end: the flow array is cold here */
             ln_pop(d->heap[k], --d->cnt[k]);
             /* a flow at the cap sits on nobody's bottleneck: a class held
              * by link l gets the largest rate on l, below the cap. So its
@@ -331,6 +364,7 @@ int m3_flowsim_line_engine(uint32_t n, const double *link_bps, const m3_flows *f
             if (d->cnt[k] == 0) {
                 d->active &= ~(1ull << k);
                 d->at_cap &= ~(1ull << k);
+                d->T[k] = INFINITY;
             } else if (fast) {
                 d->T[k] = t + (d->heap[k][0].tag - d->S0[k]) / d->rate[k];
             } else {
@@ -347,6 +381,8 @@ int m3_flowsim_line_engine(uint32_t n, const double *link_bps, const m3_flows *f
                 }
             }
     }
+    for (size_t q = 0; q < N; q++)
+        fct[q] -= (double)f->v[q].start_ns;
     rc = 0;
 out:
     free(s);
