@@ -75,6 +75,14 @@ if(ns3_FOUND)
   add_test(NAME ns3/m3-compare-smoke
            COMMAND m3-compare --parking-lot=5 --workload=cache --num-flows=2000
                    --out=${CMAKE_BINARY_DIR}/smoke)
+  # Both modes on one small scenario: packet mode end to end, one summary.json.
+  add_test(NAME ns3/m3-compare-packet-smoke
+           COMMAND m3-compare --mode=packet,flowsim --parking-lot=5 --workload=cache
+                   --num-flows=300 --out=${CMAKE_BINARY_DIR}/smoke-packet)
+
+  # Packet-mode benchmark (not a test: run it by hand, --quick for a short one).
+  add_executable(bench-packet bench/bench-packet.cc)
+  target_link_libraries(bench-packet ${M3_NS3_LINK} ns3::libcore ns3::libnetwork)
 else()
   message(WARNING "ns-3 not found: building the C core only (install libns3-dev)")
 endif()
