@@ -5,6 +5,11 @@
 cpp_examples = [
     ("m3-compare --parking-lot=5 --workload=cache --num-flows=2000", "True", "True"),
     ("m3-compare --fat-tree=2,4,2,1 --workload=webserver --num-flows=5000", "True", "False"),
+    # the packet mode next to flowSim on the same small scenario
+    ("m3-compare --mode=packet,flowsim --parking-lot=5 --workload=cache --num-flows=300",
+     "True", "False"),
+    ("m3-compare --mode=packet --k-ary=4 --cc=hpcc --workload=webserver --num-flows=200",
+     "True", "False"),
 ]
 
 # No Python examples yet.
