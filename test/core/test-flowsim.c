@@ -115,10 +115,12 @@ static uint64_t rnd(uint64_t *s)
 }
 
 /* Random bursty workloads on m3's parking-lot preset: the class engine
- * must reproduce the from-scratch oracle flow by flow. */
-static void test_against_oracle(uint32_t n, size_t nf, uint64_t seed, int same_start)
+ * must reproduce the from-scratch oracle flow by flow. Lines of up to 11
+ * positions run the dedicated line engine, longer ones the general one;
+ * `cap` 0 means no per-flow cap. */
+static void test_against_oracle_cap(uint32_t n, size_t nf, uint64_t seed, int same_start, double cap)
 {
-    double bps[8];
+    double bps[16];
     for (uint32_t l = 0; l + 1 < n; l++)
         bps[l] = (l == 0 || l + 2 == n) ? 10e9 : 40e9;
     m3_flow *v = calloc(nf, sizeof *v);
@@ -137,7 +139,7 @@ static void test_against_oracle(uint32_t n, size_t nf, uint64_t seed, int same_s
     set_flows(&fs, v, nf);
     m3_flowsim_opts o;
     m3_flowsim_opts_default(&o);
-    o.rate_cap_bps = 10e9;
+    o.rate_cap_bps = cap;
     m3_error err;
     CHECK(m3_flowsim_run_line(n, bps, &fs, &o, a, &err) == 0);
     CHECK(m3_flowsim_run_line_naive(n, bps, &fs, &o, b, &err) == 0);
@@ -150,11 +152,49 @@ static void test_against_oracle(uint32_t n, size_t nf, uint64_t seed, int same_s
         if (rel > 1e-6)
             bad++;
     }
-    CHECK_MSG(bad == 0, "n=%u seed=%llu: %zu of %zu flows differ, worst rel %.3g", n,
-              (unsigned long long)seed, bad, nf, worst);
+    CHECK_MSG(bad == 0, "n=%u seed=%llu cap=%g: %zu of %zu flows differ, worst rel %.3g", n,
+              (unsigned long long)seed, cap, bad, nf, worst);
     free(v);
     free(a);
     free(b);
+}
+
+static void test_against_oracle(uint32_t n, size_t nf, uint64_t seed, int same_start)
+{
+    test_against_oracle_cap(n, nf, seed, same_start, 10e9);
+}
+
+/* The line engine skips links where every flow fits at the cap (on * cap
+ * <= capacity): at 40 Gbps and a 10 Gbps cap, 4 flows run at the cap and a
+ * fifth makes the link the bottleneck. Off by one either way fails. */
+static void test_line_fit_boundary(void)
+{
+    double bps[1] = {40e9}, fct[5];
+    m3_flow v[5];
+    for (int i = 0; i < 5; i++)
+        v[i] = mk(i, 0, 1, 10000, 0);
+    run_line(2, bps, v, 4, 10e9, fct);
+    for (int i = 0; i < 4; i++)
+        CHECK_NEAR(fct[i], W / 10, 1e-12);
+    run_line(2, bps, v, 5, 10e9, fct);
+    for (int i = 0; i < 5; i++)
+        CHECK_NEAR(fct[i], W / 8, 1e-12);
+}
+
+/* An arrival runs at the cap without a reallocation only when its links
+ * have room for it. On 25 Gbps, A and B run at the 10 Gbps cap; C arrives
+ * at 1000 ns with 5 Gbps left, so all three drop to 25/3 Gbps: A and B
+ * finish their last 73840 bits at 1000 + 73840 * 3 / 25 ns, and C, which
+ * has sent 73840 bits by then, its last 10000 at the cap. */
+static void test_line_admission_needs_room(void)
+{
+    double bps[1] = {25e9}, fct[3];
+    m3_flow v[3] = {mk(0, 0, 1, 10000, 0), mk(1, 0, 1, 10000, 0), mk(2, 0, 1, 10000, 1000)};
+    run_line(2, bps, v, 3, 10e9, fct);
+    double t_ab = 1000 + (W - 10000) * 3 / 25;
+    CHECK_NEAR(fct[0], t_ab, 1e-9);
+    CHECK_NEAR(fct[1], t_ab, 1e-9);
+    CHECK_NEAR(fct[2], t_ab, 1e-9); /* (t_ab + 1000) - 1000 */
 }
 
 /* The routed engine on the parking-lot topology (mid-path hosts on very
@@ -301,6 +341,12 @@ int main(void)
     test_against_oracle(5, 3000, 2, 0);
     test_against_oracle(7, 4000, 3, 0);
     test_against_oracle(7, 4000, 4, 1);
+    test_against_oracle_cap(7, 4000, 5, 0, 0);      /* no cap: every link a candidate */
+    test_against_oracle_cap(7, 4000, 6, 1, 15e9);   /* two flows fit an inner link */
+    test_against_oracle_cap(11, 4000, 7, 0, 10e9);  /* longest line of the line engine */
+    test_against_oracle_cap(12, 3000, 8, 0, 10e9);  /* general engine behind run_line */
+    test_line_fit_boundary();
+    test_line_admission_needs_room();
     test_topology_equals_line();
     test_estimate_alone();
     test_fat_tree_against_oracle(1, 5);
