@@ -39,6 +39,11 @@ typedef struct ln_dir {
     double T[LN_MAX_CLASSES + 1];      /* inf for idle classes and the padding */
     ln_entry *heap[LN_MAX_CLASSES];     /* per-class heap of finish tags */
     int dirty;                          /* needs a reallocation */
+    /* the earliest T and its class, kept up to date by the allocation
+     * (which sees every active class) and by single-class updates; a full
+     * scan only when the earliest class's T grows or it goes idle */
+    double tmin;
+    int kmin, rescan;
 } ln_dir;
 
 typedef struct ln_state {
@@ -91,12 +96,35 @@ static void ln_pop(ln_entry *h, uint32_t n /* size after the pop */)
  * changed (T < t marks a changed first flow). */
 static inline void ln_set_rate(ln_dir *d, int k, double rate, double inv, double t)
 {
-    if (rate == d->rate[k] && d->T[k] >= t)
-        return;
-    d->S0[k] += d->rate[k] * (t - d->t0[k]);
-    d->t0[k] = t;
-    d->rate[k] = rate;
-    d->T[k] = t + (d->heap[k][0].tag - d->S0[k]) * inv;
+    if (rate != d->rate[k] || d->T[k] < t) {
+        d->S0[k] += d->rate[k] * (t - d->t0[k]);
+        d->t0[k] = t;
+        d->rate[k] = rate;
+        d->T[k] = t + (d->heap[k][0].tag - d->S0[k]) * inv;
+    }
+    int lt = d->T[k] < d->tmin;
+    d->kmin = lt ? k : d->kmin;
+    d->tmin = lt ? d->T[k] : d->tmin;
+}
+
+/* The earliest T of a direction by a fixed-length scan (idle classes hold
+ * T = inf; it predicts better than walking the active mask). */
+static void ln_scan(const ln_state *s, ln_dir *d)
+{
+    const double *T = d->T;
+    double m0 = INFINITY, m1 = INFINITY;
+    for (uint32_t k = 0; k < s->C; k += 2) { /* T[C] is inf padding */
+        m0 = T[k] < m0 ? T[k] : m0;
+        m1 = T[k + 1] < m1 ? T[k + 1] : m1;
+    }
+    double m = m0 < m1 ? m0 : m1;
+    int k = 0;
+    if (m < INFINITY)
+        while (T[k] != m)
+            k++;
+    d->tmin = m;
+    d->kmin = k;
+    d->rescan = 0;
 }
 
 /* Freezes the classes of `fr` at `rate`: each of their flows takes `rate`
@@ -140,6 +168,8 @@ static void ln_allocate(const ln_state *s, ln_dir *d, double t)
         nl[l] = (int32_t)d->on[l];
     }
     uint64_t unfrozen = d->active;
+    d->tmin = INFINITY;
+    d->rescan = 0;
     while (unfrozen && cand) {
         /* smallest rem/nl by cross-multiplication: one division, not one
          * per link; a link with nl = 0 never wins (0 < 0 is false) */
@@ -283,6 +313,7 @@ int m3_flowsim_line_engine(uint32_t n, const double *link_bps, const m3_flows *f
     for (int r = 0; r < 2; r++)
         for (uint32_t k = 0; k < s->C; k++) {
             s->dir[r].T[k] = s->dir[r].T[k + 1] = INFINITY;
+            s->dir[r].tmin = INFINITY;
             s->dir[r].heap[k] = heaps + used;
             used += count[r][k];
         }
@@ -293,27 +324,9 @@ int m3_flowsim_line_engine(uint32_t n, const double *link_bps, const m3_flows *f
     size_t next = 0;
     while (next < N || s->dir[0].active || s->dir[1].active) {
         /* earliest completion over both directions */
-        double tc = INFINITY;
-        int rc_dir = 0, kc = 0;
-        for (int r = 0; r < 2; r++) {
-            if (!s->dir[r].active)
-                continue;
-            /* a fixed-length scan (idle classes hold T = inf) predicts
-             * better than walking the active mask */
-            const double *T = s->dir[r].T;
-            double m0 = INFINITY, m1 = INFINITY;
-            for (uint32_t k = 0; k < s->C; k += 2) { /* T[C] is inf padding */
-                m0 = T[k] < m0 ? T[k] : m0;
-                m1 = T[k + 1] < m1 ? T[k + 1] : m1;
-            }
-            double m = m0 < m1 ? m0 : m1;
-            if (m < tc) {
-                tc = m;
-                rc_dir = r;
-                for (kc = 0; T[kc] != m; kc++)
-                    ;
-            }
-        }
+        int rc_dir = s->dir[1].tmin < s->dir[0].tmin;
+        double tc = s->dir[rc_dir].tmin;
+        int kc = s->dir[rc_dir].kmin;
         double ta = next < N ? (double)order[next].start_ns : INFINITY;
         if (ta <= tc) {
             t = ta;
@@ -339,6 +352,11 @@ int m3_flowsim_line_engine(uint32_t n, const double *link_bps, const m3_flows *f
                     d->at_cap |= 1ull << k;
                     ln_add(s, d, k, 1, s->cap_flow);
                     d->T[k] = t + (d->heap[k][0].tag - d->S0[k]) / s->cap_flow;
+                    /* T did not grow: its first flow is the same or new */
+                    if ((int)k == d->kmin || d->T[k] < d->tmin) {
+                        d->tmin = d->T[k];
+                        d->kmin = (int)k;
+                    }
                 } else {
                     ln_add(s, d, k, 1, 0);
                     d->dirty = 1;
@@ -361,6 +379,7 @@ int m3_flowsim_line_engine(uint32_t n, const double *link_bps, const m3_flows *f
             ln_add(s, d, k, -1, fast ? -s->cap_flow : 0);
             if (!fast)
                 d->dirty = 1;
+            d->rescan = 1; /* k was the earliest class */
             if (d->cnt[k] == 0) {
                 d->active &= ~(1ull << k);
                 d->at_cap &= ~(1ull << k);
@@ -371,15 +390,18 @@ int m3_flowsim_line_engine(uint32_t n, const double *link_bps, const m3_flows *f
                 d->T[k] = -INFINITY;
             }
         }
-        for (int r = 0; r < 2; r++)
-            if (s->dir[r].dirty) {
-                if (s->dir[r].active)
-                    ln_allocate(s, &s->dir[r], t);
-                else { /* idle: nothing allocated */
-                    memset(s->dir[r].load, 0, sizeof s->dir[r].load);
-                    s->dir[r].dirty = 0;
-                }
+        for (int r = 0; r < 2; r++) {
+            ln_dir *d = &s->dir[r];
+            if (d->dirty && d->active) {
+                ln_allocate(s, d, t);
+            } else if (d->dirty) { /* idle: nothing allocated */
+                memset(d->load, 0, sizeof d->load);
+                d->dirty = d->rescan = 0;
+                d->tmin = INFINITY;
+            } else if (d->rescan) {
+                ln_scan(s, d);
             }
+        }
     }
     for (size_t q = 0; q < N; q++)
         fct[q] -= (double)f->v[q].start_ns;
