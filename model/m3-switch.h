@@ -44,6 +44,11 @@ class Packet;
 class M3Switch : public Object
 {
   public:
+    /** Signature of the Drop trace: (packet, ingress port, queue). */
+    typedef void (*DropTracedCallback)(Ptr<const Packet> p, uint32_t port, uint32_t queue);
+    /** Signature of the PfcTx trace: (ingress port, queue, pause?). */
+    typedef void (*PfcTracedCallback)(uint32_t port, uint32_t queue, bool pause);
+
     static TypeId GetTypeId();
     M3Switch();
     ~M3Switch() override;
@@ -97,9 +102,12 @@ class M3Switch : public Object
         uint64_t kmin, kmax;       //!< ECN thresholds, bytes
     };
 
-    void ReceiveFrame(Ptr<M3PortDevice> dev, Ptr<Packet> p);
+    /** Frame callback of port \p inPort (bound at AddPort). */
+    void ReceiveFrame(uint32_t inPort, Ptr<M3PortDevice> dev, Ptr<Packet> p);
+    /** Dequeue callback of port \p port (bound at AddPort). */
     Ptr<Packet> Dequeue(uint32_t port, uint32_t pausedMask);
-    uint32_t PortOf(Ptr<M3PortDevice> dev) const;
+    /** ECN marking decision for an egress queue holding \p qBytes after removal. */
+    bool ShouldMark(const Port& pt, uint64_t qBytes);
 
     uint32_t m_nodeId;
     const m3_routing* m_routing;
