@@ -102,9 +102,8 @@ static inline void ln_set_rate(ln_dir *d, int k, double rate, double inv, double
         d->rate[k] = rate;
         d->T[k] = t + (d->heap[k][0].tag - d->S0[k]) * inv;
     }
-    int lt = d->T[k] < d->tmin;
-    d->kmin = lt ? k : d->kmin;
-    d->tmin = lt ? d->T[k] : d->tmin;
+    /* the value only (a minsd); ln_allocate finds its class afterwards */
+    d->tmin = d->T[k] < d->tmin ? d->T[k] : d->tmin;
 }
 
 /* The earliest T of a direction by a fixed-length scan (idle classes hold
@@ -196,6 +195,10 @@ static void ln_allocate(const ln_state *s, ln_dir *d, double t)
         ln_freeze(s, d, unfrozen, s->cap_flow, t, nl, rem);
     for (uint32_t l = 0; l < L; l++)
         d->load[l] = s->cap[l] - rem[l];
+    int k = 0;
+    while (d->T[k] != d->tmin)
+        k++;
+    d->kmin = k;
     d->dirty = 0;
 }
 
