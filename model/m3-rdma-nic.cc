@@ -264,6 +264,7 @@ M3RdmaNic::AddSender(uint32_t index, const m3_flow& f)
                     "flow " << f.id << ": a flow with the same (dst, sport, dport) exists");
     NS_ABORT_MSG_IF(m_senderSlot.count(index), "flow index " << index << " added twice");
     uint32_t slot = static_cast<uint32_t>(m_senders.size());
+    s->slot = slot;
     m_senderByPort[key] = slot;
     m_senderSlot[index] = slot;
     Time at = s->start - Simulator::Now();
@@ -479,8 +480,8 @@ M3RdmaNic::BuildData(Sender& s)
     s.nextAvail = now + s.rate.CalculateBytesTxTime(p->GetSize());
     if (!m_rto.IsZero() && !s.timeout.IsRunning())
     {
-        uint32_t slot = m_senderSlot.at(s.index);
-        s.timeout = Simulator::Schedule(s.rtoBase + m_rto - now, &M3RdmaNic::OnTimeout, this, slot);
+        s.timeout =
+            Simulator::Schedule(s.rtoBase + m_rto - now, &M3RdmaNic::OnTimeout, this, s.slot);
     }
     s.cc->OnSend(payload);
     return p;
@@ -665,8 +666,7 @@ M3RdmaNic::FlowDone(Sender& s)
         s.cc->Stop();
         s.cc = nullptr; // a finished flow's CC state is not needed any more
     }
-    uint32_t slot = m_senderSlot.at(s.index);
-    auto it = std::find(m_active.begin(), m_active.end(), slot);
+    auto it = std::find(m_active.begin(), m_active.end(), s.slot);
     if (it != m_active.end())
     {
         auto pos = static_cast<uint32_t>(it - m_active.begin());

@@ -117,6 +117,7 @@ class M3RdmaNic : public Object
     /** Sender state plus what only the NIC needs. */
     struct Sender : public M3RdmaSender
     {
+        uint32_t slot = 0;       //!< position in m_senders
         uint64_t highSent = 0;   //!< highest byte ever sent (retransmission count)
         Time rtoBase;            //!< timeout reference: last progress or first send
         M3IntHeader::Mode intMode = M3IntHeader::NONE; //!< from the CC, per flow

@@ -423,6 +423,7 @@ class M3NicSoloFlowTest : public TestCase
             // 500 us apart: each flow runs alone
             net.Add(i, MakeFlow(i, 3, 10000 + i, sizes[i], 500000ULL * i));
         }
+        net.Add(5, MakeFlow(5, 3, 10005, 0, 3000000));
         net.Run();
         for (uint32_t i = 0; i < 5; ++i)
         {
@@ -463,8 +464,12 @@ class M3NicSoloFlowTest : public TestCase
             NS_TEST_ASSERT_MSG_EQ(f.h.pg, 3, "ACK on the data priority by default");
         }
         NS_TEST_ASSERT_MSG_EQ(net.nic[0]->GetRetransmittedPackets(), 0, "no retransmissions");
-        NS_TEST_ASSERT_MSG_EQ(net.probe->starts, 5, "one CC per flow");
-        NS_TEST_ASSERT_MSG_EQ(net.probe->stops, 5, "every CC stopped");
+        NS_TEST_ASSERT_MSG_EQ(net.probe->starts, 6, "one CC per flow");
+        NS_TEST_ASSERT_MSG_EQ(net.probe->stops, 6, "every CC stopped");
+        NS_TEST_ASSERT_MSG_EQ(net.fct.count(5), 1, "an empty flow completes");
+        NS_TEST_ASSERT_MSG_EQ(net.fct[5], Time(0), "at once");
+        NS_TEST_ASSERT_MSG_EQ(net.DataFrames(10005), 0, "without sending anything");
+        NS_TEST_ASSERT_MSG_EQ(net.senderFct[5], Time(0), "the sender is done at its start");
         NS_TEST_ASSERT_MSG_EQ(net.probe->acks, 100 + 1 + 1 + 1 + 2, "one ACK per data packet");
         Simulator::Destroy();
     }
