@@ -141,6 +141,9 @@ M3CcHpcc::OnAck(const M3AckInfo& ack)
         {
             ui += qlen * 8 / (b * baseRttS);
         }
+        NS_LOG_LOGIC("hop " << i << ": tau " << tau << " ns, " << now.BytesDelta(m_prev[i])
+                            << " B, qlen " << qlen << " B, rate " << now.rateBps
+                            << " -> u " << ui);
         if (ui > bigU)
         {
             bigU = ui;

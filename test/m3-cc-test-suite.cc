@@ -349,8 +349,8 @@ class M3CcHpccQueueTestCase : public TestCase
         cc->OnAck(Ack(23000, false, &h4));
         u = (0.5 * 1600 + 1.0 * 12800) / 14400;
         NS_TEST_ASSERT_MSG_EQ_TOL(cc->GetUtilisation(), u, 1e-9, "compared on the new path");
-        NS_TEST_ASSERT_MSG_EQ_TOL(Bps(s), std::min(10 * kGbps, 10 * kGbps * 0.95 / u + 0.75 * kGbps),
-                                  4, "rate on the new path");
+        double r4 = std::min(10 * kGbps, 10 * kGbps * 0.95 / u + 0.75 * kGbps);
+        NS_TEST_ASSERT_MSG_EQ_TOL(Bps(s), r4, 4, "rate on the new path");
     }
 };
 
@@ -435,7 +435,9 @@ class M3CcDcqcnTimerTestCase : public TestCase
         for (size_t i = 0; i < at.size(); i++)
         {
             Simulator::Schedule(NanoSeconds(static_cast<int64_t>(at[i] * 1000)), [&, i]() {
-                p[i] = {Bps(s), cc->GetAlpha(), static_cast<double>(cc->GetTargetRate().GetBitRate()),
+                p[i] = {Bps(s),
+                        cc->GetAlpha(),
+                        static_cast<double>(cc->GetTargetRate().GetBitRate()),
                         cc->GetStage()};
             });
         }
