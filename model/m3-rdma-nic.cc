@@ -477,7 +477,8 @@ M3RdmaNic::BuildData(Sender& s)
     s.sndNxt += payload;
     s.highSent = std::max(s.highSent, s.sndNxt);
     ++m_dataSent;
-    s.nextAvail = now + s.rate.CalculateBytesTxTime(p->GetSize());
+    s.lastWire = p->GetSize();
+    s.nextAvail = now + s.rate.CalculateBytesTxTime(s.lastWire);
     if (!m_rto.IsZero() && !s.timeout.IsRunning())
     {
         s.timeout =
@@ -644,7 +645,17 @@ M3RdmaNic::ReceiveAck(Ptr<Packet> p, const M3Header& h)
         s.sndNxt = s.sndUna; // go-back-N
         ++s.retransmits;
     }
+    DataRate before = s.rate;
     s.cc->OnAck(info);
+    if (s.rate != before && s.lastWire > 0)
+    {
+        // As the original's ChangeRate: the gap after the last packet takes
+        // the new rate at once, not one packet later. Per-ACK controllers
+        // (HPCC's fast react) otherwise lag by a packet, which at a few
+        // packets per RTT is a large part of their loop delay.
+        s.nextAvail = s.nextAvail + s.rate.CalculateBytesTxTime(s.lastWire) -
+                      before.CalculateBytesTxTime(s.lastWire);
+    }
     if (s.sndUna >= s.size)
     {
         FlowDone(s);

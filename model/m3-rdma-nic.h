@@ -119,6 +119,7 @@ class M3RdmaNic : public Object
     {
         uint32_t slot = 0;       //!< position in m_senders
         uint64_t highSent = 0;   //!< highest byte ever sent (retransmission count)
+        uint32_t lastWire = 0;   //!< wire bytes of the last data frame (pacing)
         Time rtoBase;            //!< timeout reference: last progress or first send
         M3IntHeader::Mode intMode = M3IntHeader::NONE; //!< from the CC, per flow
         uint8_t ecn = 0;         //!< ECN codepoint of its data

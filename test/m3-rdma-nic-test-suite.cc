@@ -76,6 +76,11 @@ class M3TestFixedRateCc : public M3CongestionControl
                               UintegerValue(0),
                               MakeUintegerAccessor(&M3TestFixedRateCc::m_intMode),
                               MakeUintegerChecker<uint32_t>(0, 2))
+                .AddAttribute("RateOnFirstAck",
+                              "Rate set on the first ACK; 0 = keep the rate.",
+                              DataRateValue(DataRate(0)),
+                              MakeDataRateAccessor(&M3TestFixedRateCc::m_rateOnAck),
+                              MakeDataRateChecker())
                 .AddAttribute("Probe",
                               "Where to record what was seen.",
                               PointerValue(),
@@ -118,6 +123,11 @@ class M3TestFixedRateCc : public M3CongestionControl
 
     void OnAck(const M3AckInfo& ack) override
     {
+        if (m_rateOnAck.GetBitRate() > 0)
+        {
+            SetRate(m_rateOnAck);
+            m_rateOnAck = DataRate(0);
+        }
         if (!m_probe)
         {
             return;
@@ -132,6 +142,7 @@ class M3TestFixedRateCc : public M3CongestionControl
 
   private:
     DataRate m_rate;
+    DataRate m_rateOnAck;
     bool m_ecn = false;
     uint32_t m_intMode = 0;
     Ptr<M3TestCcProbe> m_probe;
@@ -560,6 +571,21 @@ class M3NicPacingTest : public TestCase
             prev = f.at;
         }
         Simulator::Destroy();
+        // a rate change on an ACK applies to the gap already running (the
+        // original's ChangeRate): 1 Gbps -> 10 Gbps at the first ACK, so the
+        // second packet leaves with that ACK instead of 8.4 us after the first
+        {
+            TwoHosts net2;
+            net2.nic[0]->SetCcAttribute("Rate", DataRateValue(DataRate("1Gbps")));
+            net2.nic[0]->SetCcAttribute("RateOnFirstAck", DataRateValue(DataRate("10Gbps")));
+            net2.Add(0, MakeFlow(0, 3, 10000, 3000, 0));
+            net2.Run();
+            Time firstAck = Tx(1048) + kDelay + Tx(60) + kDelay;
+            NS_TEST_ASSERT_MSG_EQ(net2.tx[0].size(), 3, "three data frames");
+            NS_TEST_ASSERT_MSG_EQ(net2.tx[0][1].at, firstAck, "sent when the faster rate arrives");
+            NS_TEST_ASSERT_MSG_EQ(net2.tx[0][2].at - net2.tx[0][1].at, Tx(1048), "then at 10 Gbps");
+            Simulator::Destroy();
+        }
     }
 };
 
