@@ -5,7 +5,11 @@
  * Sender: one M3RdmaSender per flow, each with its own congestion control.
  * The transmit scheduler serves the ACK/NACK queue first, then round robin
  * over flows that have bytes left, room in their window, and whose pacing
- * time has come; packets are built when the port asks for one.
+ * time has come; packets are built when the port asks for one. Pacing:
+ * after a frame of w bytes the flow may send at now + w x 8 / rate; when
+ * the CC changes the rate while handling an ACK, that gap is re-timed at
+ * once (the original's ChangeRate); timer-driven changes (DCQCN) apply
+ * from the next packet.
  * Receiver: in-order data advances and is ACKed (one ACK per packet); a
  * gap gets a NACK (at most one per NackInterval unless the expected
  * sequence changed); a duplicate is not delivered again but is ACKed with
