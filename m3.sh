@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # m3.sh - set up, build and run m3-ns3 on Debian 12.
-#   ./m3.sh run [m3-compare options]   flowSim slowdown table of m3's fat-tree
+#   ./m3.sh run [m3-compare options]   packet mode vs flowSim on m3's fat-tree
 #   ./m3.sh test                       every test (ctest)
 # Installs the Debian packages that are missing (apt-get; sudo when not
 # root), then configures and builds into build/.
@@ -54,6 +54,10 @@ case "${1:-}" in
         shift
         install_missing
         build
+        # The main job: both modes on m3's 256-host fat-tree (web-server
+        # sizes, load 0.5), tables on stdout, files in results/.
+        [ $# -gt 0 ] || set -- --mode=packet,flowsim --num-flows=20000 --progress=10 \
+            --out=results
         exec build/m3-compare "$@"
         ;;
     test)
