@@ -203,7 +203,10 @@ M3SharedBuffer::GetTotalHeadroom() const
 int64_t
 M3SharedBuffer::GetTotalReserve() const
 {
-    return m_reserve * static_cast<int64_t>(m_ports.size()) * kQueues;
+    // One reserve per port, as the original counts it: reserving all 8
+    // queues of every port would leave small buffers no shared pool at all
+    // (a 10-port switch would set aside 320 KB of a 400 KB buffer).
+    return m_reserve * static_cast<int64_t>(m_ports.size());
 }
 
 int64_t

@@ -33,7 +33,8 @@ namespace ns3
  *  - else if the queue's shared use + s would exceed the port's threshold
  *    T: headroom, when the port's headroom has room, else drop;
  *  - else: shared pool.
- * T(port) = (B - total headroom - total reserve - shared used) x alpha(port).
+ * T(port) = (B - total headroom - total reserve - shared used) x alpha(port),
+ * where the total reserve counts one reserve per port, as the original does.
  * Removal takes bytes from headroom first, then shared, then reserve.
  */
 class M3SharedBuffer : public Object
@@ -77,7 +78,7 @@ class M3SharedBuffer : public Object
     int64_t GetHeadroomBytes(uint32_t port, uint32_t queue) const;
     int64_t GetTotalShared() const;    //!< shared pool in use, all ports
     int64_t GetTotalHeadroom() const;  //!< configured headroom, all ports
-    int64_t GetTotalReserve() const;   //!< configured reserve, all ports and queues
+    int64_t GetTotalReserve() const;   //!< reserve set aside in T: one per port (as the original)
     int64_t GetTotalUsed() const;      //!< every byte held, all ports
 
   private:

@@ -35,7 +35,8 @@ class Packet;
  *  - BufferSize (bytes, shared memory of the switch),
  *  - Alpha (dynamic threshold factor at HostRate; doubles per doubling of
  *    a port's rate; m3's fork: 1/4), HostRate,
- *  - HeadroomRtts (headroom per port = this x rate x delay / 8; 3),
+ *  - HeadroomRtts (headroom per port = this x rate x delay / 8; 3) plus
+ *    HeadroomExtra (2244 B: the frames already committed when a pause is decided),
  *  - PfcEnabled (send PFC frames),
  *  - EcnEnabled, EcnKmin, EcnKmax (bytes at EcnReferenceRate, scaled with
  *    the port rate), EcnPmax, EcnReferenceRate (10 Gbps),
@@ -120,6 +121,7 @@ class M3Switch : public Object
     double m_alpha;
     DataRate m_hostRate;
     double m_headroomRtts;
+    uint32_t m_headroomExtra; //!< bytes added to each port's headroom
     bool m_pfcEnabled;
     bool m_ecnEnabled;
     uint64_t m_ecnKmin, m_ecnKmax;

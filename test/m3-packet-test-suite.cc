@@ -481,13 +481,12 @@ class M3PacketSharingTestCase : public M3PacketTestBase
  * drops nothing; with PFC off it drops, and go-back-N (NACK or timeout)
  * still completes every flow.
  *
- * The links have 4 us of delay. Headroom is 3 x rate x delay / 8 per port
- * (section 3); after a pause decision the port still receives a round trip
- * of data plus up to two frames in flight (the one on the wire upstream and
- * the one ahead of the PFC frame). At 1 us and 10 Gbps that is about
- * 2.5 KB + 2.1 KB > 3.75 KB of headroom, so a few drops with PFC on are the
- * model's (and the original's) behaviour there; at 4 us the 15 KB headroom
- * covers the 10 KB + 2.1 KB and PFC must be lossless.
+ * The links have m3's 1 us of delay. After a pause decision the port still
+ * receives a round trip of data plus the frames already committed (the one
+ * on the wire upstream and the one ahead of the PFC frame): about 2.5 KB +
+ * 2.2 KB, more than the 3.75 KB of section 3's 3 x rate x delay headroom.
+ * The switch adds HeadroomExtra (2244 B) for those frames, so PFC must be
+ * lossless here.
  */
 class M3PacketIncastTestCase : public M3PacketTestBase
 {
@@ -512,7 +511,7 @@ class M3PacketIncastTestCase : public M3PacketTestBase
             {
                 std::string error;
                 Ptr<M3Scenario> s = Make(
-                                                 "star=" + std::to_string(senders + 1) + "@4us",
+                                                 "star=" + std::to_string(senders + 1),
                                                  flows,
                                                  {{"cc", CcName(cc)},
                                                   {"pfc", std::to_string(pfc)},

@@ -3,9 +3,9 @@
  * admission, release and PFC decisions of M3SharedBuffer against numbers
  * computed by hand (packet-model.md section 3).
  *
- * Most cases use one port, B = 200,000 B, the default reserve 4096 B per
- * queue (8 queues: 32,768 B in all), headroom 20,000 B and alpha 1/4:
- *   T(S) = floor((200,000 - 20,000 - 32,768 - S) / 4) = floor((147,232 - S) / 4)
+ * Most cases use one port, B = 171,328 B, the default reserve 4096 B per
+ * queue (counted once per port in T), headroom 20,000 B and alpha 1/4:
+ *   T(S) = floor((171,328 - 20,000 - 4,096 - S) / 4) = floor((147,232 - S) / 4)
  * with S the shared bytes in use.
  */
 #include "ns3/integer.h"
@@ -17,12 +17,12 @@ using namespace ns3;
 namespace
 {
 
-/** One port, B = 200,000, headroom 20,000, alpha 0.25 (see the file comment). */
+/** One port, B = 171,328, headroom 20,000, alpha 0.25 (see the file comment). */
 Ptr<M3SharedBuffer>
 MakeSmallBuffer()
 {
     Ptr<M3SharedBuffer> b = CreateObject<M3SharedBuffer>();
-    b->SetAttribute("BufferSize", IntegerValue(200000));
+    b->SetAttribute("BufferSize", IntegerValue(171328));
     b->SetNPorts(1);
     b->ConfigurePort(0, 20000, 0.25);
     return b;
@@ -49,7 +49,7 @@ class AdmissionOrderTestCase : public TestCase
     void DoRun() override
     {
         Ptr<M3SharedBuffer> b = MakeSmallBuffer();
-        NS_TEST_ASSERT_MSG_EQ(b->GetTotalReserve(), 32768, "8 queues x 4096");
+        NS_TEST_ASSERT_MSG_EQ(b->GetTotalReserve(), 4096, "one reserve per port");
         NS_TEST_ASSERT_MSG_EQ(b->Threshold(0), 36808, "T = 147,232 / 4 with an empty pool");
         for (int i = 1; i <= 4; i++)
         {
@@ -144,7 +144,7 @@ class ReleaseAndResumeTestCase : public TestCase
 
 /**
  * T = (B - total headroom - total reserve - shared) x alpha, per port alpha.
- * B = 1,000,000, 2 ports (reserve 2 x 8 x 4096 = 65,536), headroom 10,000
+ * B = 942,656, 2 ports (reserve 2 x 4096 = 8,192), headroom 10,000
  * and 30,000, alpha 1/4 and 1: free 894,464, T0 = 223,616, T1 = 894,464.
  */
 class ThresholdTestCase : public TestCase
@@ -159,18 +159,18 @@ class ThresholdTestCase : public TestCase
     void DoRun() override
     {
         Ptr<M3SharedBuffer> b = CreateObject<M3SharedBuffer>();
-        b->SetAttribute("BufferSize", IntegerValue(1000000));
+        b->SetAttribute("BufferSize", IntegerValue(942656));
         b->SetNPorts(2);
         b->ConfigurePort(0, 10000, 0.25);
         b->ConfigurePort(1, 30000, 1.0);
         NS_TEST_ASSERT_MSG_EQ(b->GetTotalHeadroom(), 40000, "headroom total");
-        NS_TEST_ASSERT_MSG_EQ(b->GetTotalReserve(), 65536, "reserve total");
+        NS_TEST_ASSERT_MSG_EQ(b->GetTotalReserve(), 8192, "reserve total: 2 ports x 4096");
         NS_TEST_ASSERT_MSG_EQ(b->Threshold(0), 223616, "alpha 1/4");
         NS_TEST_ASSERT_MSG_EQ(b->Threshold(1), 894464, "alpha 1: four times port 0's");
         // Reconfiguring a port replaces its headroom in the total.
         b->ConfigurePort(0, 20000, 0.5);
         NS_TEST_ASSERT_MSG_EQ(b->GetTotalHeadroom(), 50000, "replaced, not added");
-        NS_TEST_ASSERT_MSG_EQ(b->Threshold(0), 442232, "(1,000,000 - 50,000 - 65,536) / 2");
+        NS_TEST_ASSERT_MSG_EQ(b->Threshold(0), 442232, "(942,656 - 50,000 - 8,192) / 2");
         b->ConfigurePort(0, 10000, 0.25);
         // One 14,096-byte packet on port 1: 4096 reserve + 10,000 shared.
         NS_TEST_ASSERT_MSG_EQ(b->Admit(1, 1, 14096), M3SharedBuffer::SHARED, "straddles");
@@ -183,8 +183,8 @@ class ThresholdTestCase : public TestCase
 };
 
 /**
- * The pitfall: headroom (200,000) larger than the buffer (100,000). The
- * threshold is (100,000 - 200,000 - 32,768) / 4 = -33,192: negative, so
+ * The pitfall: headroom (200,000) larger than the buffer (71,328). The
+ * threshold is (71,328 - 200,000 - 4,096) / 4 = -33,192: negative, so
  * PFC fires at once and nothing goes to the pool. With unsigned
  * arithmetic T wraps to ~4.6e18: no pause, and packets land in "shared".
  */
@@ -200,7 +200,7 @@ class NegativeThresholdTestCase : public TestCase
     void DoRun() override
     {
         Ptr<M3SharedBuffer> b = CreateObject<M3SharedBuffer>();
-        b->SetAttribute("BufferSize", IntegerValue(100000));
+        b->SetAttribute("BufferSize", IntegerValue(71328));
         b->SetNPorts(1);
         b->ConfigurePort(0, 200000, 0.25);
         NS_TEST_ASSERT_MSG_EQ(b->Threshold(0), -33192, "negative, not wrapped");
@@ -232,11 +232,11 @@ class PortIsolationTestCase : public TestCase
     void DoRun() override
     {
         Ptr<M3SharedBuffer> b = CreateObject<M3SharedBuffer>();
-        b->SetAttribute("BufferSize", IntegerValue(200000));
+        b->SetAttribute("BufferSize", IntegerValue(142656));
         b->SetNPorts(2);
         b->ConfigurePort(0, 5000, 0.25);
         b->ConfigurePort(1, 5000, 0.25);
-        // free = 200,000 - 10,000 - 65,536 = 124,464; T(S) = floor((124,464 - S) / 4).
+        // free = 142,656 - 10,000 - 8,192 = 124,464; T(S) = floor((124,464 - S) / 4).
         uint32_t admitted = 0;
         while (b->Admit(0, 3, 1000) != M3SharedBuffer::DROP)
         {

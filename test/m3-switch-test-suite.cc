@@ -417,7 +417,7 @@ class EcnTestCase : public TestCase
 /**
  * Two hosts blast 200 frames each into one 10 Gbps egress (all links
  * 10 Gbps, 1 us). Buffer 300,000 B, 3 ports: reserve 98,304, headroom
- * 3 x 10 Gbps x 1 us / 8 = 3750 B per port. PFC on: pauses reach both
+ * 3 x 10 Gbps x 1 us / 8 + 2244 (HeadroomExtra) = 5994 B per port. PFC on: pauses reach both
  * senders, nothing is dropped, all 400 frames arrive. PFC off: the
  * buffer overflows and drops, and every frame is either delivered or
  * traced as dropped; a drop happens only with that port's headroom full.
@@ -453,14 +453,14 @@ class PfcTestCase : public TestCase
         b->sw->SetAttribute("PfcEnabled", BooleanValue(pfc));
         b->sw->Setup();
         Ptr<M3SharedBuffer> buf = b->sw->GetBuffer();
-        NS_TEST_EXPECT_MSG_EQ(buf->GetTotalHeadroom(), 3 * 3750, "headroom 3 x 3750");
+        NS_TEST_EXPECT_MSG_EQ(buf->GetTotalHeadroom(), 3 * 5994, "headroom 3 x (3750 + 2244)");
         Result* rp = &r;
         b->sw->TraceConnectWithoutContext(
             "Drop",
             MakeCallback(
                 +[](Result* r, Ptr<M3SharedBuffer> buf, Ptr<const Packet> p, uint32_t port, uint32_t q) {
                     r->drops++;
-                    if (buf->GetHeadroomBytes(port, q) + p->GetSize() <= 3750)
+                    if (buf->GetHeadroomBytes(port, q) + p->GetSize() <= 5994)
                     {
                         r->dropsWithHeadroomRoom++;
                     }
