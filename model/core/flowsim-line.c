@@ -4,11 +4,9 @@
  * On a line a flow's links are a contiguous range [lo, hi) of one
  * direction, and the two directions share no link: each direction is its
  * own max-min problem with at most LN_MAX_CLASSES classes (one per range),
- * small enough for fixed arrays and 64-bit class masks instead of the
- * general engine's CSR lists. Classes run processor sharing exactly as in
- * flowsim.c (cumulative per-flow service S, per-class heaps of finish tags).
- * An event reallocates only its own direction, and not even that when it
- * provably leaves every other rate unchanged. All memory is allocated
+ * small enough for fixed arrays and 64-bit class masks. Classes run
+ * processor sharing (per-class heaps of finish tags); rates and service
+ * clocks are per bottleneck group (see ln_dir). All memory is allocated
  * before the event loop. */
 #include "m3-internal.h"
 
@@ -19,42 +17,68 @@
 #define LN_MAX_NODES M3_LINE_ENGINE_MAX_NODES
 #define LN_MAX_LINKS (LN_MAX_NODES - 1)
 #define LN_MAX_CLASSES (LN_MAX_LINKS * (LN_MAX_LINKS + 1) / 2)
+#define LN_GROUPS (LN_MAX_LINKS + 1)
+#define LN_TPAD ((LN_GROUPS + 1) & ~1)    /* T[] scanned in pairs */
 
 typedef struct ln_entry {
     double tag;
     uint32_t flow;
 } ln_entry;
 
-/* One direction: classes c = [lo[c], hi[c]) over links 0..L-1. */
+/* One direction: classes c = [lo[c], hi[c]) over links 0..L-1.
+ *
+ * Max-min gives every class bottlenecked at link b the same per-flow rate
+ * r_b, and every class at the cap the cap. So rates live in groups (one per
+ * link, plus the cap group), each with a service clock V_g = integral of
+ * r_g dt; a class's flows keep tags in their own service units and the
+ * class's offset base[k] turns them into its group's clock (tag + base).
+ * A group's rate change is O(1), whatever the number of its classes;
+ * only a class that changes group is re-based.
+ *
+ * The groups of the link bottlenecks, in water-filling order, form the
+ * structure; an event first re-solves the rates on the stored structure
+ * and checks the max-min conditions (ln_resolve), and runs the
+ * water-filling (ln_fill) only when they fail. */
 typedef struct ln_dir {
     uint64_t active;                    /* classes with flows */
-    uint64_t at_cap;                    /* active classes at the per-flow cap */
     uint32_t cnt[LN_MAX_CLASSES];
-    uint32_t on[LN_MAX_LINKS];          /* active flows per link */
-    uint32_t cand;                      /* links with on > fit (see ln_allocate) */
-    double load[LN_MAX_LINKS];          /* allocated bits per ns per link */
-    /* lazily advanced service S(t) = S0 + rate (t - t0); T: when the
-     * class's first flow finishes at the current rate */
-    double S0[LN_MAX_CLASSES], t0[LN_MAX_CLASSES], rate[LN_MAX_CLASSES];
-    double T[LN_MAX_CLASSES + 1];      /* inf for idle classes and the padding */
+    uint8_t grp[LN_MAX_CLASSES];        /* group of an active class */
+    double base[LN_MAX_CLASSES];        /* group clock minus class service */
     ln_entry *heap[LN_MAX_CLASSES];     /* per-class heap of finish tags */
-    int dirty;                          /* needs a reallocation */
-    /* the earliest T and its class, kept up to date by the allocation
-     * (which sees every active class) and by single-class updates; a full
-     * scan only when the earliest class's T grows or it goes idle */
-    double tmin;
-    int kmin, rescan;
+    int32_t on[LN_MAX_LINKS];           /* active flows per link */
+    uint32_t cand;                      /* links with on > fit */
+    uint32_t m;                         /* bottleneck links, in order */
+    uint8_t order[LN_MAX_LINKS];
+    uint64_t gmask[LN_GROUPS];          /* classes of each group */
+    double N[LN_GROUPS][LN_MAX_LINKS];  /* flows of group g on link l */
+    /* group clock: V at time tg, rate r; minkey: the group's smallest
+     * tag + base (class kmin); T: when that flow finishes */
+    double V[LN_GROUPS], tg[LN_GROUPS], r[LN_GROUPS], minkey[LN_GROUPS];
+    uint8_t kmin[LN_GROUPS];
+    double T[LN_TPAD];                  /* inf for empty groups and the padding */
+    uint32_t stale;                     /* groups whose T must be recomputed */
+    int dirty, touched;                 /* rates to re-solve; T to rescan */
+    double tmin;                        /* the earliest T, group gmin */
+    int gmin;
 } ln_dir;
 
 typedef struct ln_state {
     uint32_t L, C;
     double cap[LN_MAX_LINKS];           /* bits per ns */
-    uint32_t fit[LN_MAX_LINKS];         /* flows that fit at the cap: fit * cap_flow <= cap */
+    int32_t fit[LN_MAX_LINKS];          /* flows that fit at the cap: fit * cap_flow <= cap;
+                                         * INT32_MAX past the last link */
+    int32_t in[LN_MAX_CLASSES][LN_MAX_LINKS]; /* 1 where the class crosses the link */
     double cap_flow;                    /* per-flow cap, bits per ns */
     uint8_t lo[LN_MAX_CLASSES], hi[LN_MAX_CLASSES];
     uint64_t cross[LN_MAX_LINKS];       /* classes crossing each link */
     ln_dir dir[2];
 } ln_state;
+
+/* The cap group follows the link groups: the scans of T stay short. */
+static inline int ln_capg(const ln_state *s)
+{
+    return (int)s->L;
+}
 
 /* ---- per-class binary min-heaps of finish tags ---- */
 
@@ -89,93 +113,169 @@ static void ln_pop(ln_entry *h, uint32_t n /* size after the pop */)
     h[i] = last;
 }
 
-/* ---- water-filling of one direction ---- */
+/* ---- group clocks ---- */
 
-/* Sets class k's rate (inv: its reciprocal) at time t: banks its service at
- * the old rate and re-times it, unless neither the rate nor its first flow
- * changed (T < t marks a changed first flow). */
-static inline void ln_set_rate(ln_dir *d, int k, double rate, double inv, double t)
+static inline double ln_clock(const ln_dir *d, int g, double t)
 {
-    if (rate != d->rate[k] || d->T[k] < t) {
-        d->S0[k] += d->rate[k] * (t - d->t0[k]);
-        d->t0[k] = t;
-        d->rate[k] = rate;
-        d->T[k] = t + (d->heap[k][0].tag - d->S0[k]) * inv;
-    }
-    /* the value only (a minsd); ln_allocate finds its class afterwards */
-    d->tmin = d->T[k] < d->tmin ? d->T[k] : d->tmin;
+    return d->V[g] + d->r[g] * (t - d->tg[g]);
 }
 
-/* The earliest T of a direction by a fixed-length scan (idle classes hold
- * T = inf; it predicts better than walking the active mask). */
-static void ln_scan(const ln_state *s, ln_dir *d)
+/* Banks the service at the current rate: done before any rate change. */
+static inline void ln_advance(ln_dir *d, int g, double t)
 {
-    const double *T = d->T;
-    double m0 = INFINITY, m1 = INFINITY;
-    for (uint32_t k = 0; k < s->C; k += 2) { /* T[C] is inf padding */
-        m0 = T[k] < m0 ? T[k] : m0;
-        m1 = T[k + 1] < m1 ? T[k + 1] : m1;
+    d->V[g] = ln_clock(d, g, t);
+    d->tg[g] = t;
+}
+
+/* The group's smallest key, by a scan over its classes. */
+static void ln_rescan_group(ln_dir *d, int g)
+{
+    double m = INFINITY;
+    int km = 0;
+    for (uint64_t x = d->gmask[g]; x; x &= x - 1) {
+        int k = __builtin_ctzll(x);
+        double key = d->heap[k][0].tag + d->base[k];
+        km = key < m ? k : km;
+        m = key < m ? key : m;
     }
-    double m = m0 < m1 ? m0 : m1;
-    int k = 0;
-    if (m < INFINITY)
-        while (T[k] != m)
-            k++;
+    d->minkey[g] = m;
+    d->kmin[g] = (uint8_t)km;
+    d->stale |= 1u << g;
+}
+
+/* Recomputes T of the stale groups and the direction's earliest T. */
+static void ln_retime(const ln_state *s, ln_dir *d)
+{
+    for (uint32_t x = d->stale; x; x &= x - 1) {
+        int g = __builtin_ctz(x);
+        d->T[g] = d->gmask[g] ? d->tg[g] + (d->minkey[g] - d->V[g]) / d->r[g] : INFINITY;
+    }
+    d->stale = 0;
+    /* two independent chains, index tracked without branches */
+    double m0 = d->T[0], m1 = d->T[1];
+    int g0 = 0, g1 = 1;
+    for (int g = 2; g < (int)s->L + 1; g += 2) { /* T[L + 1] is inf: padding */
+        g0 = d->T[g] < m0 ? g : g0;
+        m0 = d->T[g] < m0 ? d->T[g] : m0;
+        g1 = d->T[g + 1] < m1 ? g + 1 : g1;
+        m1 = d->T[g + 1] < m1 ? d->T[g + 1] : m1;
+    }
+    double m = m1 < m0 ? m1 : m0;
+    int g = m1 < m0 ? g1 : g0;
     d->tmin = m;
-    d->kmin = k;
-    d->rescan = 0;
+    d->gmin = g;
 }
 
-/* Freezes the classes of `fr` at `rate`: each of their flows takes `rate`
- * on every link of its range. A difference array over the links replaces a
- * loop over each class's range (fewer, predictable branches). */
-static void ln_freeze(const ln_state *s, ln_dir *d, uint64_t fr, double rate, double t,
-                      int32_t *nl, double *rem)
+/* ---- the allocation ---- */
+
+/* The load of link l under the current rates. */
+static double ln_load(const ln_state *s, const ln_dir *d, uint32_t l)
 {
-    int32_t diff[LN_MAX_LINKS + 1] = {0};
-    double inv = 1.0 / rate;
-    for (; fr; fr &= fr - 1) {
-        int k = __builtin_ctzll(fr);
-        int32_t c = (int32_t)d->cnt[k];
-        diff[s->lo[k]] += c;
-        diff[s->hi[k]] -= c;
-        ln_set_rate(d, k, rate, inv, t);
+    double ld = d->gmask[ln_capg(s)] ? s->cap_flow * d->N[ln_capg(s)][l] : 0;
+    for (uint32_t i = 0; i < d->m; i++)
+        ld += d->r[d->order[i]] * d->N[d->order[i]][l];
+    return ld;
+}
+
+/* Re-solves the rates on the stored structure; 0 when it no longer holds.
+ *
+ * Why the result is the max-min allocation: the structure keeps the
+ * water-filling's invariant that a bottleneck group's classes cross no
+ * earlier bottleneck link, and cap classes cross none (ln_fill builds it,
+ * a joining class takes the first bottleneck link it crosses, and a group
+ * that empties only leaves the list). Rates solved in order then saturate
+ * every bottleneck link exactly. A rate allocation is max-min fair iff it
+ * is feasible and each flow either runs at its cap or crosses a saturated
+ * link on which no flow gets more. The checks below are exactly that:
+ * 0 < r_b < cap (the cap classes have theirs), r_b >= the rate of every
+ * earlier group with flows on b (later groups have none there), and every
+ * other link within capacity (those with on <= fit are, since every rate is
+ * at most the cap). The allocation being unique, this equals the
+ * water-filling's, up to rounding. */
+static int ln_resolve(const ln_state *s, ln_dir *d, double t)
+{
+    if (d->gmask[ln_capg(s)] && !isfinite(s->cap_flow))
+        return 0;
+    double rn[LN_MAX_LINKS];
+    uint8_t ord[LN_MAX_LINKS];
+    uint32_t m = 0, bm = 0;
+    for (uint32_t i = 0; i < d->m; i++) {
+        uint32_t b = d->order[i];
+        double n = d->N[b][b];
+        if (n == 0) /* its group emptied: no longer a bottleneck */
+            continue;
+        double rem = s->cap[b], lo = 0;
+        for (uint32_t j = 0; j < m; j++) {
+            double c = d->N[ord[j]][b];
+            rem -= rn[j] * c;
+            lo = c > 0 && rn[j] > lo ? rn[j] : lo;
+        }
+        double r = rem / n;
+        if (!(r > 0 && r < s->cap_flow && r >= lo))
+            return 0;
+        rn[m] = r;
+        ord[m++] = (uint8_t)b;
+        bm |= 1u << b;
     }
-    int32_t acc = 0;
-    for (uint32_t l = 0; l < s->L; l++) {
-        acc += diff[l];
-        nl[l] -= acc;
-        rem[l] -= acc * rate;
+    /* loads of every link at once, fixed length (rows are 0 past the
+     * last link and on links a group does not cross) */
+    double capload = d->gmask[ln_capg(s)] ? s->cap_flow : 0, ld[LN_MAX_LINKS];
+    const double *row = d->N[ln_capg(s)];
+    for (int l = 0; l < LN_MAX_LINKS; l++)
+        ld[l] = capload * row[l];
+    for (uint32_t j = 0; j < m; j++) {
+        row = d->N[ord[j]];
+        for (int l = 0; l < LN_MAX_LINKS; l++)
+            ld[l] += rn[j] * row[l];
     }
+    uint32_t over = 0;
+    for (int l = 0; l < LN_MAX_LINKS; l++)
+        over |= (uint32_t)(ld[l] > s->cap[l]) << l;
+    if (over & d->cand & ~bm)
+        return 0;
+    for (uint32_t j = 0; j < m; j++) {
+        int g = ord[j];
+        if (rn[j] != d->r[g]) {
+            ln_advance(d, g, t);
+            d->r[g] = rn[j];
+            d->stale |= 1u << g;
+        }
+        d->order[j] = (uint8_t)g;
+    }
+    d->m = m;
+    return 1;
 }
 
 /* Max-min rates by progressive filling: saturate the link with the smallest
- * fair share, freeze the classes crossing it, repeat; the rest run at the
- * per-flow cap. */
-static void ln_allocate(const ln_state *s, ln_dir *d, double t)
+ * fair share, freeze the classes crossing it into its group, repeat; the
+ * rest form the cap group. Then moves the classes whose group changed. */
+static void ln_fill(const ln_state *s, ln_dir *d, double t)
 {
     const uint32_t L = s->L;
-    double rem[LN_MAX_LINKS];
-    int32_t nl[LN_MAX_LINKS];
+    double rem[LN_MAX_LINKS], nl[LN_MAX_LINKS], rn[LN_GROUPS];
+    /* the rows of the new groups go straight into N: a row is read only
+     * while its group is used, and every used group's row is written here
+     * (the cap group's, empty or not) */
+    double (*Nn)[LN_MAX_LINKS] = d->N;
+    uint64_t nmask[LN_GROUPS];
+    uint8_t ord[LN_MAX_LINKS];
+    uint32_t m = 0;
     /* Only a link whose flows could not all run at the cap can hold anyone
      * below it: frozen flows take at most the cap each, so on a link with
-     * on <= fit the share rem / nl never drops below the cap. On m3's
-     * parking lot that leaves the two edge links most of the time. */
+     * on <= fit the share rem / nl never drops below the cap. */
     uint32_t cand = d->cand;
     for (uint32_t l = 0; l < L; l++) {
         rem[l] = s->cap[l];
-        nl[l] = (int32_t)d->on[l];
+        nl[l] = d->on[l];
     }
     uint64_t unfrozen = d->active;
-    d->tmin = INFINITY;
-    d->rescan = 0;
     while (unfrozen && cand) {
         /* smallest rem/nl by cross-multiplication: one division, not one
          * per link; a link with nl = 0 never wins (0 < 0 is false) */
         double br = 1, bn = 0;
         uint32_t best = 0;
-        for (uint32_t m = cand; m; m &= m - 1) {
-            uint32_t l = (uint32_t)__builtin_ctz(m);
+        for (uint32_t x = cand; x; x &= x - 1) {
+            uint32_t l = (uint32_t)__builtin_ctz(x);
             double r = rem[l] > 0 ? rem[l] : 0, c = nl[l];
             int win = r * bn < br * c;
             best = win ? l : best;
@@ -188,44 +288,110 @@ static void ln_allocate(const ln_state *s, ln_dir *d, double t)
         uint64_t fr = unfrozen & s->cross[best];
         unfrozen &= ~fr;
         cand &= ~(1u << best);
-        ln_freeze(s, d, fr, share, t, nl, rem);
+        double *row = Nn[best];
+        for (uint32_t l = 0; l < L; l++)
+            row[l] = 0;
+        for (uint64_t x = fr; x; x &= x - 1) {
+            int k = __builtin_ctzll(x);
+            double c = d->cnt[k];
+            for (uint32_t l = s->lo[k]; l < s->hi[k]; l++)
+                row[l] += c;
+        }
+        for (uint32_t l = 0; l < L; l++) {
+            nl[l] -= row[l];
+            rem[l] -= row[l] * share;
+        }
+        nmask[best] = fr;
+        rn[best] = share;
+        ord[m++] = (uint8_t)best;
     }
-    d->at_cap = unfrozen;
-    if (unfrozen)
-        ln_freeze(s, d, unfrozen, s->cap_flow, t, nl, rem);
-    for (uint32_t l = 0; l < L; l++)
-        d->load[l] = s->cap[l] - rem[l];
-    int k = 0;
-    while (d->T[k] != d->tmin)
-        k++;
-    d->kmin = k;
-    d->dirty = 0;
+    {
+        double *row = Nn[ln_capg(s)];
+        for (uint32_t l = 0; l < L; l++)
+            row[l] = 0;
+        for (uint64_t x = unfrozen; x; x &= x - 1) {
+            int k = __builtin_ctzll(x);
+            double c = d->cnt[k];
+            for (uint32_t l = s->lo[k]; l < s->hi[k]; l++)
+                row[l] += c;
+        }
+        nmask[ln_capg(s)] = unfrozen;
+        rn[ln_capg(s)] = d->r[ln_capg(s)];
+    }
+    /* every clock to t at the old rates; a group that starts now starts at 0 */
+    uint32_t oldg = 0, newg = 0;
+    for (uint32_t i = 0; i < d->m; i++)
+        oldg |= 1u << d->order[i];
+    oldg |= (uint32_t)(d->gmask[ln_capg(s)] != 0) << ln_capg(s);
+    for (uint32_t i = 0; i < m; i++)
+        newg |= 1u << ord[i];
+    newg |= (uint32_t)(nmask[ln_capg(s)] != 0) << ln_capg(s);
+    for (uint32_t x = oldg | newg; x; x &= x - 1) {
+        int g = __builtin_ctz(x);
+        if (oldg >> g & 1) {
+            ln_advance(d, g, t);
+        } else {
+            d->V[g] = 0;
+            d->tg[g] = t;
+        }
+    }
+    /* re-base the classes that move: keep S = V_old - base */
+    for (uint32_t x = newg; x; x &= x - 1) {
+        int g = __builtin_ctz(x);
+        for (uint64_t y = nmask[g] & ~d->gmask[g]; y; y &= y - 1) {
+            int k = __builtin_ctzll(y);
+            d->base[k] += d->V[g] - d->V[d->grp[k]];
+            d->grp[k] = (uint8_t)g;
+        }
+    }
+    for (uint32_t x = oldg & ~newg; x; x &= x - 1) {
+        int g = __builtin_ctz(x);
+        d->gmask[g] = 0;
+        d->minkey[g] = INFINITY;
+    }
+    d->stale |= oldg & ~newg;
+    for (uint32_t x = newg; x; x &= x - 1) {
+        int g = __builtin_ctz(x);
+        int changed = nmask[g] != d->gmask[g];
+        d->gmask[g] = nmask[g];
+        if (rn[g] != d->r[g]) {
+            d->r[g] = rn[g];
+            d->stale |= 1u << g;
+        }
+        if (changed)
+            ln_rescan_group(d, g);
+    }
+    for (uint32_t i = 0; i < m; i++)
+        d->order[i] = ord[i];
+    d->m = m;
 }
 
-/* Slack below which a link counts as saturated, relative to its capacity:
- * far above rounding error, far below any real share. */
-#define LN_SLACK 1e-9
-
-/* A new flow of class k runs at the cap without changing any other rate
- * when k is idle or at the cap and each of its links has room for one
- * more flow at the cap. */
-static int ln_admits_at_cap(const ln_state *s, const ln_dir *d, uint32_t k)
+/* Adds `flows` flows of class k to the link counts: fixed-length and
+ * branch-free (the class's range would be a short, unpredictable loop). */
+static inline void ln_count(const ln_state *s, ln_dir *d, uint32_t k, int32_t flows)
 {
-    if (!isfinite(s->cap_flow) || (d->cnt[k] && !(d->at_cap >> k & 1)))
+    double *row = d->N[d->grp[k]];
+    const int32_t *in = s->in[k];
+    uint32_t cand = 0;
+    for (int l = 0; l < LN_MAX_LINKS; l++) {
+        int32_t a = in[l] * flows;
+        row[l] += a;
+        d->on[l] += a;
+        cand |= (uint32_t)(d->on[l] > s->fit[l]) << l;
+    }
+    d->cand = cand;
+}
+
+/* A new flow of cap class k runs at the cap without changing any other
+ * rate when each of its links has room for one more flow at the cap. */
+static int ln_cap_room(const ln_state *s, const ln_dir *d, uint32_t k)
+{
+    if (!isfinite(s->cap_flow))
         return 0;
     for (uint32_t l = s->lo[k]; l < s->hi[k]; l++)
-        if (s->cap[l] - d->load[l] < s->cap_flow + LN_SLACK * s->cap[l])
+        if (d->on[l] >= s->fit[l] && !(ln_load(s, d, l) + s->cap_flow <= s->cap[l]))
             return 0;
     return 1;
-}
-
-static void ln_add(const ln_state *s, ln_dir *d, uint32_t k, int flows, double load)
-{
-    for (uint32_t l = s->lo[k]; l < s->hi[k]; l++) {
-        d->on[l] += flows;
-        d->load[l] += load;
-        d->cand = (d->cand & ~(1u << l)) | (uint32_t)(d->on[l] > s->fit[l]) << l;
-    }
 }
 
 /* ---- the event loop ---- */
@@ -272,14 +438,16 @@ int m3_flowsim_line_engine(uint32_t n, const double *link_bps, const m3_flows *f
         /* the largest m with m * cap_flow <= cap, exactly as the
          * allocation would compare; 0 without a cap (every flow counts) */
         double m = isfinite(s->cap_flow) ? floor(s->cap[l] / s->cap_flow) : 0;
-        if (m > (double)(UINT32_MAX - 1))
-            m = (double)(UINT32_MAX - 1);
+        if (m > (double)(INT32_MAX - 1))
+            m = (double)(INT32_MAX - 1);
         while (m > 0 && m * s->cap_flow > s->cap[l])
             m--;
-        while (m < (double)(UINT32_MAX - 1) && (m + 1) * s->cap_flow <= s->cap[l])
+        while (m < (double)(INT32_MAX - 1) && (m + 1) * s->cap_flow <= s->cap[l])
             m++;
-        s->fit[l] = (uint32_t)m;
+        s->fit[l] = (int32_t)m;
     }
+    for (uint32_t l = s->L; l < LN_MAX_LINKS; l++)
+        s->fit[l] = INT32_MAX;
     /* class index of range [i, j) */
     uint8_t idx[LN_MAX_NODES][LN_MAX_NODES];
     for (uint32_t i = 0; i < s->L; i++)
@@ -288,8 +456,10 @@ int m3_flowsim_line_engine(uint32_t n, const double *link_bps, const m3_flows *f
             idx[i][j] = (uint8_t)k;
             s->lo[k] = (uint8_t)i;
             s->hi[k] = (uint8_t)j;
-            for (uint32_t l = i; l < j; l++)
+            for (uint32_t l = i; l < j; l++) {
                 s->cross[l] |= 1ull << k;
+                s->in[k][l] = 1;
+            }
         }
     /* per flow: direction (bit 7) and class; heap regions sized by the
      * number of flows of each class */
@@ -313,13 +483,22 @@ int m3_flowsim_line_engine(uint32_t n, const double *link_bps, const m3_flows *f
             sorted = 0;
     }
     size_t used = 0;
-    for (int r = 0; r < 2; r++)
+    for (int r = 0; r < 2; r++) {
+        ln_dir *d = &s->dir[r];
         for (uint32_t k = 0; k < s->C; k++) {
-            s->dir[r].T[k] = s->dir[r].T[k + 1] = INFINITY;
-            s->dir[r].tmin = INFINITY;
-            s->dir[r].heap[k] = heaps + used;
+            d->heap[k] = heaps + used;
             used += count[r][k];
         }
+        for (int g = 0; g < LN_TPAD; g++)
+            d->T[g] = INFINITY;
+        for (int g = 0; g < LN_GROUPS; g++)
+            d->minkey[g] = INFINITY;
+        /* without a cap the cap group only holds joining classes until the
+         * fill at the same instant moves them: a finite clock rate keeps
+         * their base finite */
+        d->r[ln_capg(s)] = isfinite(s->cap_flow) ? s->cap_flow : 1;
+        d->tmin = INFINITY;
+    }
     if (!sorted)
         qsort(order, N, sizeof *order, ln_cmp_arrival);
 
@@ -329,81 +508,77 @@ int m3_flowsim_line_engine(uint32_t n, const double *link_bps, const m3_flows *f
         /* earliest completion over both directions */
         int rc_dir = s->dir[1].tmin < s->dir[0].tmin;
         double tc = s->dir[rc_dir].tmin;
-        int kc = s->dir[rc_dir].kmin;
         double ta = next < N ? (double)order[next].start_ns : INFINITY;
         if (ta <= tc) {
             t = ta;
             /* every flow arriving at this instant, then at most one
-             * reallocation per direction */
+             * re-solve per direction */
             while (next < N && (double)order[next].start_ns == ta) {
                 uint32_t q = order[next++].flow;
                 ln_dir *d = &s->dir[cls[q] >> 7];
                 uint32_t k = cls[q] & 127;
-                int fast = !d->dirty && ln_admits_at_cap(s, d, k);
+                d->touched = 1;
                 if (d->cnt[k] == 0) {
-                    d->active |= 1ull << k;
-                    d->S0[k] = 0; /* tags restart from zero: keeps magnitudes small */
-                    d->rate[k] = 0;
-                } else {
-                    d->S0[k] += d->rate[k] * (t - d->t0[k]);
-                }
-                d->t0[k] = t;
-                ln_entry e = {d->S0[k] + bits[q], q};
-                ln_push(d->heap[k], d->cnt[k]++, e);
-                if (fast) {
-                    d->rate[k] = s->cap_flow;
-                    d->at_cap |= 1ull << k;
-                    ln_add(s, d, k, 1, s->cap_flow);
-                    d->T[k] = t + (d->heap[k][0].tag - d->S0[k]) / s->cap_flow;
-                    /* T did not grow: its first flow is the same or new */
-                    if ((int)k == d->kmin || d->T[k] < d->tmin) {
-                        d->tmin = d->T[k];
-                        d->kmin = (int)k;
+                    /* joins the first bottleneck link it crosses (the
+                     * water-filling would freeze it there), else the cap */
+                    int g = ln_capg(s);
+                    for (uint32_t i = 0; i < d->m; i++)
+                        if (s->cross[d->order[i]] >> k & 1) {
+                            g = d->order[i];
+                            break;
+                        }
+                    if (!d->gmask[g]) { /* a fresh clock: keeps magnitudes small */
+                        d->V[g] = 0;
+                        d->tg[g] = t;
                     }
-                } else {
-                    ln_add(s, d, k, 1, 0);
-                    d->dirty = 1;
-                    d->T[k] = -INFINITY; /* its first flow may have changed */
+                    d->active |= 1ull << k;
+                    d->gmask[g] |= 1ull << k;
+                    d->grp[k] = (uint8_t)g;
+                    d->base[k] = ln_clock(d, g, t); /* service 0 */
                 }
+                int g = d->grp[k];
+                double base = d->base[k];
+                ln_entry e = {ln_clock(d, g, t) - base + bits[q], q};
+                ln_push(d->heap[k], d->cnt[k]++, e);
+                if (e.tag + base < d->minkey[g]) {
+                    d->minkey[g] = e.tag + base;
+                    d->kmin[g] = (uint8_t)k;
+                    d->stale |= 1u << g;
+                }
+                if (g != ln_capg(s) || d->dirty || !ln_cap_room(s, d, k))
+                    d->dirty = 1;
+                ln_count(s, d, k, 1);
             }
         } else {
             t = tc;
             ln_dir *d = &s->dir[rc_dir];
-            uint32_t k = (uint32_t)kc;
-            uint32_t q = d->heap[k][0].flow;
-            d->S0[k] = d->heap[k][0].tag;
-            d->t0[k] = t;
-            fct[q] = t; /* the start is subtracted at the end: the flow array is cold here */
+            int g = d->gmin;
+            uint32_t k = d->kmin[g];
+            d->touched = 1;
+            d->V[g] = d->minkey[g]; /* exactly the clock of this completion */
+            d->tg[g] = t;
+            fct[d->heap[k][0].flow] = t; /* the start is subtracted at the end: the flow array is cold here */
             ln_pop(d->heap[k], --d->cnt[k]);
-            /* a flow at the cap sits on nobody's bottleneck: a class held
-             * by link l gets the largest rate on l, below the cap. So its
-             * leaving frees only its own load. */
-            int fast = (d->at_cap >> k & 1) && isfinite(s->cap_flow);
-            ln_add(s, d, k, -1, fast ? -s->cap_flow : 0);
-            if (!fast)
-                d->dirty = 1;
-            d->rescan = 1; /* k was the earliest class */
+            ln_count(s, d, k, -1);
             if (d->cnt[k] == 0) {
                 d->active &= ~(1ull << k);
-                d->at_cap &= ~(1ull << k);
-                d->T[k] = INFINITY;
-            } else if (fast) {
-                d->T[k] = t + (d->heap[k][0].tag - d->S0[k]) / d->rate[k];
-            } else {
-                d->T[k] = -INFINITY;
+                d->gmask[g] &= ~(1ull << k);
             }
+            ln_rescan_group(d, g);
+            /* a flow at the cap sits on nobody's bottleneck (the cap
+             * classes cross no bottleneck link): its leaving changes no
+             * other rate */
+            if (g != ln_capg(s))
+                d->dirty = 1;
         }
         for (int r = 0; r < 2; r++) {
             ln_dir *d = &s->dir[r];
-            if (d->dirty && d->active) {
-                ln_allocate(s, d, t);
-            } else if (d->dirty) { /* idle: nothing allocated */
-                memset(d->load, 0, sizeof d->load);
-                d->dirty = d->rescan = 0;
-                d->tmin = INFINITY;
-            } else if (d->rescan) {
-                ln_scan(s, d);
-            }
+            if (!d->touched)
+                continue;
+            if (d->dirty && !ln_resolve(s, d, t))
+                ln_fill(s, d, t);
+            d->dirty = d->touched = 0;
+            ln_retime(s, d);
         }
     }
     for (size_t q = 0; q < N; q++)

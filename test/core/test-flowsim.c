@@ -197,6 +197,103 @@ static void test_line_admission_needs_room(void)
     CHECK_NEAR(fct[2], t_ab, 1e-9); /* (t_ab + 1000) - 1000 */
 }
 
+/* A class changes bottleneck group and back, in both directions at once.
+ * Links 10 and 30 Gbps, no cap. A (over both links, 2W) and four B (link
+ * 1 only, W) start together: link 1's share 30/5 = 6 is the smallest, so
+ * all five run at 6 in link 1's group; the Bs end at W/6, and A moves to
+ * link 0's group at 10 and ends W' / 10 later (W': A's bits past the
+ * first W). B5 (link 1, W) arrives at W/6 + 1000 while A still holds link
+ * 0: it gets 30 - 10 = 20 and ends W/20 after its start. The reverse
+ * direction (2 -> 0 and 2 -> 1) runs the same problem at the same time. */
+static void test_line_group_moves(void)
+{
+    double bps[2] = {10e9, 30e9}, fct[12];
+    uint64_t t1 = (uint64_t)(W / 6) + 1000;
+    m3_flow v[12];
+    for (int dir = 0; dir < 2; dir++) {
+        uint32_t a = dir ? 2 : 0, c = dir ? 0 : 2, b = dir ? 2 : 1, e = dir ? 1 : 2;
+        v[6 * dir] = mk(6 * dir, a, c, 20000, 0);
+        for (int i = 1; i <= 4; i++)
+            v[6 * dir + i] = mk(6 * dir + i, b, e, 10000, 0);
+        v[6 * dir + 5] = mk(6 * dir + 5, b, e, 10000, t1);
+    }
+    run_line(3, bps, v, 12, 0, fct);
+    double wa = m3_wire_bits(20000, 1000, 48);
+    for (int dir = 0; dir < 2; dir++) {
+        double *f = fct + 6 * dir;
+        for (int i = 1; i <= 4; i++)
+            CHECK_NEAR(f[i], W / 6, 1e-9);
+        CHECK_NEAR(f[0], W / 6 + (wa - W) / 10, 1e-9);
+        CHECK_NEAR(f[5], W / 20, 1e-9);
+    }
+}
+
+/* The cap group: four flows fill 40 Gbps at the 10 Gbps cap; a fifth
+ * arrives when they are half done and all five drop to 8 in the link's
+ * group; when the four end, the fifth returns to the cap group. */
+static void test_line_cap_group_moves(void)
+{
+    double bps[1] = {40e9}, fct[10];
+    double t1 = W / 20; /* 4192 ns, an integer */
+    m3_flow v[10];
+    for (int i = 0; i < 5; i++) {
+        v[i] = mk(i, 0, 1, 10000, i == 4 ? (uint64_t)t1 : 0);
+        v[5 + i] = mk(5 + i, 1, 0, 10000, i == 4 ? (uint64_t)t1 : 0); /* and backwards */
+    }
+    run_line(2, bps, v, 10, 10e9, fct);
+    for (int r = 0; r < 2; r++) {
+        for (int i = 0; i < 4; i++)
+            CHECK_NEAR(fct[5 * r + i], t1 + W / 16, 1e-9);
+        CHECK_NEAR(fct[5 * r + 4], W / 16 + W / 20, 1e-9);
+    }
+}
+
+/* Random link capacities, caps and both directions: bottlenecks move
+ * between links and to and from the cap at nearly every event, the case
+ * the line engine's stored structure (re-solved, checked, rebuilt) and its
+ * group clocks (classes re-based when they move) must get right. */
+static void test_line_shifting_bottlenecks(uint32_t n, size_t nf, uint64_t seed, double cap)
+{
+    static const double rates[5] = {5e9, 10e9, 25e9, 40e9, 100e9};
+    double bps[16];
+    uint64_t s = seed;
+    for (uint32_t l = 0; l + 1 < n; l++)
+        bps[l] = rates[rnd(&s) % 5];
+    m3_flow *v = calloc(nf, sizeof *v);
+    double *a = calloc(nf, sizeof *a), *b = calloc(nf, sizeof *b);
+    uint64_t t = 0;
+    for (size_t i = 0; i < nf; i++) {
+        uint32_t x = rnd(&s) % n, y = rnd(&s) % (n - 1);
+        if (y >= x)
+            y++;
+        /* mostly short flows, some long ones that live through many shifts */
+        uint64_t size = 100 + rnd(&s) % (rnd(&s) % 8 == 0 ? 400000 : 20000);
+        if (rnd(&s) % 2 == 0) /* bursts: half the flows share a start */
+            t += rnd(&s) % 4000;
+        v[i] = mk(i, x, y, size, t);
+    }
+    m3_flows fs;
+    set_flows(&fs, v, nf);
+    m3_flowsim_opts o;
+    m3_flowsim_opts_default(&o);
+    o.rate_cap_bps = cap;
+    m3_error err;
+    CHECK(m3_flowsim_run_line(n, bps, &fs, &o, a, &err) == 0);
+    CHECK(m3_flowsim_run_line_naive(n, bps, &fs, &o, b, &err) == 0);
+    size_t bad = 0;
+    double worst = 0;
+    for (size_t i = 0; i < nf; i++) {
+        double rel = fabs(a[i] - b[i]) / b[i];
+        worst = rel > worst ? rel : worst;
+        bad += rel > 1e-6;
+    }
+    CHECK_MSG(bad == 0, "shifting n=%u seed=%llu cap=%g: %zu of %zu flows differ, worst rel %.3g",
+              n, (unsigned long long)seed, cap, bad, nf, worst);
+    free(v);
+    free(a);
+    free(b);
+}
+
 /* The routed engine on the parking-lot topology (mid-path hosts on very
  * fast links, as in m3's path preset) equals the line engine. */
 static void test_topology_equals_line(void)
@@ -347,6 +444,13 @@ int main(void)
     test_against_oracle_cap(12, 3000, 8, 0, 10e9);  /* general engine behind run_line */
     test_line_fit_boundary();
     test_line_admission_needs_room();
+    test_line_group_moves();
+    test_line_cap_group_moves();
+    for (uint64_t seed = 20; seed < 26; seed++) {
+        test_line_shifting_bottlenecks(4, 3000, seed, 10e9);
+        test_line_shifting_bottlenecks(7, 3000, seed + 100, seed % 2 ? 25e9 : 10e9);
+        test_line_shifting_bottlenecks(11, 2000, seed + 200, seed % 3 ? 10e9 : 0);
+    }
     test_topology_equals_line();
     test_estimate_alone();
     test_fat_tree_against_oracle(1, 5);
