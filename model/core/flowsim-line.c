@@ -217,22 +217,15 @@ static int ln_resolve(const ln_state *s, ln_dir *d, double t)
         ord[m++] = (uint8_t)b;
         bm |= 1u << b;
     }
-    /* loads of every link at once, fixed length (rows are 0 past the
-     * last link and on links a group does not cross) */
-    double capload = d->gmask[ln_capg(s)] ? s->cap_flow : 0, ld[LN_MAX_LINKS];
-    const double *row = d->N[ln_capg(s)];
-    for (int l = 0; l < LN_MAX_LINKS; l++)
-        ld[l] = capload * row[l];
-    for (uint32_t j = 0; j < m; j++) {
-        row = d->N[ord[j]];
-        for (int l = 0; l < LN_MAX_LINKS; l++)
-            ld[l] += rn[j] * row[l];
+    double capload = d->gmask[ln_capg(s)] ? s->cap_flow : 0;
+    for (uint32_t x = d->cand & ~bm; x; x &= x - 1) {
+        uint32_t l = (uint32_t)__builtin_ctz(x);
+        double ld = capload * d->N[ln_capg(s)][l];
+        for (uint32_t j = 0; j < m; j++)
+            ld += rn[j] * d->N[ord[j]][l];
+        if (!(ld <= s->cap[l]))
+            return 0;
     }
-    uint32_t over = 0;
-    for (int l = 0; l < LN_MAX_LINKS; l++)
-        over |= (uint32_t)(ld[l] > s->cap[l]) << l;
-    if (over & d->cand & ~bm)
-        return 0;
     for (uint32_t j = 0; j < m; j++) {
         int g = ord[j];
         if (rn[j] != d->r[g]) {
@@ -373,7 +366,8 @@ static inline void ln_count(const ln_state *s, ln_dir *d, uint32_t k, int32_t fl
     double *row = d->N[d->grp[k]];
     const int32_t *in = s->in[k];
     uint32_t cand = 0;
-    for (int l = 0; l < LN_MAX_LINKS; l++) {
+    const int L = (int)s->L; /* the same at every call: a predictable loop */
+    for (int l = 0; l < L; l++) {
         int32_t a = in[l] * flows;
         row[l] += a;
         d->on[l] += a;
