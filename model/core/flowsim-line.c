@@ -192,13 +192,55 @@ static double ln_load(const ln_state *s, const ln_dir *d, uint32_t l)
  * other link within capacity (those with on <= fit are, since every rate is
  * at most the cap). The allocation being unique, this equals the
  * water-filling's, up to rounding. */
+/* Link b's share reached the cap: it no longer holds anyone. Its classes
+ * go where the water-filling would freeze them without b: the first later
+ * bottleneck link they cross, else the cap (which keeps the invariant of
+ * ln_resolve: they crossed no link before b). */
+static void ln_release(const ln_state *s, ln_dir *d, uint32_t pos, double t)
+{
+    int b = d->order[pos];
+    ln_advance(d, b, t);
+    uint32_t moved = 0;
+    for (uint64_t x = d->gmask[b]; x; x &= x - 1) {
+        int k = __builtin_ctzll(x);
+        int g = ln_capg(s);
+        for (uint32_t i = pos + 1; i < d->m; i++)
+            if (s->cross[d->order[i]] >> k & 1) {
+                g = d->order[i];
+                break;
+            }
+        if (!d->gmask[g]) {
+            d->V[g] = 0;
+            d->tg[g] = t;
+        } else {
+            ln_advance(d, g, t); /* idempotent at the same t */
+        }
+        d->base[k] += d->V[g] - d->V[b];
+        double c = d->cnt[k];
+        for (uint32_t l = s->lo[k]; l < s->hi[k]; l++) {
+            d->N[b][l] -= c;
+            d->N[g][l] += c;
+        }
+        d->gmask[g] |= 1ull << k;
+        d->grp[k] = (uint8_t)g;
+        moved |= 1u << g;
+    }
+    d->gmask[b] = 0;
+    d->minkey[b] = INFINITY;
+    d->stale |= 1u << b;
+    for (; moved; moved &= moved - 1)
+        ln_rescan_group(d, __builtin_ctz(moved));
+}
+
 static int ln_resolve(const ln_state *s, ln_dir *d, double t)
 {
     if (d->gmask[ln_capg(s)] && !isfinite(s->cap_flow))
         return 0;
     double rn[LN_MAX_LINKS];
     uint8_t ord[LN_MAX_LINKS];
-    uint32_t m = 0, bm = 0;
+    uint32_t m, bm;
+again:
+    m = bm = 0;
     for (uint32_t i = 0; i < d->m; i++) {
         uint32_t b = d->order[i];
         double n = d->N[b][b];
@@ -211,7 +253,11 @@ static int ln_resolve(const ln_state *s, ln_dir *d, double t)
             lo = c > 0 && rn[j] > lo ? rn[j] : lo;
         }
         double r = rem / n;
-        if (!(r > 0 && r < s->cap_flow && r >= lo))
+        if (!(r < s->cap_flow) && r > 0) { /* b stops being a bottleneck */
+            ln_release(s, d, i, t);
+            goto again; /* each pass empties a group: at most m passes */
+        }
+        if (!(r > 0 && r >= lo))
             return 0;
         rn[m] = r;
         ord[m++] = (uint8_t)b;

@@ -248,6 +248,39 @@ static void test_line_cap_group_moves(void)
     }
 }
 
+/* A bottleneck that stops being one: links 10 and 25 Gbps, cap 10. X
+ * (both links) and Z (link 0) share link 0 at 5; three Y (link 1) get
+ * (25 - 5) / 3. When Z ends (at W/5), link 0's share reaches the cap and X
+ * must move to link 1's group (25/4 each), not to the cap: at the cap,
+ * link 1 would be over capacity. Checked against the naive engine, both
+ * directions at once. */
+static void test_line_release(void)
+{
+    double bps[2] = {10e9, 25e9}, a[10], b[10];
+    m3_flow v[10];
+    for (int dir = 0; dir < 2; dir++) {
+        uint32_t p0 = dir ? 2 : 0, p1 = 1, p2 = dir ? 0 : 2;
+        /* forward: X 0->2, Z 0->1, Y 1->2; backward: X 2->0, Z 1->0 (link 0),
+         * Y 2->1 (link 1) */
+        v[5 * dir] = mk(5 * dir, p0, p2, 100000, 0);
+        v[5 * dir + 1] = dir ? mk(5 * dir + 1, p1, 0, 10000, 0) : mk(1, 0, p1, 10000, 0);
+        for (int i = 2; i < 5; i++)
+            v[5 * dir + i] = dir ? mk(5 * dir + i, 2, p1, 100000, 0) : mk(i, p1, 2, 100000, 0);
+    }
+    m3_flows fs;
+    set_flows(&fs, v, 10);
+    m3_flowsim_opts o;
+    m3_flowsim_opts_default(&o);
+    o.rate_cap_bps = 10e9;
+    m3_error err;
+    CHECK(m3_flowsim_run_line(3, bps, &fs, &o, a, &err) == 0);
+    CHECK(m3_flowsim_run_line_naive(3, bps, &fs, &o, b, &err) == 0);
+    for (int i = 0; i < 10; i++)
+        CHECK_NEAR(a[i], b[i], 1e-9);
+    CHECK_NEAR(a[1], W / 5, 1e-9);
+    CHECK_NEAR(a[6], W / 5, 1e-9);
+}
+
 /* Random link capacities, caps and both directions: bottlenecks move
  * between links and to and from the cap at nearly every event, the case
  * the line engine's stored structure (re-solved, checked, rebuilt) and its
@@ -446,6 +479,7 @@ int main(void)
     test_line_admission_needs_room();
     test_line_group_moves();
     test_line_cap_group_moves();
+    test_line_release();
     for (uint64_t seed = 20; seed < 26; seed++) {
         test_line_shifting_bottlenecks(4, 3000, seed, 10e9);
         test_line_shifting_bottlenecks(7, 3000, seed + 100, seed % 2 ? 25e9 : 10e9);
