@@ -6,8 +6,11 @@
  * the development machine is shared, and CPU time is what other jobs
  * perturb least.
  *
- *   bench-flowsim [--quick] [--no-fat-tree] [--path-only] [--reps N] [--json FILE]
- */
+ *   bench-flowsim [--quick] [--no-fat-tree] [--path-only] [--reps N] [--row I]
+ *                 [--no-naive] [--json FILE]
+ *
+ * --row I runs only path row I (0-3) and --no-naive skips the naive
+ * engine: together they make a short run for a profiler (callgrind). */
 #define _POSIX_C_SOURCE 200809L
 #include "m3.h"
 
@@ -141,7 +144,7 @@ static void active_workload(size_t K, size_t M, m3_flows *f)
 
 int main(int argc, char **argv)
 {
-    int quick = 0, fat_tree = 1, path_only = 0, reps = 5;
+    int quick = 0, fat_tree = 1, path_only = 0, reps = 5, row = -1, naive_on = 1;
     const char *json = NULL;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--quick"))
@@ -152,11 +155,15 @@ int main(int argc, char **argv)
             path_only = 1;
         else if (!strcmp(argv[i], "--reps") && i + 1 < argc && atoi(argv[i + 1]) > 0)
             reps = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--row") && i + 1 < argc && atoi(argv[i + 1]) >= 0)
+            row = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--no-naive"))
+            naive_on = 0;
         else if (!strcmp(argv[i], "--json") && i + 1 < argc)
             json = argv[++i];
         else {
             fprintf(stderr, "usage: bench-flowsim [--quick] [--no-fat-tree] [--path-only] "
-                            "[--reps N] [--json FILE]\n");
+                            "[--reps N] [--row I] [--no-naive] [--json FILE]\n");
             return 2;
         }
     }
@@ -175,6 +182,8 @@ int main(int argc, char **argv)
     printf("  %8s %5s %12s %12s %12s %9s %10s\n", "flows", "load", "fast flows/s",
            "naive flows/s", "speedup", "naive s", "max |rel|");
     for (int c = 0; c < ncases; c++) {
+        if (row >= 0 && c != row)
+            continue;
         m3_flows f;
         m3_flows_init(&f);
         path_workload(cases[c].n, cases[c].load, 7 + c, &f);
@@ -186,8 +195,11 @@ int main(int argc, char **argv)
             if (x < tf)
                 tf = x;
         }
-        double tn = time_line(m3_flowsim_run_line_naive, &f, b);
-        double diff = max_rel_diff(a, b, f.n);
+        double tn = 0, diff = 0;
+        if (naive_on) {
+            tn = time_line(m3_flowsim_run_line_naive, &f, b);
+            diff = max_rel_diff(a, b, f.n);
+        }
         printf("  %8zu %5.2f %12.3g %12.3g %11.1fx %9.2f %10.2g\n", f.n, cases[c].load,
                f.n / tf, f.n / tn, tn / tf, tn, diff);
         fflush(stdout);

@@ -146,11 +146,27 @@ static void ln_rescan_group(ln_dir *d, int g)
 /* Recomputes T of the stale groups and the direction's earliest T. */
 static void ln_retime(const ln_state *s, ln_dir *d)
 {
-    for (uint32_t x = d->stale; x; x &= x - 1) {
+    uint32_t stale = d->stale;
+    double sm = INFINITY;
+    int sg = 0;
+    for (uint32_t x = stale; x; x &= x - 1) {
         int g = __builtin_ctz(x);
-        d->T[g] = d->gmask[g] ? d->tg[g] + (d->minkey[g] - d->V[g]) / d->r[g] : INFINITY;
+        double T = d->gmask[g] ? d->tg[g] + (d->minkey[g] - d->V[g]) / d->r[g] : INFINITY;
+        d->T[g] = T;
+        sg = T < sm ? g : sg;
+        sm = T < sm ? T : sm;
     }
     d->stale = 0;
+    /* If the earliest group kept its T, every other unchanged T is still
+     * >= it, so the new earliest is it or the smallest recomputed T. On a
+     * tie either is correct (both groups finish a flow at that time). */
+    if (!(stale >> d->gmin & 1)) {
+        if (sm < d->tmin) {
+            d->tmin = sm;
+            d->gmin = sg;
+        }
+        return;
+    }
     /* two independent chains, index tracked without branches */
     double m0 = d->T[0], m1 = d->T[1];
     int g0 = 0, g1 = 1;
@@ -460,10 +476,11 @@ int m3_flowsim_line_engine(uint32_t n, const double *link_bps, const m3_flows *f
     if (o->mtu == 0)
         return m3_fail(err, "flowsim: mtu must be positive");
     ln_state *s = m3_calloc(1, sizeof *s, err);
-    ln_arrival *order = m3_calloc(N, sizeof *order, err);
-    double *bits = m3_calloc(N, sizeof *bits, err);
-    uint8_t *cls = m3_calloc(N, 1, err);
-    ln_entry *heaps = m3_calloc(N + 1, sizeof *heaps, err);
+    /* written before they are read: no zeroing (it cost 3% of a run) */
+    ln_arrival *order = m3_realloc_array(NULL, N, sizeof *order, err);
+    double *bits = m3_realloc_array(NULL, N, sizeof *bits, err);
+    uint8_t *cls = m3_realloc_array(NULL, N, 1, err);
+    ln_entry *heaps = m3_realloc_array(NULL, N + 1, sizeof *heaps, err);
     int rc = -1;
     if (!s || !order || !bits || !cls || !heaps)
         goto out;
