@@ -21,12 +21,16 @@ PACKAGES=(
     libxml2-dev
     python3-dev
 )
+# Only for `run`: the plot of the main job's results.
+RUN_PACKAGES=(
+    python3-matplotlib
+)
 
 die() { echo "m3.sh: $*" >&2; exit 1; }
 
 install_missing() {
     local missing=() p
-    for p in "${PACKAGES[@]}"; do
+    for p in "$@"; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
             missing+=("$p")
     done
@@ -52,16 +56,16 @@ command -v dpkg-query >/dev/null || die "needs a Debian system (dpkg-query not f
 case "${1:-}" in
     run)
         shift
-        install_missing
+        install_missing "${PACKAGES[@]}" "${RUN_PACKAGES[@]}"
         build
+        [ $# -gt 0 ] && exec build/m3-compare "$@"
         # The main job: both modes on m3's 256-host fat-tree (web-server
-        # sizes, load 0.5), tables on stdout, files in results/.
-        [ $# -gt 0 ] || set -- --mode=packet,flowsim --num-flows=20000 --progress=10 \
-            --out=results
-        exec build/m3-compare "$@"
+        # sizes, load 0.5), tables on stdout, CSV/JSON and a plot in results/.
+        build/m3-compare --mode=packet,flowsim --num-flows=20000 --progress=10 --out=results
+        /usr/bin/python3 examples/plot-slowdown.py results
         ;;
     test)
-        install_missing
+        install_missing "${PACKAGES[@]}"
         build
         cd build && exec ctest --output-on-failure
         ;;

@@ -151,6 +151,16 @@ RunPacket(Ptr<M3Scenario> s, const PacketOptions& o, ModeResult* r, std::string*
         ph.Destroy();
         return false;
     }
+    std::vector<std::string> warnings = ph.GetWarnings();
+    for (size_t i = 0; i < warnings.size() && i < 3; i++)
+    {
+        std::cerr << "m3-compare: packet: warning: " << warnings[i] << "\n";
+    }
+    if (warnings.size() > 3)
+    {
+        std::cerr << "m3-compare: packet: warning: " << warnings.size() - 3
+                  << " more switches like these\n";
+    }
     if (!o.pfcLog.empty() && !ph.EnablePfcLog(o.pfcLog, error))
     {
         ph.Destroy();

@@ -194,6 +194,7 @@ struct M3PacketHelper::Impl
     Time limit = Time(0);
     Time checkInterval = MilliSeconds(1);
     std::string stopReason = "not run";
+    std::vector<std::string> warnings;
     uint64_t lastSignature = 0;
     Time lastProgress;
     std::chrono::steady_clock::time_point wallStart;
@@ -635,6 +636,19 @@ M3PacketHelper::Install(Ptr<M3Scenario> scenario, std::string* error)
             }
             s->Setup();
             s->AssignStreams(int64_t(n));
+            Ptr<M3SharedBuffer> b = s->GetBuffer();
+            int64_t free = b->GetBufferSize() - b->GetTotalHeadroom() - b->GetTotalReserve();
+            if (cfg.pfc && free < 0)
+            {
+                m.warnings.push_back(
+                    "switch " + std::to_string(n) + " (" + std::to_string(s->GetNPorts()) +
+                    " ports): PFC headroom " + std::to_string(b->GetTotalHeadroom()) +
+                    " B + reserve " + std::to_string(b->GetTotalReserve()) +
+                    " B exceed the buffer of " + std::to_string(b->GetBufferSize()) +
+                    " B; its PFC threshold is negative, so it pauses upstream on every "
+                    "packet beyond a queue's reserve (raise buffer_kb for lossless "
+                    "operation without pause storms)");
+            }
             s->TraceConnectWithoutContext("PfcTx", MakeBoundCallback(&Impl::PfcSink, &m, n));
             s->TraceConnectWithoutContext("Drop", MakeBoundCallback(&Impl::DropSink, &m, n));
             m.switches[n] = s;
@@ -762,6 +776,12 @@ size_t
 M3PacketHelper::GetNumFinished() const
 {
     return m_impl->finished;
+}
+
+std::vector<std::string>
+M3PacketHelper::GetWarnings() const
+{
+    return m_impl->warnings;
 }
 
 std::string

@@ -71,6 +71,13 @@ class M3PacketHelper
     /** Ideal FCT per flow (packet-model.md section 5) over its routed path. */
     const std::vector<double>& GetIdealNs() const;
     size_t GetNumFinished() const;
+    /**
+     * Configuration warnings found by Install(), one line each: switches
+     * whose headroom + reserve exceed their buffer (the PFC threshold is
+     * then negative and every packet beyond a queue's reserve pauses the
+     * upstream, a pause storm the configuration asks for).
+     */
+    std::vector<std::string> GetWarnings() const;
     /** Why Run() stopped: "all flows finished", "stalled", "time limit". */
     std::string GetStopReason() const;
     /** Totals over the network. */

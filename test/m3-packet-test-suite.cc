@@ -798,6 +798,59 @@ class M3PacketInputTestCase : public M3PacketTestBase
 };
 
 /**
+ * A buffer smaller than the PFC headroom + reserve its switch needs is
+ * reported at Install. On a k = 8 fat-tree (1 us links) an edge switch has
+ * 4 host ports at 10 Gbps (3750 + 2244 B of headroom each) and 4 uplinks at
+ * 40 Gbps (15000 + 2244 B): 92,952 B of headroom + 8 x 4096 B of reserve;
+ * aggregation and core switches have 8 ports at 40 Gbps: 137,952 + 32,768.
+ * A 100 KB buffer leaves every switch's threshold negative (80 warnings:
+ * 32 edge, 32 aggregation, 16 core); 200 KB leaves none; with PFC off the
+ * headroom does not matter and nothing is reported.
+ */
+class M3PacketBufferWarningTestCase : public M3PacketTestBase
+{
+  public:
+    M3PacketBufferWarningTestCase()
+        : M3PacketTestBase("a buffer below the switch's headroom + reserve is reported")
+    {
+    }
+
+  private:
+    size_t Warnings(const std::string& bufferKb, const std::string& pfc)
+    {
+        std::string error;
+        Ptr<M3Scenario> s =
+            Make("k-ary=8", {{0, 127, 1000, 0}}, {{"buffer_kb", bufferKb}, {"pfc", pfc}}, &error);
+        NS_TEST_EXPECT_MSG_NE(s, nullptr, error);
+        if (!s)
+        {
+            return SIZE_MAX;
+        }
+        M3PacketHelper h;
+        NS_TEST_EXPECT_MSG_EQ(h.Install(s, &error), true, error);
+        size_t n = h.GetWarnings().size();
+        if (n > 0)
+        {
+            std::string w = h.GetWarnings()[0];
+            NS_TEST_EXPECT_MSG_NE(w.find("headroom 92952 B + reserve 32768 B exceed the "
+                                         "buffer of 100000 B"),
+                                  std::string::npos,
+                                  "warning text: " << w);
+        }
+        h.Destroy();
+        s->Dispose();
+        return n;
+    }
+
+    void DoRun() override
+    {
+        NS_TEST_ASSERT_MSG_EQ(Warnings("100", "1"), 80u, "every switch of the fat-tree");
+        NS_TEST_ASSERT_MSG_EQ(Warnings("200", "1"), 0u, "200 KB is enough");
+        NS_TEST_ASSERT_MSG_EQ(Warnings("100", "0"), 0u, "PFC off: headroom unused");
+    }
+};
+
+/**
  * \ingroup m3-tests
  * The packet mode end to end.
  */
@@ -813,6 +866,7 @@ class M3PacketTestSuite : public TestSuite
         AddTestCase(new M3PacketDeterminismTestCase, TestCase::QUICK);
         AddTestCase(new M3PacketIncastTestCase, TestCase::QUICK);
         AddTestCase(new M3PacketSharingTestCase, TestCase::QUICK);
+        AddTestCase(new M3PacketBufferWarningTestCase, TestCase::QUICK);
     }
 };
 
