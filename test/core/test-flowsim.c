@@ -281,6 +281,34 @@ static void test_line_release(void)
     CHECK_NEAR(a[6], W / 5, 1e-9);
 }
 
+/* The earliest finish is kept incrementally: when the earliest group is
+ * untouched by an event, only the recomputed groups can undercut it. Links
+ * 10 and 10 Gbps, no cap: A (link 0) would end at W/10; C joins A at 1000
+ * and pushes A's finish later (the earliest group is touched: full scan);
+ * at 2000 a short D joins B on link 1 and finishes first at 2000 +
+ * 8384 / 5 while link 0's group, then the earliest, is untouched. */
+static void test_line_earliest_untouched(void)
+{
+    double bps[2] = {10e9, 10e9}, fct[4], ref[4];
+    m3_flow v[4] = {mk(0, 0, 1, 10000, 0), mk(1, 1, 2, 30000, 0), mk(2, 0, 1, 10000, 1000),
+                    mk(3, 1, 2, 1000, 2000)};
+    run_line(3, bps, v, 4, 0, fct);
+    double wd = m3_wire_bits(1000, 1000, 48), wb = m3_wire_bits(30000, 1000, 48);
+    CHECK_NEAR(fct[3], wd / 5, 1e-9);
+    CHECK_NEAR(fct[0], 1000 + (W - 10000) / 5, 1e-9);
+    CHECK_NEAR(fct[2], (W - 10000) / 5 + 10000 / 10.0, 1e-9); /* 73840 bits by A's end, then alone */
+    CHECK_NEAR(fct[1], 2000 + wd / 5 + (wb - 20000 - wd) / 10, 1e-9);
+    m3_flows fs;
+    set_flows(&fs, v, 4);
+    m3_flowsim_opts o;
+    m3_flowsim_opts_default(&o);
+    o.rate_cap_bps = 0;
+    m3_error err;
+    CHECK(m3_flowsim_run_line_naive(3, bps, &fs, &o, ref, &err) == 0);
+    for (int i = 0; i < 4; i++)
+        CHECK_NEAR(fct[i], ref[i], 1e-9);
+}
+
 /* Random link capacities, caps and both directions: bottlenecks move
  * between links and to and from the cap at nearly every event, the case
  * the line engine's stored structure (re-solved, checked, rebuilt) and its
@@ -467,6 +495,7 @@ int main(void)
     test_reverse_direction_independent();
     test_unsorted_input();
     test_bad_input();
+    test_line_earliest_untouched(); /* before the oracle runs: a broken shortcut can loop there */
     test_against_oracle(3, 3000, 1, 0);
     test_against_oracle(5, 3000, 2, 0);
     test_against_oracle(7, 4000, 3, 0);
