@@ -248,14 +248,82 @@ static void ln_release(const ln_state *s, ln_dir *d, uint32_t pos, double t)
         ln_rescan_group(d, __builtin_ctz(moved));
 }
 
+/* Link l, not in the structure, is over capacity at the rates rn of the
+ * groups ord[0..m) just solved: inserts it at the place where the
+ * water-filling would saturate it, the first position p whose group's rate
+ * is at least l's share there (the share with the groups before p at their
+ * rates and every other flow on l frozen with l), and moves into l's group
+ * the classes crossing l from the groups at p and after and from the cap.
+ * 0 when it cannot (l would hold nobody), with nothing changed.
+ *
+ * Why the re-solve after it is still exact: it keeps ln_resolve's
+ * invariant. The moved classes sat at p or later (or at the cap), so they
+ * cross no bottleneck link before p; the classes left after p and at the
+ * cap do not cross l; the groups before p are untouched. The re-solve's
+ * checks then prove the allocation max-min as before (or fail, and the
+ * water-filling runs); the choice of p only decides whether they pass. */
+static int ln_insert(const ln_state *s, ln_dir *d, uint32_t l, const uint8_t *ord,
+                     const double *rn, uint32_t m, double t)
+{
+    if (d->gmask[l])
+        return 0;
+    double rem = s->cap[l], n = d->on[l];
+    uint64_t before = 0;
+    uint32_t p = 0;
+    for (; p < m; p++) {
+        if (rem <= rn[p] * n) /* share rem / n <= rn[p], without dividing */
+            break;
+        double c = d->N[ord[p]][l];
+        rem -= rn[p] * c;
+        n -= c;
+        before |= d->gmask[ord[p]];
+    }
+    if (!(n > 0))
+        return 0;
+    double *row = d->N[l];
+    for (uint32_t j = 0; j < s->L; j++)
+        row[j] = 0;
+    d->V[l] = 0; /* a fresh clock */
+    d->tg[l] = t;
+    uint32_t moved = 1u << l;
+    for (uint64_t x = s->cross[l] & d->active & ~before; x; x &= x - 1) {
+        int k = __builtin_ctzll(x);
+        int g = d->grp[k];
+        ln_advance(d, g, t); /* at the old rate: nothing committed yet */
+        d->base[k] += d->V[l] - d->V[g];
+        double c = d->cnt[k];
+        for (uint32_t j = s->lo[k]; j < s->hi[k]; j++) {
+            d->N[g][j] -= c;
+            row[j] += c;
+        }
+        d->gmask[g] &= ~(1ull << k);
+        d->gmask[l] |= 1ull << k;
+        d->grp[k] = (uint8_t)l;
+        moved |= 1u << g;
+    }
+    for (uint32_t j = m; j > p; j--)
+        d->order[j] = ord[j - 1];
+    d->order[p] = (uint8_t)l;
+    for (uint32_t j = 0; j < p; j++)
+        d->order[j] = ord[j];
+    d->m = m + 1;
+    for (; moved; moved &= moved - 1)
+        ln_rescan_group(d, __builtin_ctz(moved));
+    return 1;
+}
+
 static int ln_resolve(const ln_state *s, ln_dir *d, double t)
 {
     if (d->gmask[ln_capg(s)] && !isfinite(s->cap_flow))
         return 0;
     double rn[LN_MAX_LINKS];
     uint8_t ord[LN_MAX_LINKS];
-    uint32_t m, bm;
+    uint32_t m, bm, inserts = 0, passes = 0;
 again:
+    /* a release empties a group, an insert is bounded: this bound only
+     * turns a broken structure into a water-filling instead of a hang */
+    if (++passes > 2 * LN_MAX_LINKS + 8)
+        return 0;
     m = bm = 0;
     for (uint32_t i = 0; i < d->m; i++) {
         uint32_t b = d->order[i];
@@ -285,8 +353,12 @@ again:
         double ld = capload * d->N[ln_capg(s)][l];
         for (uint32_t j = 0; j < m; j++)
             ld += rn[j] * d->N[ord[j]][l];
-        if (!(ld <= s->cap[l]))
+        if (!(ld <= s->cap[l])) {
+            /* bounded: an insert and a release could undo each other */
+            if (inserts++ < 4 && ln_insert(s, d, l, ord, rn, m, t))
+                goto again;
             return 0;
+        }
     }
     for (uint32_t j = 0; j < m; j++) {
         int g = ord[j];
@@ -561,7 +633,15 @@ int m3_flowsim_line_engine(uint32_t n, const double *link_bps, const m3_flows *f
 
     double t = 0;
     size_t next = 0;
+    /* each flow makes one arrival and one completion event: a bug that
+     * stops the loop from making progress fails here instead of hanging */
+    size_t events = 0, max_events = 4 * N + 16;
     while (next < N || s->dir[0].active || s->dir[1].active) {
+        if (++events > max_events) {
+            m3_fail(err, "flowsim: line engine: no progress after %zu events (%zu flows)",
+                    max_events, N);
+            goto out;
+        }
         /* earliest completion over both directions */
         int rc_dir = s->dir[1].tmin < s->dir[0].tmin;
         double tc = s->dir[rc_dir].tmin;

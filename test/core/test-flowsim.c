@@ -309,6 +309,53 @@ static void test_line_earliest_untouched(void)
         CHECK_NEAR(fct[i], ref[i], 1e-9);
 }
 
+/* A link outside the stored structure saturates and is inserted at its
+ * place in the water-filling order. Line 0-1-2-3-4, cap 10 Gbps, links
+ * 10, X, 20, 100 Gbps. At 0: A (3 flows, link 0) and B (link 0-1) share
+ * link 0 at 2.5; C (3 flows, link 2) and D (links 1-2) share link 2 at 5.
+ * At 1000 four E flows (link 1, at the cap: no bottleneck crossed) push
+ * link 1 over capacity: its share X / 6 (X = 10) is below 2.5, so it goes
+ * first and takes B, D and E; (X - 2.5) / 5 (X = 20) lies between the two
+ * rates (it takes D and E); (X - 7.5) / 4 (X = 40) is above both (E only).
+ * Each forward, backward (same links, other direction) and both at once,
+ * against the naive engine. */
+static void test_line_insert(void)
+{
+    static const double xs[3] = {10e9, 20e9, 40e9};
+    for (int xi = 0; xi < 3; xi++)
+        for (int dirs = 1; dirs < 4; dirs++) {
+            double bps[4] = {10e9, xs[xi], 20e9, 100e9}, a[24], b[24];
+            m3_flow v[24];
+            size_t nf = 0;
+            /* (lo, hi, flows, start): a flow over links lo..hi-1; in start
+             * order (the naive engine wants it) */
+            static const int cl[5][4] = {
+                {0, 1, 3, 0}, {0, 2, 1, 0}, {2, 3, 3, 0}, {1, 3, 1, 0}, {1, 2, 4, 1000}};
+            for (int c = 0; c < 5; c++)
+                for (int dir = 0; dir < 2; dir++) {
+                    if (!(dirs >> dir & 1))
+                        continue;
+                    for (int i = 0; i < cl[c][2]; i++) {
+                        uint32_t lo = (uint32_t)cl[c][0], hi = (uint32_t)cl[c][1];
+                        v[nf] = mk(nf, dir ? hi : lo, dir ? lo : hi, 100000 + 1000 * nf,
+                                   (uint64_t)cl[c][3]);
+                        nf++;
+                    }
+            }
+            m3_flows fs;
+            set_flows(&fs, v, nf);
+            m3_flowsim_opts o;
+            m3_flowsim_opts_default(&o);
+            o.rate_cap_bps = 10e9;
+            m3_error err;
+            CHECK(m3_flowsim_run_line(5, bps, &fs, &o, a, &err) == 0);
+            CHECK_MSG(m3_flowsim_run_line_naive(5, bps, &fs, &o, b, &err) == 0, "%s", err.msg);
+            for (size_t i = 0; i < nf; i++)
+                CHECK_MSG(fabs(a[i] - b[i]) <= 1e-9 * b[i], "insert x=%g dirs=%d flow %zu: %.9g vs %.9g",
+                          xs[xi], dirs, i, a[i], b[i]);
+        }
+}
+
 /* Random link capacities, caps and both directions: bottlenecks move
  * between links and to and from the cap at nearly every event, the case
  * the line engine's stored structure (re-solved, checked, rebuilt) and its
@@ -509,6 +556,7 @@ int main(void)
     test_line_group_moves();
     test_line_cap_group_moves();
     test_line_release();
+    test_line_insert();
     for (uint64_t seed = 20; seed < 26; seed++) {
         test_line_shifting_bottlenecks(4, 3000, seed, 10e9);
         test_line_shifting_bottlenecks(7, 3000, seed + 100, seed % 2 ? 25e9 : 10e9);
