@@ -58,6 +58,10 @@ typedef struct ln_dir {
     double T[LN_TPAD];                  /* inf for empty groups and the padding */
     uint32_t stale;                     /* groups whose T must be recomputed */
     int dirty, touched;                 /* rates to re-solve; T to rescan */
+    /* groups whose rows or classes changed since the last committed
+     * re-solve; all ones after a water-filling (its rates were not
+     * checked by a re-solve) */
+    uint32_t dg;
     double tmin;                        /* the earliest T, group gmin */
     int gmin;
 } ln_dir;
@@ -241,6 +245,8 @@ static void ln_release(const ln_state *s, ln_dir *d, uint32_t pos, double t)
         d->grp[k] = (uint8_t)g;
         moved |= 1u << g;
     }
+    /* no mark in dg: b sits at or after the first changed group (the
+     * re-solve reached it), and the groups it feeds come after b */
     d->gmask[b] = 0;
     d->minkey[b] = INFINITY;
     d->stale |= 1u << b;
@@ -301,6 +307,7 @@ static int ln_insert(const ln_state *s, ln_dir *d, uint32_t l, const uint8_t *or
         d->grp[k] = (uint8_t)l;
         moved |= 1u << g;
     }
+    d->dg |= moved; /* l may go before the first changed group */
     for (uint32_t j = m; j > p; j--)
         d->order[j] = ord[j - 1];
     d->order[p] = (uint8_t)l;
@@ -325,7 +332,22 @@ again:
     if (++passes > 2 * LN_MAX_LINKS + 8)
         return 0;
     m = bm = 0;
-    for (uint32_t i = 0; i < d->m; i++) {
+    /* The groups before the first changed one keep their rates, and
+     * passed their checks at the last commit: b's rate depends only on
+     * the rows of b's group and the earlier ones at link b (the later
+     * groups and the cap cross no earlier bottleneck link: the invariant
+     * above), and those rows are unchanged. A changed group's rate may
+     * now fall below an earlier group's on its link: its own `lo` check,
+     * below, still compares it with every earlier group. After a
+     * water-filling dg is all ones (its rates were not checked here). */
+    uint32_t i0 = 0;
+    for (; i0 < d->m && !(d->dg >> d->order[i0] & 1); i0++) {
+        uint32_t b = d->order[i0];
+        rn[m] = d->r[b];
+        ord[m++] = (uint8_t)b;
+        bm |= 1u << b;
+    }
+    for (uint32_t i = i0; i < d->m; i++) {
         uint32_t b = d->order[i];
         double n = d->N[b][b];
         if (n == 0) /* its group emptied: no longer a bottleneck */
@@ -354,6 +376,11 @@ again:
         for (uint32_t j = 0; j < m; j++)
             ld += rn[j] * d->N[ord[j]][l];
         if (!(ld <= s->cap[l])) {
+            /* the rates from i0 on are not committed: the next pass
+             * must not take them for unchanged ones (the insert drops
+             * emptied groups, maybe the changed one, from the order) */
+            for (uint32_t j = i0; j < m; j++)
+                d->dg |= 1u << ord[j];
             /* bounded: an insert and a release could undo each other */
             if (inserts++ < 4 && ln_insert(s, d, l, ord, rn, m, t))
                 goto again;
@@ -370,6 +397,7 @@ again:
         d->order[j] = (uint8_t)g;
     }
     d->m = m;
+    d->dg = 0;
     return 1;
 }
 
@@ -491,6 +519,9 @@ static void ln_fill(const ln_state *s, ln_dir *d, double t)
     for (uint32_t i = 0; i < m; i++)
         d->order[i] = ord[i];
     d->m = m;
+    /* its rates were never checked: a rounding that breaks a max-min
+     * check must not hide in a skipped prefix */
+    d->dg = ~0u;
 }
 
 /* Adds `flows` flows of class k to the link counts: fixed-length and
@@ -499,6 +530,7 @@ static inline void ln_count(const ln_state *s, ln_dir *d, uint32_t k, int32_t fl
 {
     double *row = d->N[d->grp[k]];
     const int32_t *in = s->in[k];
+    d->dg |= 1u << d->grp[k];
     uint32_t cand = 0;
     const int L = (int)s->L; /* the same at every call: a predictable loop */
     for (int l = 0; l < L; l++) {

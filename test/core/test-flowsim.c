@@ -356,6 +356,89 @@ static void test_line_insert(void)
         }
 }
 
+/* The re-solve starts at the first group changed since the last one; the
+ * groups before it keep their rates. Links 10 and 30 Gbps, no cap: X
+ * (both links) and Z (link 0) share link 0 at 5, two Y (link 1) get 12.5.
+ * At 1000 a second Z changes the first group: both rates must follow
+ * (10/3, then 13.3). At 2000 four Y change only the later group: link 0
+ * keeps 10/3, Y drop to 4.4. At 3000 six more Y push link 1's share
+ * (2.2) below link 0's: the check against the earlier group fails and the
+ * water-filling puts link 1 first (30/13, Z at 3.85). Each direction and
+ * both at once, against the naive engine. */
+static void test_line_resolve_prefix(void)
+{
+    /* (lo, hi, flows, start, size) in start order */
+    static const int cl[6][5] = {{0, 2, 1, 0, 200000}, {0, 1, 1, 0, 100000},
+                                 {1, 2, 2, 0, 200000}, {0, 1, 1, 1000, 100000},
+                                 {1, 2, 4, 2000, 200000}, {1, 2, 6, 3000, 50000}};
+    for (int dirs = 1; dirs < 4; dirs++) {
+        double bps[2] = {10e9, 30e9}, a[30], b[30];
+        m3_flow v[30];
+        size_t nf = 0;
+        for (int c = 0; c < 6; c++)
+            for (int dir = 0; dir < 2; dir++) {
+                if (!(dirs >> dir & 1))
+                    continue;
+                for (int i = 0; i < cl[c][2]; i++) {
+                    uint32_t lo = (uint32_t)cl[c][0], hi = (uint32_t)cl[c][1];
+                    v[nf] = mk(nf, dir ? hi : lo, dir ? lo : hi, (uint64_t)cl[c][4] + 100 * nf,
+                               (uint64_t)cl[c][3]);
+                    nf++;
+                }
+            }
+        m3_flows fs;
+        set_flows(&fs, v, nf);
+        m3_flowsim_opts o;
+        m3_flowsim_opts_default(&o);
+        o.rate_cap_bps = 0;
+        m3_error err;
+        CHECK(m3_flowsim_run_line(3, bps, &fs, &o, a, &err) == 0);
+        CHECK_MSG(m3_flowsim_run_line_naive(3, bps, &fs, &o, b, &err) == 0, "%s", err.msg);
+        for (size_t i = 0; i < nf; i++)
+            CHECK_MSG(fabs(a[i] - b[i]) <= 1e-9 * b[i], "prefix dirs=%d flow %zu: %.9g vs %.9g",
+                      dirs, i, a[i], b[i]);
+    }
+}
+
+/* A re-solve whose first changed group empties and then inserts a link:
+ * the insert drops the empty group from the order, and the groups solved
+ * after it must not pass for unchanged ones. Links 1, 10, 13 Gbps, cap
+ * 10: A (links 0-1) holds link 0 at 1; B (2 flows, link 1) and C (links
+ * 1-2) share link 1 at 8/3; D (link 2) runs at the cap. When A ends,
+ * link 1's share rises to 10/3 and link 2 (10/3 + 10 > 13) is inserted:
+ * D must get 13 - 10/3, not 13 - 8/3 (the old rate of link 1's group). */
+static void test_line_resolve_prefix_insert(void)
+{
+    static const int cl[4][4] = {{0, 2, 1, 1000}, {1, 2, 2, 1000000}, {1, 3, 1, 1000000},
+                                 {2, 3, 1, 1000000}};
+    for (int dirs = 1; dirs < 4; dirs++) {
+        double bps[3] = {1e9, 10e9, 13e9}, a[10], b[10];
+        m3_flow v[10];
+        size_t nf = 0;
+        for (int c = 0; c < 4; c++)
+            for (int dir = 0; dir < 2; dir++) {
+                if (!(dirs >> dir & 1))
+                    continue;
+                for (int i = 0; i < cl[c][2]; i++) {
+                    uint32_t lo = (uint32_t)cl[c][0], hi = (uint32_t)cl[c][1];
+                    v[nf] = mk(nf, dir ? hi : lo, dir ? lo : hi, (uint64_t)cl[c][3] + 100 * nf, 0);
+                    nf++;
+                }
+            }
+        m3_flows fs;
+        set_flows(&fs, v, nf);
+        m3_flowsim_opts o;
+        m3_flowsim_opts_default(&o);
+        o.rate_cap_bps = 10e9;
+        m3_error err;
+        CHECK(m3_flowsim_run_line(4, bps, &fs, &o, a, &err) == 0);
+        CHECK_MSG(m3_flowsim_run_line_naive(4, bps, &fs, &o, b, &err) == 0, "%s", err.msg);
+        for (size_t i = 0; i < nf; i++)
+            CHECK_MSG(fabs(a[i] - b[i]) <= 1e-9 * b[i],
+                      "prefix insert dirs=%d flow %zu: %.9g vs %.9g", dirs, i, a[i], b[i]);
+    }
+}
+
 /* Random link capacities, caps and both directions: bottlenecks move
  * between links and to and from the cap at nearly every event, the case
  * the line engine's stored structure (re-solved, checked, rebuilt) and its
@@ -557,6 +640,8 @@ int main(void)
     test_line_cap_group_moves();
     test_line_release();
     test_line_insert();
+    test_line_resolve_prefix();
+    test_line_resolve_prefix_insert();
     for (uint64_t seed = 20; seed < 26; seed++) {
         test_line_shifting_bottlenecks(4, 3000, seed, 10e9);
         test_line_shifting_bottlenecks(7, 3000, seed + 100, seed % 2 ? 25e9 : 10e9);
