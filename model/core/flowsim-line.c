@@ -16,6 +16,7 @@
 
 #define LN_MAX_NODES M3_LINE_ENGINE_MAX_NODES
 #define LN_MAX_LINKS (LN_MAX_NODES - 1)
+_Static_assert(LN_MAX_LINKS % 2 == 0, "ln_count runs over the links in pairs");
 #define LN_MAX_CLASSES (LN_MAX_LINKS * (LN_MAX_LINKS + 1) / 2)
 #define LN_GROUPS (LN_MAX_LINKS + 1)
 #define LN_TPAD ((LN_GROUPS + 1) & ~1)    /* T[] scanned in pairs */
@@ -57,7 +58,7 @@ typedef struct ln_dir {
     uint8_t kmin[LN_GROUPS];
     double T[LN_TPAD];                  /* inf for empty groups and the padding */
     uint32_t stale;                     /* groups whose T must be recomputed */
-    int dirty, touched;                 /* rates to re-solve; T to rescan */
+    int dirty;                          /* rates to re-solve */
     /* groups whose rows or classes changed since the last committed
      * re-solve; all ones after a water-filling (its rates were not
      * checked by a re-solve) */
@@ -72,6 +73,7 @@ typedef struct ln_state {
     int32_t fit[LN_MAX_LINKS];          /* flows that fit at the cap: fit * cap_flow <= cap;
                                          * INT32_MAX past the last link */
     int32_t in[LN_MAX_CLASSES][LN_MAX_LINKS]; /* 1 where the class crosses the link */
+    double ind[LN_MAX_CLASSES][LN_MAX_LINKS]; /* the same as doubles: no conversion */
     double cap_flow;                    /* per-flow cap, bits per ns */
     uint8_t lo[LN_MAX_CLASSES], hi[LN_MAX_CLASSES];
     uint64_t cross[LN_MAX_LINKS];       /* classes crossing each link */
@@ -532,12 +534,18 @@ static inline void ln_count(const ln_state *s, ln_dir *d, uint32_t k, int32_t fl
     const int32_t *in = s->in[k];
     d->dg |= 1u << d->grp[k];
     uint32_t cand = 0;
-    const int L = (int)s->L; /* the same at every call: a predictable loop */
-    for (int l = 0; l < L; l++) {
-        int32_t a = in[l] * flows;
-        row[l] += a;
-        d->on[l] += a;
-        cand |= (uint32_t)(d->on[l] > s->fit[l]) << l;
+    const double *ind = s->ind[k];
+    int32_t *on = d->on;
+    const int32_t *fit = s->fit;
+    /* the same trip count at every call: a predictable loop, in pairs
+     * (past the last link in[] is 0 and fit INT32_MAX: no bit); downwards,
+     * so the mask grows by shifts of constants */
+    for (int l = (int)((s->L + 1) & ~1u) - 2; l >= 0; l -= 2) {
+        row[l + 1] += ind[l + 1] * flows;
+        row[l] += ind[l] * flows;
+        on[l + 1] += in[l + 1] * flows;
+        on[l] += in[l] * flows;
+        cand = 4 * cand + 2 * (uint32_t)(on[l + 1] > fit[l + 1]) + (uint32_t)(on[l] > fit[l]);
     }
     d->cand = cand;
 }
@@ -620,6 +628,7 @@ int m3_flowsim_line_engine(uint32_t n, const double *link_bps, const m3_flows *f
             for (uint32_t l = i; l < j; l++) {
                 s->cross[l] |= 1ull << k;
                 s->in[k][l] = 1;
+                s->ind[k][l] = 1;
             }
         }
     /* per flow: direction (bit 7) and class; heap regions sized by the
@@ -678,7 +687,9 @@ int m3_flowsim_line_engine(uint32_t n, const double *link_bps, const m3_flows *f
         int rc_dir = s->dir[1].tmin < s->dir[0].tmin;
         double tc = s->dir[rc_dir].tmin;
         double ta = next < N ? (double)order[next].start_ns : INFINITY;
+        uint32_t touched; /* directions whose T to rescan */
         if (ta <= tc) {
+            touched = 0;
             t = ta;
             /* every flow arriving at this instant, then at most one
              * re-solve per direction */
@@ -686,7 +697,7 @@ int m3_flowsim_line_engine(uint32_t n, const double *link_bps, const m3_flows *f
                 uint32_t q = order[next++].flow;
                 ln_dir *d = &s->dir[cls[q] >> 7];
                 uint32_t k = cls[q] & 127;
-                d->touched = 1;
+                touched |= 1u << (cls[q] >> 7);
                 if (d->cnt[k] == 0) {
                     /* joins the first bottleneck link it crosses (the
                      * water-filling would freeze it there), else the cap */
@@ -723,7 +734,7 @@ int m3_flowsim_line_engine(uint32_t n, const double *link_bps, const m3_flows *f
             ln_dir *d = &s->dir[rc_dir];
             int g = d->gmin;
             uint32_t k = d->kmin[g];
-            d->touched = 1;
+            touched = 1u << rc_dir;
             d->V[g] = d->minkey[g]; /* exactly the clock of this completion */
             d->tg[g] = t;
             fct[d->heap[k][0].flow] = t; /* the start is subtracted at the end: the flow array is cold here */
@@ -740,13 +751,11 @@ int m3_flowsim_line_engine(uint32_t n, const double *link_bps, const m3_flows *f
             if (g != ln_capg(s))
                 d->dirty = 1;
         }
-        for (int r = 0; r < 2; r++) {
-            ln_dir *d = &s->dir[r];
-            if (!d->touched)
-                continue;
+        for (; touched; touched &= touched - 1) {
+            ln_dir *d = &s->dir[__builtin_ctz(touched)];
             if (d->dirty && !ln_resolve(s, d, t))
                 ln_fill(s, d, t);
-            d->dirty = d->touched = 0;
+            d->dirty = 0;
             ln_retime(s, d);
         }
     }
