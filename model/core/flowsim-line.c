@@ -389,7 +389,8 @@ again:
             return 0;
         }
     }
-    for (uint32_t j = 0; j < m; j++) {
+    /* the prefix is the stored order's, at its stored rates */
+    for (uint32_t j = i0; j < m; j++) {
         int g = ord[j];
         if (rn[j] != d->r[g]) {
             ln_advance(d, g, t);
