@@ -637,8 +637,9 @@ M3PacketHelper::Install(Ptr<M3Scenario> scenario, std::string* error)
             s->Setup();
             s->AssignStreams(int64_t(n));
             Ptr<M3SharedBuffer> b = s->GetBuffer();
-            int64_t free = b->GetBufferSize() - b->GetTotalHeadroom() - b->GetTotalReserve();
-            if (cfg.pfc && free < 0)
+            // Nothing is queued yet, so a negative threshold means headroom +
+            // reserve alone exceed the buffer.
+            if (cfg.pfc && s->GetNPorts() > 0 && b->Threshold(0) < 0)
             {
                 m.warnings.push_back(
                     "switch " + std::to_string(n) + " (" + std::to_string(s->GetNPorts()) +
