@@ -566,16 +566,108 @@ static int ln_cap_room(const ln_state *s, const ln_dir *d, uint32_t k)
 /* ---- the event loop ---- */
 
 typedef struct ln_arrival {
-    uint64_t start_ns;
+    double t;                           /* start, ns (exact below 2^53) */
+    double bits;                        /* on the wire */
     uint32_t flow;
+    uint32_t k;                         /* class */
 } ln_arrival;
 
 static int ln_cmp_arrival(const void *a, const void *b)
 {
     const ln_arrival *x = a, *y = b;
-    if (x->start_ns != y->start_ns)
-        return x->start_ns < y->start_ns ? -1 : 1;
+    if (x->t != y->t)
+        return x->t < y->t ? -1 : 1;
     return x->flow < y->flow ? -1 : (x->flow > y->flow);
+}
+
+/* A flow of class k arrives at t. */
+static void ln_arrive(const ln_state *s, ln_dir *d, const ln_arrival *a, double t)
+{
+    uint32_t k = a->k;
+    if (d->cnt[k] == 0) {
+        /* joins the first bottleneck link it crosses (the water-filling
+         * would freeze it there), else the cap */
+        int g = ln_capg(s);
+        for (uint32_t i = 0; i < d->m; i++)
+            if (s->cross[d->order[i]] >> k & 1) {
+                g = d->order[i];
+                break;
+            }
+        if (!d->gmask[g]) { /* a fresh clock: keeps magnitudes small */
+            d->V[g] = 0;
+            d->tg[g] = t;
+        }
+        d->active |= 1ull << k;
+        d->gmask[g] |= 1ull << k;
+        d->grp[k] = (uint8_t)g;
+        d->base[k] = ln_clock(d, g, t); /* service 0 */
+    }
+    int g = d->grp[k];
+    double base = d->base[k];
+    ln_entry e = {ln_clock(d, g, t) - base + a->bits, a->flow};
+    ln_push(d->heap[k], d->cnt[k]++, e);
+    if (e.tag + base < d->minkey[g]) {
+        d->minkey[g] = e.tag + base;
+        d->kmin[g] = (uint8_t)k;
+        d->stale |= 1u << g;
+    }
+    if (g != ln_capg(s) || d->dirty || !ln_cap_room(s, d, k))
+        d->dirty = 1;
+    ln_count(s, d, k, 1);
+}
+
+/* The earliest flow of group gmin completes at t = tmin. */
+static void ln_complete(const ln_state *s, ln_dir *d, double t, double *fct)
+{
+    int g = d->gmin;
+    uint32_t k = d->kmin[g];
+    d->V[g] = d->minkey[g]; /* exactly the clock of this completion */
+    d->tg[g] = t;
+    fct[d->heap[k][0].flow] = t; /* the start is subtracted at the end: the flow array is cold here */
+    ln_pop(d->heap[k], --d->cnt[k]);
+    ln_count(s, d, k, -1);
+    if (d->cnt[k] == 0) {
+        d->active &= ~(1ull << k);
+        d->gmask[g] &= ~(1ull << k);
+    }
+    ln_rescan_group(d, g);
+    /* a flow at the cap sits on nobody's bottleneck (the cap classes
+     * cross no bottleneck link): its leaving changes no other rate */
+    if (g != ln_capg(s))
+        d->dirty = 1;
+}
+
+/* One direction from start to end: the directions share no link, so
+ * each is its own max-min problem. `a` holds its arrivals in time order;
+ * completion times (not yet minus the start) go to fct. */
+static int ln_run(const ln_state *s, ln_dir *d, const ln_arrival *a, size_t na, double *fct,
+                  m3_error *err)
+{
+    size_t next = 0;
+    /* each flow makes one arrival and one completion event: a bug that
+     * stops the loop from making progress fails here instead of hanging */
+    size_t events = 0, max_events = 4 * na + 16;
+    while (next < na || d->active) {
+        if (++events > max_events)
+            return m3_fail(err, "flowsim: line engine: no progress after %zu events (%zu flows)",
+                           max_events, na);
+        double t, ta = next < na ? a[next].t : INFINITY;
+        if (ta <= d->tmin) {
+            /* every flow arriving at this instant, then one re-solve */
+            t = ta;
+            do
+                ln_arrive(s, d, &a[next], t);
+            while (++next < na && a[next].t == ta);
+        } else {
+            t = d->tmin;
+            ln_complete(s, d, t, fct);
+        }
+        if (d->dirty && !ln_resolve(s, d, t))
+            ln_fill(s, d, t);
+        d->dirty = 0;
+        ln_retime(s, d);
+    }
+    return 0;
 }
 
 int m3_flowsim_line_engine(uint32_t n, const double *link_bps, const m3_flows *f,
@@ -590,12 +682,11 @@ int m3_flowsim_line_engine(uint32_t n, const double *link_bps, const m3_flows *f
         return m3_fail(err, "flowsim: mtu must be positive");
     ln_state *s = m3_calloc(1, sizeof *s, err);
     /* written before they are read: no zeroing (it cost 3% of a run) */
-    ln_arrival *order = m3_realloc_array(NULL, N, sizeof *order, err);
-    double *bits = m3_realloc_array(NULL, N, sizeof *bits, err);
-    uint8_t *cls = m3_realloc_array(NULL, N, 1, err);
+    ln_arrival *arr = m3_realloc_array(NULL, N + 1, sizeof *arr, err);
+    uint8_t *rev = m3_realloc_array(NULL, N + 1, 1, err);
     ln_entry *heaps = m3_realloc_array(NULL, N + 1, sizeof *heaps, err);
     int rc = -1;
-    if (!s || !order || !bits || !cls || !heaps)
+    if (!s || !arr || !rev || !heaps)
         goto out;
     s->L = n - 1;
     s->cap_flow = o->rate_cap_bps > 0 ? o->rate_cap_bps / 1e9 : INFINITY;
@@ -632,9 +723,11 @@ int m3_flowsim_line_engine(uint32_t n, const double *link_bps, const m3_flows *f
                 s->ind[k][l] = 1;
             }
         }
-    /* per flow: direction (bit 7) and class; heap regions sized by the
-     * number of flows of each class */
+    /* per flow: direction and class; the arrivals of direction 0 first,
+     * then those of direction 1, each in input order; heap regions sized
+     * by the number of flows of each class */
     size_t count[2][LN_MAX_CLASSES] = {{0}};
+    size_t per_dir[2] = {0, 0};
     int sorted = 1;
     for (size_t q = 0; q < N; q++) {
         const m3_flow *fl = &f->v[q];
@@ -643,15 +736,22 @@ int m3_flowsim_line_engine(uint32_t n, const double *link_bps, const m3_flows *f
                     (unsigned long long)fl->id, fl->src, fl->dst, n - 1);
             goto out;
         }
-        uint32_t rev = fl->src > fl->dst;
-        uint32_t k = rev ? idx[fl->dst][fl->src] : idx[fl->src][fl->dst];
-        cls[q] = (uint8_t)(rev << 7 | k);
-        count[rev][k]++;
-        order[q].start_ns = fl->start_ns;
-        order[q].flow = (uint32_t)q;
-        bits[q] = m3_wire_bits(fl->size, o->mtu, o->header_bytes);
+        uint32_t r = fl->src > fl->dst;
+        rev[q] = (uint8_t)r;
+        per_dir[r]++;
+        count[r][r ? idx[fl->dst][fl->src] : idx[fl->src][fl->dst]]++;
         if (q && fl->start_ns < f->v[q - 1].start_ns)
             sorted = 0;
+    }
+    size_t slot[2] = {0, per_dir[0]};
+    for (size_t q = 0; q < N; q++) {
+        const m3_flow *fl = &f->v[q];
+        uint32_t r = rev[q];
+        ln_arrival *x = &arr[slot[r]++];
+        x->t = (double)fl->start_ns;
+        x->bits = m3_wire_bits(fl->size, o->mtu, o->header_bytes);
+        x->flow = (uint32_t)q;
+        x->k = r ? idx[fl->dst][fl->src] : idx[fl->src][fl->dst];
     }
     size_t used = 0;
     for (int r = 0; r < 2; r++) {
@@ -669,105 +769,19 @@ int m3_flowsim_line_engine(uint32_t n, const double *link_bps, const m3_flows *f
          * their base finite */
         d->r[ln_capg(s)] = isfinite(s->cap_flow) ? s->cap_flow : 1;
         d->tmin = INFINITY;
-    }
-    if (!sorted)
-        qsort(order, N, sizeof *order, ln_cmp_arrival);
-
-    double t = 0;
-    size_t next = 0;
-    /* each flow makes one arrival and one completion event: a bug that
-     * stops the loop from making progress fails here instead of hanging */
-    size_t events = 0, max_events = 4 * N + 16;
-    while (next < N || s->dir[0].active || s->dir[1].active) {
-        if (++events > max_events) {
-            m3_fail(err, "flowsim: line engine: no progress after %zu events (%zu flows)",
-                    max_events, N);
+        ln_arrival *a = arr + (r ? per_dir[0] : 0);
+        if (!sorted)
+            qsort(a, per_dir[r], sizeof *a, ln_cmp_arrival);
+        if (ln_run(s, d, a, per_dir[r], fct, err))
             goto out;
-        }
-        /* earliest completion over both directions */
-        int rc_dir = s->dir[1].tmin < s->dir[0].tmin;
-        double tc = s->dir[rc_dir].tmin;
-        double ta = next < N ? (double)order[next].start_ns : INFINITY;
-        uint32_t touched; /* directions whose T to rescan */
-        if (ta <= tc) {
-            touched = 0;
-            t = ta;
-            /* every flow arriving at this instant, then at most one
-             * re-solve per direction */
-            while (next < N && (double)order[next].start_ns == ta) {
-                uint32_t q = order[next++].flow;
-                ln_dir *d = &s->dir[cls[q] >> 7];
-                uint32_t k = cls[q] & 127;
-                touched |= 1u << (cls[q] >> 7);
-                if (d->cnt[k] == 0) {
-                    /* joins the first bottleneck link it crosses (the
-                     * water-filling would freeze it there), else the cap */
-                    int g = ln_capg(s);
-                    for (uint32_t i = 0; i < d->m; i++)
-                        if (s->cross[d->order[i]] >> k & 1) {
-                            g = d->order[i];
-                            break;
-                        }
-                    if (!d->gmask[g]) { /* a fresh clock: keeps magnitudes small */
-                        d->V[g] = 0;
-                        d->tg[g] = t;
-                    }
-                    d->active |= 1ull << k;
-                    d->gmask[g] |= 1ull << k;
-                    d->grp[k] = (uint8_t)g;
-                    d->base[k] = ln_clock(d, g, t); /* service 0 */
-                }
-                int g = d->grp[k];
-                double base = d->base[k];
-                ln_entry e = {ln_clock(d, g, t) - base + bits[q], q};
-                ln_push(d->heap[k], d->cnt[k]++, e);
-                if (e.tag + base < d->minkey[g]) {
-                    d->minkey[g] = e.tag + base;
-                    d->kmin[g] = (uint8_t)k;
-                    d->stale |= 1u << g;
-                }
-                if (g != ln_capg(s) || d->dirty || !ln_cap_room(s, d, k))
-                    d->dirty = 1;
-                ln_count(s, d, k, 1);
-            }
-        } else {
-            t = tc;
-            ln_dir *d = &s->dir[rc_dir];
-            int g = d->gmin;
-            uint32_t k = d->kmin[g];
-            touched = 1u << rc_dir;
-            d->V[g] = d->minkey[g]; /* exactly the clock of this completion */
-            d->tg[g] = t;
-            fct[d->heap[k][0].flow] = t; /* the start is subtracted at the end: the flow array is cold here */
-            ln_pop(d->heap[k], --d->cnt[k]);
-            ln_count(s, d, k, -1);
-            if (d->cnt[k] == 0) {
-                d->active &= ~(1ull << k);
-                d->gmask[g] &= ~(1ull << k);
-            }
-            ln_rescan_group(d, g);
-            /* a flow at the cap sits on nobody's bottleneck (the cap
-             * classes cross no bottleneck link): its leaving changes no
-             * other rate */
-            if (g != ln_capg(s))
-                d->dirty = 1;
-        }
-        for (; touched; touched &= touched - 1) {
-            ln_dir *d = &s->dir[__builtin_ctz(touched)];
-            if (d->dirty && !ln_resolve(s, d, t))
-                ln_fill(s, d, t);
-            d->dirty = 0;
-            ln_retime(s, d);
-        }
     }
     for (size_t q = 0; q < N; q++)
         fct[q] -= (double)f->v[q].start_ns;
     rc = 0;
 out:
     free(s);
-    free(order);
-    free(bits);
-    free(cls);
+    free(arr);
+    free(rev);
     free(heaps);
     return rc;
 }
