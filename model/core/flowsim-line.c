@@ -16,7 +16,6 @@
 
 #define LN_MAX_NODES M3_LINE_ENGINE_MAX_NODES
 #define LN_MAX_LINKS (LN_MAX_NODES - 1)
-_Static_assert(LN_MAX_LINKS % 2 == 0, "ln_count runs over the links in pairs");
 #define LN_MAX_CLASSES (LN_MAX_LINKS * (LN_MAX_LINKS + 1) / 2)
 #define LN_GROUPS (LN_MAX_LINKS + 1)
 #define LN_TPAD ((LN_GROUPS + 1) & ~1)    /* T[] scanned in pairs */
@@ -70,10 +69,7 @@ typedef struct ln_dir {
 typedef struct ln_state {
     uint32_t L, C;
     double cap[LN_MAX_LINKS];           /* bits per ns */
-    int32_t fit[LN_MAX_LINKS];          /* flows that fit at the cap: fit * cap_flow <= cap;
-                                         * INT32_MAX past the last link */
-    int32_t in[LN_MAX_CLASSES][LN_MAX_LINKS]; /* 1 where the class crosses the link */
-    double ind[LN_MAX_CLASSES][LN_MAX_LINKS]; /* the same as doubles: no conversion */
+    int32_t fit[LN_MAX_LINKS];          /* flows that fit at the cap: fit * cap_flow <= cap */
     double cap_flow;                    /* per-flow cap, bits per ns */
     uint8_t lo[LN_MAX_CLASSES], hi[LN_MAX_CLASSES];
     uint64_t cross[LN_MAX_LINKS];       /* classes crossing each link */
@@ -527,26 +523,17 @@ static void ln_fill(const ln_state *s, ln_dir *d, double t)
     d->dg = ~0u;
 }
 
-/* Adds `flows` flows of class k to the link counts: fixed-length and
- * branch-free (the class's range would be a short, unpredictable loop). */
+/* Adds `flows` (+1 or -1) flows of class k to the link counts of its
+ * range and updates the candidate links there. */
 static inline void ln_count(const ln_state *s, ln_dir *d, uint32_t k, int32_t flows)
 {
     double *row = d->N[d->grp[k]];
-    const int32_t *in = s->in[k];
     d->dg |= 1u << d->grp[k];
-    uint32_t cand = 0;
-    const double *ind = s->ind[k];
-    int32_t *on = d->on;
-    const int32_t *fit = s->fit;
-    /* the same trip count at every call: a predictable loop, in pairs
-     * (past the last link in[] is 0 and fit INT32_MAX: no bit); downwards,
-     * so the mask grows by shifts of constants */
-    for (int l = (int)((s->L + 1) & ~1u) - 2; l >= 0; l -= 2) {
-        row[l + 1] += ind[l + 1] * flows;
-        row[l] += ind[l] * flows;
-        on[l + 1] += in[l + 1] * flows;
-        on[l] += in[l] * flows;
-        cand = 4 * cand + 2 * (uint32_t)(on[l + 1] > fit[l + 1]) + (uint32_t)(on[l] > fit[l]);
+    uint32_t cand = d->cand;
+    for (uint32_t l = s->lo[k]; l < s->hi[k]; l++) {
+        row[l] += flows;
+        d->on[l] += flows;
+        cand = (cand & ~(1u << l)) | (uint32_t)(d->on[l] > s->fit[l]) << l;
     }
     d->cand = cand;
 }
@@ -707,8 +694,6 @@ int m3_flowsim_line_engine(uint32_t n, const double *link_bps, const m3_flows *f
             m++;
         s->fit[l] = (int32_t)m;
     }
-    for (uint32_t l = s->L; l < LN_MAX_LINKS; l++)
-        s->fit[l] = INT32_MAX;
     /* class index of range [i, j) */
     uint8_t idx[LN_MAX_NODES][LN_MAX_NODES];
     for (uint32_t i = 0; i < s->L; i++)
@@ -717,11 +702,8 @@ int m3_flowsim_line_engine(uint32_t n, const double *link_bps, const m3_flows *f
             idx[i][j] = (uint8_t)k;
             s->lo[k] = (uint8_t)i;
             s->hi[k] = (uint8_t)j;
-            for (uint32_t l = i; l < j; l++) {
+            for (uint32_t l = i; l < j; l++)
                 s->cross[l] |= 1ull << k;
-                s->in[k][l] = 1;
-                s->ind[k][l] = 1;
-            }
         }
     /* per flow: direction and class; the arrivals of direction 0 first,
      * then those of direction 1, each in input order; heap regions sized
