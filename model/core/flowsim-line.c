@@ -72,6 +72,7 @@ typedef struct ln_state {
     int32_t fit[LN_MAX_LINKS];          /* flows that fit at the cap: fit * cap_flow <= cap */
     double cap_flow;                    /* per-flow cap, bits per ns */
     uint8_t lo[LN_MAX_CLASSES], hi[LN_MAX_CLASSES];
+    uint32_t links[LN_MAX_CLASSES];     /* the class's links as a mask */
     uint64_t cross[LN_MAX_LINKS];       /* classes crossing each link */
     ln_dir dir[2];
 } ln_state;
@@ -527,15 +528,16 @@ static void ln_fill(const ln_state *s, ln_dir *d, double t)
  * range and updates the candidate links there. */
 static inline void ln_count(const ln_state *s, ln_dir *d, uint32_t k, int32_t flows)
 {
-    double *row = d->N[d->grp[k]];
+    double *row = d->N[d->grp[k]], df = flows;
+    int32_t *on = d->on;
     d->dg |= 1u << d->grp[k];
-    uint32_t cand = d->cand;
+    uint32_t over = 0;
     for (uint32_t l = s->lo[k]; l < s->hi[k]; l++) {
-        row[l] += flows;
-        d->on[l] += flows;
-        cand = (cand & ~(1u << l)) | (uint32_t)(d->on[l] > s->fit[l]) << l;
+        row[l] += df;
+        on[l] += flows;
+        over |= (uint32_t)(on[l] > s->fit[l]) << l;
     }
-    d->cand = cand;
+    d->cand = (d->cand & ~s->links[k]) | over;
 }
 
 /* A new flow of cap class k runs at the cap without changing any other
@@ -702,8 +704,10 @@ int m3_flowsim_line_engine(uint32_t n, const double *link_bps, const m3_flows *f
             idx[i][j] = (uint8_t)k;
             s->lo[k] = (uint8_t)i;
             s->hi[k] = (uint8_t)j;
-            for (uint32_t l = i; l < j; l++)
+            for (uint32_t l = i; l < j; l++) {
                 s->cross[l] |= 1ull << k;
+                s->links[k] |= 1u << l;
+            }
         }
     /* per flow: direction and class; the arrivals of direction 0 first,
      * then those of direction 1, each in input order; heap regions sized
