@@ -359,8 +359,10 @@ again:
         }
         double r = rem / n;
         if (!(r < s->cap_flow) && r > 0) { /* b stops being a bottleneck */
+            /* the groups solved so far keep their rows (the released
+             * classes cross none of their links): go on with the next */
             ln_release(s, d, i, t);
-            goto again; /* each pass empties a group: at most m passes */
+            continue;
         }
         if (!(r > 0 && r >= lo))
             return 0;
