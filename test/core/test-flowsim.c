@@ -600,6 +600,47 @@ static void test_unsorted_input(void)
     CHECK_NEAR(fct[0], 0.2 * W - 4192, 1e-9);
 }
 
+/* The line engine splits the flows by direction and sorts each part when
+ * the input is not in start order: a bursty workload in both directions
+ * (many equal starts), shuffled, gives every flow the FCT it has in order. */
+static void test_unsorted_both_directions(void)
+{
+    const uint32_t n = 7;
+    const size_t nf = 3000;
+    double bps[6] = {10e9, 40e9, 40e9, 40e9, 40e9, 10e9};
+    m3_flow *v = calloc(nf, sizeof *v), *w = calloc(nf, sizeof *w);
+    double *a = calloc(nf, sizeof *a), *b = calloc(nf, sizeof *b);
+    size_t *perm = calloc(nf, sizeof *perm);
+    uint64_t t = 0, s = 99;
+    for (size_t i = 0; i < nf; i++) {
+        uint32_t x = rnd(&s) % n, y = rnd(&s) % (n - 1);
+        if (y >= x)
+            y++;
+        if (rnd(&s) % 3 == 0)
+            t += rnd(&s) % 3000;
+        v[i] = mk(i, x, y, 50 + rnd(&s) % 20000, t);
+        perm[i] = i;
+    }
+    for (size_t i = nf - 1; i > 0; i--) {
+        size_t j = rnd(&s) % (i + 1), x = perm[i];
+        perm[i] = perm[j];
+        perm[j] = x;
+    }
+    for (size_t i = 0; i < nf; i++)
+        w[i] = v[perm[i]];
+    run_line(n, bps, v, nf, 10e9, a);
+    run_line(n, bps, w, nf, 10e9, b);
+    size_t bad = 0;
+    for (size_t i = 0; i < nf; i++)
+        bad += !(fabs(b[i] - a[perm[i]]) <= 1e-9 * a[perm[i]]);
+    CHECK_MSG(bad == 0, "%zu of %zu shuffled flows changed FCT", bad, nf);
+    free(v);
+    free(w);
+    free(a);
+    free(b);
+    free(perm);
+}
+
 static void test_bad_input(void)
 {
     double bps[1] = {10e9}, fct[1];
@@ -624,6 +665,7 @@ int main(void)
     test_rate_cap();
     test_reverse_direction_independent();
     test_unsorted_input();
+    test_unsorted_both_directions();
     test_bad_input();
     test_line_earliest_untouched(); /* before the oracle runs: a broken shortcut can loop there */
     test_against_oracle(3, 3000, 1, 0);
