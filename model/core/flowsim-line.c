@@ -163,7 +163,8 @@ static void ln_retime(const ln_state *s, ln_dir *d)
     int sg = 0;
     for (uint32_t x = stale; x; x &= x - 1) {
         int g = __builtin_ctz(x);
-        double T = d->gmask[g] ? d->tg[g] + (d->minkey[g] - d->V[g]) * d->inv_r[g] : INFINITY;
+        /* an empty group's minkey is inf, and so is its T */
+        double T = d->tg[g] + (d->minkey[g] - d->V[g]) * d->inv_r[g];
         d->T[g] = T;
         sg = T < sm ? g : sg;
         sm = T < sm ? T : sm;
@@ -759,8 +760,10 @@ int m3_flowsim_line_engine(uint32_t n, const double *link_bps, const m3_flows *f
         }
         for (int g = 0; g < LN_TPAD; g++)
             d->T[g] = INFINITY;
-        for (int g = 0; g < LN_GROUPS; g++)
+        for (int g = 0; g < LN_GROUPS; g++) {
             d->minkey[g] = INFINITY;
+            d->inv_r[g] = 1; /* finite: inf x 0 would make T NaN */
+        }
         /* without a cap the cap group only holds joining classes until the
          * fill at the same instant moves them: a finite clock rate keeps
          * their base finite */
