@@ -413,6 +413,20 @@ again:
     return 1;
 }
 
+/* Writes into row the flows per link of the classes in mask. */
+static const double *ln_row_of(const ln_state *s, const ln_dir *d, uint64_t mask, double *row)
+{
+    for (uint32_t l = 0; l < s->L; l++)
+        row[l] = 0;
+    for (; mask; mask &= mask - 1) {
+        int k = __builtin_ctzll(mask);
+        double c = d->cnt[k];
+        for (uint32_t l = s->lo[k]; l < s->hi[k]; l++)
+            row[l] += c;
+    }
+    return row;
+}
+
 /* Max-min rates by progressive filling: saturate the link with the smallest
  * fair share, freeze the classes crossing it into its group, repeat; the
  * rest form the cap group. Then moves the classes whose group changed. */
@@ -455,15 +469,7 @@ static void ln_fill(const ln_state *s, ln_dir *d, double t)
         uint64_t fr = unfrozen & s->cross[best];
         unfrozen &= ~fr;
         cand &= ~(1u << best);
-        double *row = Nn[best];
-        for (uint32_t l = 0; l < L; l++)
-            row[l] = 0;
-        for (uint64_t x = fr; x; x &= x - 1) {
-            int k = __builtin_ctzll(x);
-            double c = d->cnt[k];
-            for (uint32_t l = s->lo[k]; l < s->hi[k]; l++)
-                row[l] += c;
-        }
+        const double *row = ln_row_of(s, d, fr, Nn[best]);
         for (uint32_t l = 0; l < L; l++) {
             nl[l] -= row[l];
             rem[l] -= row[l] * share;
@@ -472,19 +478,9 @@ static void ln_fill(const ln_state *s, ln_dir *d, double t)
         rn[best] = share;
         ord[m++] = (uint8_t)best;
     }
-    {
-        double *row = Nn[ln_capg(s)];
-        for (uint32_t l = 0; l < L; l++)
-            row[l] = 0;
-        for (uint64_t x = unfrozen; x; x &= x - 1) {
-            int k = __builtin_ctzll(x);
-            double c = d->cnt[k];
-            for (uint32_t l = s->lo[k]; l < s->hi[k]; l++)
-                row[l] += c;
-        }
-        nmask[ln_capg(s)] = unfrozen;
-        rn[ln_capg(s)] = d->r[ln_capg(s)];
-    }
+    ln_row_of(s, d, unfrozen, Nn[ln_capg(s)]);
+    nmask[ln_capg(s)] = unfrozen;
+    rn[ln_capg(s)] = d->r[ln_capg(s)];
     /* every clock to t at the old rates; a group that starts now starts at 0 */
     uint32_t oldg = 0, newg = 0;
     for (uint32_t i = 0; i < d->m; i++)

@@ -114,27 +114,12 @@ static uint64_t rnd(uint64_t *s)
     return *s;
 }
 
-/* Random bursty workloads on m3's parking-lot preset: the class engine
- * must reproduce the from-scratch oracle flow by flow. Lines of up to 11
- * positions run the dedicated line engine, longer ones the general one;
- * `cap` 0 means no per-flow cap. */
-static void test_against_oracle_cap(uint32_t n, size_t nf, uint64_t seed, int same_start, double cap)
+/* The line engine against the naive oracle on the flows v: every flow's
+ * FCT within 1e-6 relative; `what` names the case in the message. */
+static void check_against_oracle(uint32_t n, const double *bps, m3_flow *v, size_t nf, double cap,
+                                 const char *what, uint64_t seed)
 {
-    double bps[16];
-    for (uint32_t l = 0; l + 1 < n; l++)
-        bps[l] = (l == 0 || l + 2 == n) ? 10e9 : 40e9;
-    m3_flow *v = calloc(nf, sizeof *v);
     double *a = calloc(nf, sizeof *a), *b = calloc(nf, sizeof *b);
-    uint64_t t = 0, s = seed;
-    for (size_t i = 0; i < nf; i++) {
-        uint32_t x = rnd(&s) % n, y = rnd(&s) % (n - 1);
-        if (y >= x)
-            y++;
-        uint64_t size = 50 + rnd(&s) % (rnd(&s) % 4 == 0 ? 200000 : 5000);
-        if (!same_start || rnd(&s) % 3 == 0)
-            t += rnd(&s) % 3000;
-        v[i] = mk(i, x, y, size, t);
-    }
     m3_flows fs;
     set_flows(&fs, v, nf);
     m3_flowsim_opts o;
@@ -147,16 +132,37 @@ static void test_against_oracle_cap(uint32_t n, size_t nf, uint64_t seed, int sa
     double worst = 0;
     for (size_t i = 0; i < nf; i++) {
         double rel = fabs(a[i] - b[i]) / b[i];
-        if (rel > worst)
-            worst = rel;
-        if (rel > 1e-6)
-            bad++;
+        worst = rel > worst ? rel : worst;
+        bad += rel > 1e-6;
     }
-    CHECK_MSG(bad == 0, "n=%u seed=%llu cap=%g: %zu of %zu flows differ, worst rel %.3g", n,
+    CHECK_MSG(bad == 0, "%s n=%u seed=%llu cap=%g: %zu of %zu flows differ, worst rel %.3g", what, n,
               (unsigned long long)seed, cap, bad, nf, worst);
-    free(v);
     free(a);
     free(b);
+}
+
+/* Random bursty workloads on m3's parking-lot preset: the class engine
+ * must reproduce the from-scratch oracle flow by flow. Lines of up to 11
+ * positions run the dedicated line engine, longer ones the general one;
+ * `cap` 0 means no per-flow cap. */
+static void test_against_oracle_cap(uint32_t n, size_t nf, uint64_t seed, int same_start, double cap)
+{
+    double bps[16];
+    for (uint32_t l = 0; l + 1 < n; l++)
+        bps[l] = (l == 0 || l + 2 == n) ? 10e9 : 40e9;
+    m3_flow *v = calloc(nf, sizeof *v);
+    uint64_t t = 0, s = seed;
+    for (size_t i = 0; i < nf; i++) {
+        uint32_t x = rnd(&s) % n, y = rnd(&s) % (n - 1);
+        if (y >= x)
+            y++;
+        uint64_t size = 50 + rnd(&s) % (rnd(&s) % 4 == 0 ? 200000 : 5000);
+        if (!same_start || rnd(&s) % 3 == 0)
+            t += rnd(&s) % 3000;
+        v[i] = mk(i, x, y, size, t);
+    }
+    check_against_oracle(n, bps, v, nf, cap, "oracle", seed);
+    free(v);
 }
 
 static void test_against_oracle(uint32_t n, size_t nf, uint64_t seed, int same_start)
@@ -451,7 +457,6 @@ static void test_line_shifting_bottlenecks(uint32_t n, size_t nf, uint64_t seed,
     for (uint32_t l = 0; l + 1 < n; l++)
         bps[l] = rates[rnd(&s) % 5];
     m3_flow *v = calloc(nf, sizeof *v);
-    double *a = calloc(nf, sizeof *a), *b = calloc(nf, sizeof *b);
     uint64_t t = 0;
     for (size_t i = 0; i < nf; i++) {
         uint32_t x = rnd(&s) % n, y = rnd(&s) % (n - 1);
@@ -463,26 +468,8 @@ static void test_line_shifting_bottlenecks(uint32_t n, size_t nf, uint64_t seed,
             t += rnd(&s) % 4000;
         v[i] = mk(i, x, y, size, t);
     }
-    m3_flows fs;
-    set_flows(&fs, v, nf);
-    m3_flowsim_opts o;
-    m3_flowsim_opts_default(&o);
-    o.rate_cap_bps = cap;
-    m3_error err;
-    CHECK(m3_flowsim_run_line(n, bps, &fs, &o, a, &err) == 0);
-    CHECK(m3_flowsim_run_line_naive(n, bps, &fs, &o, b, &err) == 0);
-    size_t bad = 0;
-    double worst = 0;
-    for (size_t i = 0; i < nf; i++) {
-        double rel = fabs(a[i] - b[i]) / b[i];
-        worst = rel > worst ? rel : worst;
-        bad += rel > 1e-6;
-    }
-    CHECK_MSG(bad == 0, "shifting n=%u seed=%llu cap=%g: %zu of %zu flows differ, worst rel %.3g",
-              n, (unsigned long long)seed, cap, bad, nf, worst);
+    check_against_oracle(n, bps, v, nf, cap, "shifting", seed);
     free(v);
-    free(a);
-    free(b);
 }
 
 /* The routed engine on the parking-lot topology (mid-path hosts on very
