@@ -150,6 +150,7 @@ typedef struct m3_config {
     double hpcc_ai_mbps;
     double timely_tlow_us, timely_thigh_us;
     double base_rtt_us;
+    double nic_rate_gbps;    /* per-flow rate cap (m3's "max rate"); 0 = the host link rate */
     uint64_t seed;
 } m3_config;
 
@@ -166,6 +167,21 @@ int m3_config_write(const m3_config *c, const char *path, m3_error *err);
 int m3_config_validate(const m3_config *c, m3_error *err);
 /* NULL-terminated list of the known keys. */
 const char *const *m3_config_keys(void);
+
+/* Training configurations (m3-method.md section 7; the buffer range is ours,
+ * chosen so that the switches' shared pools cover those of m3's fat-tree:
+ * doc/training.rst). One row per sampled key, in draw order. */
+typedef struct m3_config_range {
+    const char *key;         /* an m3_config key */
+    double lo, hi;           /* uniform draw range (cc, pfc: index ranges) */
+} m3_config_range;
+/* NULL-key-terminated table of the ranges m3_config_sample draws from. */
+const m3_config_range *m3_config_training_ranges(void);
+/* Draws one configuration from `seed`: cc uniform over the four, each of its
+ * parameters uniform over its range, the other CCs' parameters at their
+ * defaults, PFC on or off (always on for DCQCN), nic_rate_gbps 10.
+ * Deterministic: the same seed gives the same configuration. */
+int m3_config_sample(uint64_t seed, m3_config *c, m3_error *err);
 
 /* ---------------------------------------------------------------- scenario */
 
@@ -337,6 +353,105 @@ int m3_flowsim_estimate(const m3_topology *t, const m3_routing *r, const m3_flow
 /* The same reference algorithm on any routed topology. */
 int m3_flowsim_run_naive(const m3_topology *t, const m3_routing *r, const m3_flows *f,
                          const m3_flowsim_opts *o, double *fct_ns, m3_error *err);
+
+/* ---------------------------------------------------------------- lines */
+
+/* A path as a line ("parking lot", m3-method.md section 2 step 4): n
+ * positions, line link l (l = 0..n-2) joins positions l and l+1. A flow
+ * from position i to j (i < j) crosses links i..j-1; i > j runs on the
+ * reverse direction's own links. Plain data: no allocation. */
+#define M3_LINE_MAX_POSITIONS (M3_MAX_PATH_LINKS + 1)
+typedef struct m3_line {
+    uint32_t n;                           /* positions, 2..M3_LINE_MAX_POSITIONS */
+    double link_bps[M3_MAX_PATH_LINKS];   /* rate of line link l */
+    uint64_t delay_ns[M3_MAX_PATH_LINKS]; /* propagation delay of line link l */
+    double cap_bps;                       /* per-flow rate cap (NIC); 0 = none */
+} m3_line;
+
+/* The one validity check of a line that every line user calls: n in range,
+ * rates finite and > 0, delays below 1 s, cap finite and >= 0. */
+int m3_line_check(const m3_line *l, m3_error *err);
+/* m3's preset: first and last link `edge_bps`, inner links `inner_bps`,
+ * every link `delay_ns`, flows capped at `cap_bps`. */
+int m3_line_preset(m3_line *l, uint32_t n, double edge_bps, double inner_bps,
+                   uint64_t delay_ns, double cap_bps, m3_error *err);
+/* The line of a routed path: its directed links in order, host to host. */
+int m3_line_from_path(m3_line *l, const m3_topology *t, const uint32_t *dlinks, int nlinks,
+                      double cap_bps, m3_error *err);
+/* Ideal FCT (packet-model.md section 5) of a flow over line links
+ * [min(src,dst), max(src,dst)) under the line's cap. */
+double m3_line_ideal_ns(const m3_line *l, uint32_t src, uint32_t dst, uint64_t size,
+                        uint32_t mtu, uint32_t header);
+/* flowSim on a line, the one entry point for a path's flowSim slowdowns:
+ * flows name positions as src/dst. Per flow: the pure fluid FCT, the fluid
+ * FCT plus the base delay (propagation and first-packet store-and-forward
+ * over its links), and the ideal FCT; any output may be NULL. */
+int m3_line_flowsim(const m3_line *l, const m3_flows *f, uint32_t mtu, uint32_t header,
+                    double *fluid_ns, double *fct_ns, double *ideal_ns, m3_error *err);
+
+/* ---------------------------------------------------------------- switch memory */
+
+/* The switch memory layout of the packet mode (M3Switch, M3SharedBuffer
+ * defaults): per port a PFC headroom of RTTS x rate x delay / 8 + EXTRA
+ * bytes and one reserve; the rest of the buffer is the shared pool whose
+ * dynamic threshold decides PFC and drops. */
+#define M3_PFC_HEADROOM_RTTS 3.0
+#define M3_PFC_HEADROOM_EXTRA_BYTES 2244
+#define M3_RESERVE_BYTES 4000
+/* The shared pool of switch `node` with `buffer_bytes` of memory: the
+ * buffer less every port's headroom and reserve (negative when they exceed
+ * it: pause storms with PFC on). */
+double m3_switch_pool_bytes(const m3_topology *t, uint32_t node, double buffer_bytes);
+
+/* ---------------------------------------------------------------- features */
+
+/* The feature map (m3-method.md section 4, doc/features.rst). The schema is
+ * data with a version: datasets and checkpoints record it, and a checkpoint
+ * of another schema is refused. */
+#define M3_FEAT_VERSION 1
+#define M3_FEAT_IN_BUCKETS 10
+#define M3_FEAT_PCTS 100
+#define M3_FEAT_OUT_BUCKETS 4
+
+typedef struct m3_feature_field {
+    const char *name;
+    double lo, hi;           /* the value fed is (x - lo) / (hi - lo) */
+} m3_feature_field;
+
+typedef struct m3_feature_schema {
+    int version;
+    int in_buckets;                  /* flowSim slowdown buckets by size */
+    const uint64_t *in_bounds;       /* in_buckets - 1 inner boundaries, bytes */
+    int pcts;                        /* percentiles p1..p100 per bucket */
+    int out_buckets;                 /* predicted buckets */
+    const uint64_t *out_bounds;      /* out_buckets - 1 inner boundaries */
+    int num_fields;                  /* scalar fields after the counts */
+    const m3_feature_field *fields;
+    int token_dim;                   /* in_buckets * (pcts + 1) + num_fields */
+} m3_feature_schema;
+
+/* A token: for each input bucket its pcts values log(flowSim slowdown)
+ * (0 when empty), then per bucket log10(1 + flows) / 5, then the fields:
+ * the configuration vector (an inactive CC's parameters are 0) and the
+ * token's own link rate and switch pool (doc/features.rst). */
+
+const m3_feature_schema *m3_feature_schema_get(void);
+
+/* Nearest-rank percentiles p1..p`pcts` of `values` per size bucket (bounds:
+ * nb - 1 inner boundaries): out[b * pcts + k]; counts[b] the flows of bucket
+ * b; an empty bucket's percentiles are 0. `values` is not modified. */
+int m3_bucket_percentiles(const uint64_t *sizes, const double *values, size_t n,
+                          const uint64_t *bounds, int nb, int pcts, double *out,
+                          size_t *counts, m3_error *err);
+
+/* The tokens of one path scenario, n x token_dim floats, row-major: token 0
+ * the foreground flows (position 0 to n-1), token l+1 every other flow that
+ * crosses line link l. `slowdown` is flowSim's per flow; `pool_bytes[l]` is
+ * the shared pool (m3_switch_pool_bytes) of the switch that feeds line
+ * link l, for l = 1..n-2 ([0] is a host NIC and is not read). */
+int m3_path_features(const m3_line *l, const m3_flows *f, const double *slowdown,
+                     const m3_config *c, const double *pool_bytes, float *out,
+                     m3_error *err);
 
 /* ---------------------------------------------------------------- stats */
 
