@@ -205,7 +205,7 @@ RunFlowSim(const Case& c)
     const m3_flows& f = s->GetFlows();
     m3_flowsim_opts o;
     m3_flowsim_opts_default(&o);
-    o.rate_cap_bps = s->GetHostRateBps();
+    o.rate_cap_bps = s->GetNicRateBps();
     o.mtu = s->GetConfig().mtu;
     o.header_bytes = M3_HEADER_BYTES;
     std::vector<double> fluid(f.n), fct(f.n), ideal(f.n);

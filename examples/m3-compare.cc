@@ -91,7 +91,7 @@ RunFlowSim(const M3Scenario& s, ModeResult* r, std::string* error)
 {
     const m3_flows& flows = s.GetFlows();
     const m3_topology* topo = s.GetTopology();
-    double nic = s.GetHostRateBps();
+    double nic = s.GetNicRateBps();
     m3_flowsim_opts opts;
     m3_flowsim_opts_default(&opts);
     opts.rate_cap_bps = nic;

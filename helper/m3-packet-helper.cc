@@ -519,7 +519,7 @@ M3PacketHelper::Install(Ptr<M3Scenario> scenario, std::string* error)
         }
     }
     std::vector<double> ideal(flows.n, 0);
-    const double hostBps = scenario->GetHostRateBps();
+    const double hostBps = scenario->GetNicRateBps();
     m3_error err;
     if (flows.n > 0 && m3_ideal_fcts(topo,
                                      scenario->GetRouting(),

@@ -36,7 +36,9 @@ namespace ns3
  * pfc -> switches send and devices obey PFC, mtu, base_rtt_us, hpcc_eta,
  * hpcc_ai_mbps, timely_tlow_us/thigh_us, seed -> ns-3's RNG seed.
  * ACKs go at high priority for DCTCP and TIMELY (m3's configurations).
- * Every flow's rate is capped at the host (NIC) rate.
+ * Every flow's rate is capped at the NIC rate (M3Scenario::GetNicRateBps:
+ * nic_rate_gbps, or the host link rate), which is also the switches'
+ * HostRate (the port rate at which alpha is the base alpha).
  * Set*Attribute() values are applied after that mapping, so they win.
  */
 class M3PacketHelper

@@ -384,6 +384,13 @@ M3Scenario::GetHostRateBps() const
     return best > 0 ? best : m_hostRate.GetBitRate();
 }
 
+double
+M3Scenario::GetNicRateBps() const
+{
+    double gbps = m_scenario.config.nic_rate_gbps;
+    return gbps > 0 ? gbps * 1e9 : GetHostRateBps();
+}
+
 int32_t
 M3Scenario::NextHop(uint32_t node,
                     uint32_t dst,

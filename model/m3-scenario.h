@@ -88,8 +88,15 @@ class M3Scenario : public Object
     const m3_routing* GetRouting() const;
     const m3_scenario& GetScenario() const;
 
-    /** Host (NIC) rate in bits per second, the flows' rate cap. */
+    /** The fastest host link's rate in bits per second. */
     double GetHostRateBps() const;
+    /**
+     * The NIC rate in bits per second: every flow's rate cap and the rate
+     * at which switches use their base alpha. The configuration's
+     * nic_rate_gbps when set (m3's "max rate", e.g. path samples whose
+     * mid-path hosts sit on fast links), else GetHostRateBps().
+     */
+    double GetNicRateBps() const;
 
     /**
      * Next directed link from \p node towards host \p dst for a packet of

@@ -288,7 +288,7 @@ class M3PacketAloneTestCase : public M3PacketTestBase
                     double fct = h.GetFctNs()[0];
                     std::vector<uint32_t> path = s->GetPath(s->GetFlows().v[0]);
                     uint32_t mtu = s->GetConfig().mtu;
-                    double nic = s->GetHostRateBps();
+                    double nic = s->GetNicRateBps();
                     double ideal48 = m3_ideal_fct_ns(s->GetTopology(),
                                                      path.data(),
                                                      int(path.size()),

@@ -13,13 +13,13 @@
 enum {
     K_CC, K_BUFFER_KB, K_WINDOW_BYTES, K_PFC, K_MTU, K_DCTCP_K_KB, K_DCQCN_KMIN_KB,
     K_DCQCN_KMAX_KB, K_HPCC_ETA, K_HPCC_AI_MBPS, K_TIMELY_TLOW_US, K_TIMELY_THIGH_US,
-    K_BASE_RTT_US, K_SEED, K_COUNT
+    K_BASE_RTT_US, K_NIC_RATE_GBPS, K_SEED, K_COUNT
 };
 
 static const char *const key_names[K_COUNT + 1] = {
     "cc", "buffer_kb", "window_bytes", "pfc", "mtu", "dctcp_k_kb", "dcqcn_kmin_kb",
     "dcqcn_kmax_kb", "hpcc_eta", "hpcc_ai_mbps", "timely_tlow_us", "timely_thigh_us",
-    "base_rtt_us", "seed", NULL,
+    "base_rtt_us", "nic_rate_gbps", "seed", NULL,
 };
 
 static const char *const cc_names[M3_CC_COUNT] = {"dctcp", "hpcc", "dcqcn", "timely"};
@@ -48,6 +48,7 @@ void m3_config_default(m3_config *c)
     c->timely_tlow_us = 50;
     c->timely_thigh_us = 125;
     c->base_rtt_us = 14.4;
+    c->nic_rate_gbps = 0;     /* the host link rate */
     c->seed = 1;
 }
 
@@ -108,7 +109,7 @@ static int unknown_key(const char *key, const char *where, m3_error *err)
                        key, key_names[best]);
     return m3_fail(err, "%s%sunknown key \"%s\" (known keys: cc buffer_kb window_bytes pfc mtu "
                    "dctcp_k_kb dcqcn_kmin_kb dcqcn_kmax_kb hpcc_eta hpcc_ai_mbps timely_tlow_us "
-                   "timely_thigh_us base_rtt_us seed)", pre(where), sep(where), key);
+                   "timely_thigh_us base_rtt_us nic_rate_gbps seed)", pre(where), sep(where), key);
 }
 
 /* Finite double with a lower bound (strict or not) and optional upper. */
@@ -192,6 +193,9 @@ int m3_config_set(m3_config *c, const char *key, const char *value, const char *
         return set_double(&c->timely_thigh_us, name, value, 0, 1, INFINITY, "> 0", where, err);
     case K_BASE_RTT_US:
         return set_double(&c->base_rtt_us, name, value, 0, 1, INFINITY, "> 0", where, err);
+    case K_NIC_RATE_GBPS:
+        return set_double(&c->nic_rate_gbps, name, value, 0, 0, 1e6,
+                          "0 (the host link rate) or a rate in Gbps up to 1e6", where, err);
     }
     return m3_fail(err, "internal error: key %s not handled", name);
 }
@@ -212,6 +216,7 @@ static int validate(const m3_config *c, int *k1, int *k2, m3_error *err)
         {K_TIMELY_TLOW_US, c->timely_tlow_us, 0, INFINITY, 1, "> 0"},
         {K_TIMELY_THIGH_US, c->timely_thigh_us, 0, INFINITY, 1, "> 0"},
         {K_BASE_RTT_US, c->base_rtt_us, 0, INFINITY, 1, "> 0"},
+        {K_NIC_RATE_GBPS, c->nic_rate_gbps, 0, 1e6, 0, "0..1e6"},
     };
     *k1 = *k2 = -1;
     if ((unsigned)c->cc >= M3_CC_COUNT) {
@@ -366,6 +371,7 @@ int m3_config_write(const m3_config *c, const char *path, m3_error *err)
     put_double(fp, "timely_tlow_us", c->timely_tlow_us);
     put_double(fp, "timely_thigh_us", c->timely_thigh_us);
     put_double(fp, "base_rtt_us", c->base_rtt_us);
+    put_double(fp, "nic_rate_gbps", c->nic_rate_gbps);
     fprintf(fp, "seed = %" PRIu64 "\n", c->seed);
     return m3_atomic_commit(&af, err);
 }

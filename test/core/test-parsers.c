@@ -88,7 +88,8 @@ static int same_config(const m3_config *a, const m3_config *b)
            a->dcqcn_kmin_kb == b->dcqcn_kmin_kb && a->dcqcn_kmax_kb == b->dcqcn_kmax_kb &&
            a->hpcc_eta == b->hpcc_eta && a->hpcc_ai_mbps == b->hpcc_ai_mbps &&
            a->timely_tlow_us == b->timely_tlow_us && a->timely_thigh_us == b->timely_thigh_us &&
-           a->base_rtt_us == b->base_rtt_us && a->seed == b->seed;
+           a->base_rtt_us == b->base_rtt_us && a->nic_rate_gbps == b->nic_rate_gbps &&
+           a->seed == b->seed;
 }
 
 /* ------------------------------------------------------------- topology */
@@ -433,7 +434,7 @@ static void test_config(void)
     int nk = 0;
     while (keys[nk])
         nk++;
-    CHECK(nk == 14);
+    CHECK(nk == 15);
 
     CHECK_MSG(m3_config_read("data/cfg-good.txt", &c, &err) == 0, "%s", err.msg);
     CHECK(c.cc == M3_CC_HPCC && c.buffer_kb == 250 && c.window_bytes == 9000 && c.pfc == 0);
@@ -443,6 +444,7 @@ static void test_config(void)
 
     /* write -> read gives the same values; every key is written */
     c.base_rtt_us = 0.1 + 0.2; /* needs 17 digits */
+    c.nic_rate_gbps = 10;
     const char *p = tmp_path("cfg.txt");
     CHECK_MSG(m3_config_write(&c, p, &err) == 0, "%s", err.msg);
     char text[2048];
@@ -479,6 +481,8 @@ static void test_config(void)
         {"hpcc_eta", "0", "0 < eta <= 1"},
         {"hpcc_eta", "1.01", "0 < eta <= 1"},
         {"base_rtt_us", "inf", "base_rtt_us"},
+        {"nic_rate_gbps", "-1", "nic_rate_gbps: -1 is out of range"},
+        {"nic_rate_gbps", "1e7", "nic_rate_gbps: 1e7 is out of range"},
         {"seed", "-3", "seed"},
         {"cc", "cubic", "accepted: dctcp, hpcc, dcqcn, timely"},
     };
