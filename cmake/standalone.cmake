@@ -23,6 +23,9 @@ endforeach()
 add_test(NAME core/test-tools
          COMMAND bash ${CMAKE_SOURCE_DIR}/test/core/test-tools.sh ${CMAKE_BINARY_DIR})
 
+# ---- libtorch: checkpoint load test, gen/ end to end (optional) ----
+include(${CMAKE_CURRENT_LIST_DIR}/torch.cmake)
+
 # ---- wscript lists the same files as this build ----
 find_package(Python3 COMPONENTS Interpreter)
 if(Python3_Interpreter_FOUND)
