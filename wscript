@@ -26,6 +26,9 @@ M3_CORE_SOURCES = [
     'model/core/flowsim-naive.c',
     'model/core/flowsim-line.c',
     'model/core/flowsim-estimate.c',
+    'model/core/line.c',
+    'model/core/switch-pool.c',
+    'model/core/rng.c',
     'model/core/stats.c',
     'model/core/fct-csv.c',
 ]
@@ -36,6 +39,7 @@ M3_CORE_TESTS = [
     'test/core/test-routing.c',
     'test/core/test-workload.c',
     'test/core/test-flowsim.c',
+    'test/core/test-line.c',
     'test/core/test-stats.c',
 ]
 

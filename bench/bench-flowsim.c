@@ -90,19 +90,18 @@ static void path_workload(size_t nflows, double load, uint64_t seed, m3_flows *o
     m3_topology_free(t);
 }
 
-static const double line_bps[6] = {10e9, 40e9, 40e9, 40e9, 40e9, 10e9};
+typedef int (*line_engine)(const m3_line *, const m3_flows *, uint32_t, uint32_t, double *,
+                           m3_error *);
 
-typedef int (*line_engine)(uint32_t, const double *, const m3_flows *, const m3_flowsim_opts *,
-                           double *, m3_error *);
-
+/* m3's 7-position preset: 10/40/40/40/40/10 Gbps, flows capped at 10 */
 static double time_line(line_engine run, const m3_flows *f, double *fct)
 {
-    m3_flowsim_opts o;
-    m3_flowsim_opts_default(&o);
-    o.rate_cap_bps = 10e9;
+    m3_line l;
     m3_error err;
+    if (m3_line_preset(&l, 7, 10e9, 40e9, 0, 10e9, &err))
+        die("line", &err);
     double t0 = now_s();
-    if (run(7, line_bps, f, &o, fct, &err))
+    if (run(&l, f, M3_MTU_DEFAULT, M3_HEADER_BYTES, fct, &err))
         die("flowsim", &err);
     return now_s() - t0;
 }

@@ -6,6 +6,7 @@
 
 #include "ns3/integer.h"
 #include "ns3/log.h"
+#include "ns3/m3.h"
 #include "ns3/uinteger.h"
 
 #include <algorithm>
@@ -34,8 +35,10 @@ M3SharedBuffer::GetTypeId()
                           MakeIntegerAccessor(&M3SharedBuffer::m_bufferSize),
                           MakeIntegerChecker<int64_t>(0))
             .AddAttribute("ReservePerQueue",
-                          "Bytes guaranteed to every (port, queue) before the shared pool.",
-                          IntegerValue(4 * 1024),
+                          "Bytes guaranteed to every (port, queue) before the shared pool "
+                          "(default: M3_RESERVE_BYTES of the C core, which counts one per "
+                          "port in the pool as this class does).",
+                          IntegerValue(M3_RESERVE_BYTES),
                           MakeIntegerAccessor(&M3SharedBuffer::m_reserve),
                           MakeIntegerChecker<int64_t>(0))
             .AddAttribute("ResumeOffset",
@@ -48,7 +51,7 @@ M3SharedBuffer::GetTypeId()
 
 M3SharedBuffer::M3SharedBuffer()
     : m_bufferSize(32 * 1024 * 1024),
-      m_reserve(4 * 1024),
+      m_reserve(M3_RESERVE_BYTES),
       m_resumeOffset(3 * 1024),
       m_totalShared(0),
       m_totalHeadroom(0)

@@ -57,8 +57,9 @@ M3Switch::GetTypeId()
                           MakeDataRateAccessor(&M3Switch::m_hostRate),
                           MakeDataRateChecker())
             .AddAttribute("HeadroomRtts",
-                          "PFC headroom of a port = this x rate x propagation delay / 8 bytes.",
-                          DoubleValue(3.0),
+                          "PFC headroom of a port = this x rate x propagation delay / 8 bytes "
+                          "(default: M3_PFC_HEADROOM_RTTS of the C core).",
+                          DoubleValue(M3_PFC_HEADROOM_RTTS),
                           MakeDoubleAccessor(&M3Switch::m_headroomRtts),
                           MakeDoubleChecker<double>(0))
             .AddAttribute("HeadroomExtra",
@@ -66,8 +67,9 @@ M3Switch::GetTypeId()
                           "cannot be stopped: the frame this port is sending when it decides "
                           "to pause, the 64-byte PFC frame, and the frame the upstream is "
                           "sending when the pause arrives (2 x 1090 + 64). Without it a "
-                          "1 us link drops under PFC; 0 gives the original's formula.",
-                          UintegerValue(2244),
+                          "1 us link drops under PFC; 0 gives the original's formula "
+                          "(default: M3_PFC_HEADROOM_EXTRA_BYTES of the C core).",
+                          UintegerValue(M3_PFC_HEADROOM_EXTRA_BYTES),
                           MakeUintegerAccessor(&M3Switch::m_headroomExtra),
                           MakeUintegerChecker<uint32_t>())
             .AddAttribute("PfcEnabled",
@@ -127,8 +129,8 @@ M3Switch::M3Switch()
       m_bufferSize(32 * 1024 * 1024),
       m_alpha(0.25),
       m_hostRate(DataRate("10Gbps")),
-      m_headroomRtts(3.0),
-      m_headroomExtra(2244),
+      m_headroomRtts(M3_PFC_HEADROOM_RTTS),
+      m_headroomExtra(M3_PFC_HEADROOM_EXTRA_BYTES),
       m_pfcEnabled(true),
       m_ecnEnabled(true),
       m_ecnKmin(12000),
@@ -206,7 +208,10 @@ M3Switch::Setup()
     {
         Port& pt = m_ports[i];
         double rate = static_cast<double>(pt.dev->GetDataRate().GetBitRate());
-        double delayS = pt.dev->GetDelay().GetSeconds();
+        // From whole nanoseconds, as the C core's m3_switch_pool_bytes computes
+        // it (Time::GetSeconds() can come out an ulp lower, which moves
+        // llround at exact halves): the m3-switch suite checks they agree.
+        double delayS = static_cast<double>(pt.dev->GetDelay().GetNanoSeconds()) / 1e9;
         auto headroom =
             static_cast<int64_t>(std::llround(m_headroomRtts * rate * delayS / 8.0)) +
             static_cast<int64_t>(m_headroomExtra);

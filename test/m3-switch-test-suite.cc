@@ -18,6 +18,7 @@
 #include "ns3/test.h"
 #include "ns3/uinteger.h"
 
+#include <cmath>
 #include <map>
 #include <memory>
 #include <set>
@@ -664,6 +665,53 @@ class SchedulerTestCase : public TestCase
     }
 };
 
+/**
+ * The switch memory layout and the C core's m3_switch_pool_bytes agree, so
+ * the path pipeline's pool feature cannot drift from the packet mode: a
+ * switch with four ports of different rates and delays (two headrooms
+ * need their rounding: 3 x 25 Gbps x 333 ns / 8 = 3121.875 B, and
+ * 3 x 100 Gbps x 7 ns / 8 = 262.5 B, an exact half that llround takes up
+ * only if both sides compute the delay in seconds alike), buffer
+ * 1,000,000 B. With the default attributes the pool B - total headroom -
+ * total reserve equals m3_switch_pool_bytes, hand-computed as
+ * 1e6 - (3750 + 22500 + 3122 + 263) - 4 x 2244 - 4 x 4096 = 945005 B, and
+ * an empty buffer's thresholds are pool x alpha (alpha = 0.25 x rate /
+ * 10 Gbps).
+ */
+class PoolTestCase : public TestCase
+{
+  public:
+    PoolTestCase()
+        : TestCase("shared pool = buffer - headroom - reserve = m3_switch_pool_bytes")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        Bench b(5,
+                {4},
+                {{0, 4, 10, 1000}, {1, 4, 40, 1500}, {2, 4, 25, 333}, {3, 4, 100, 7}},
+                4);
+        b.sw->SetAttribute("BufferSize", UintegerValue(1000000));
+        b.sw->Setup();
+        Ptr<M3SharedBuffer> buf = b.sw->GetBuffer();
+        int64_t pool = buf->GetBufferSize() - buf->GetTotalHeadroom() - buf->GetTotalReserve();
+        double core = m3_switch_pool_bytes(b.topo, 4, 1000000.0);
+        NS_TEST_ASSERT_MSG_EQ(static_cast<double>(pool), core, "ns-3 pool vs the C core");
+        NS_TEST_ASSERT_MSG_EQ(pool, 945005, "hand-computed pool");
+        for (uint32_t port = 0; port < 4; port++)
+        {
+            const m3_link* l = m3_topology_link(b.topo, port);
+            double alpha = 0.25 * l->rate_bps / 10e9;
+            NS_TEST_EXPECT_MSG_EQ(buf->Threshold(b.PortTo(l->a)),
+                                  static_cast<int64_t>(std::floor(core * alpha)),
+                                  "threshold of the port to node " << l->a);
+        }
+        Simulator::Destroy();
+    }
+};
+
 /** TestSuite "m3-switch". */
 class M3SwitchTestSuite : public TestSuite
 {
@@ -676,6 +724,7 @@ class M3SwitchTestSuite : public TestSuite
         AddTestCase(new PfcTestCase, TestCase::QUICK);
         AddTestCase(new IntTestCase, TestCase::QUICK);
         AddTestCase(new SchedulerTestCase, TestCase::QUICK);
+        AddTestCase(new PoolTestCase, TestCase::QUICK);
     }
 };
 

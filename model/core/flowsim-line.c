@@ -667,15 +667,16 @@ static int ln_run(const ln_state *s, ln_dir *d, const ln_arrival *a, size_t na, 
     return 0;
 }
 
-int m3_flowsim_line_engine(uint32_t n, const double *link_bps, const m3_flows *f,
-                           const m3_flowsim_opts *o, double *fct, m3_error *err)
+int m3_flowsim_line_engine(const m3_line *line, const m3_flows *f, uint32_t mtu,
+                           uint32_t header, double *fct, m3_error *err)
 {
+    uint32_t n = line->n;
     if (n < 2 || n > LN_MAX_NODES)
         return m3_fail(err, "flowsim: line engine: %u positions (need 2..%d)", n, LN_MAX_NODES);
     size_t N = f->n;
     if (N > UINT32_MAX - 1)
         return m3_fail(err, "flowsim: too many flows (%zu)", N);
-    if (o->mtu == 0)
+    if (mtu == 0)
         return m3_fail(err, "flowsim: mtu must be positive");
     ln_state *s = m3_calloc(1, sizeof *s, err);
     /* written before they are read: no zeroing (it cost 3% of a run) */
@@ -686,13 +687,9 @@ int m3_flowsim_line_engine(uint32_t n, const double *link_bps, const m3_flows *f
     if (!s || !arr || !rev || !heaps)
         goto out;
     s->L = n - 1;
-    s->cap_flow = o->rate_cap_bps > 0 ? o->rate_cap_bps / 1e9 : INFINITY;
+    s->cap_flow = line->cap_bps > 0 ? line->cap_bps / 1e9 : INFINITY;
     for (uint32_t l = 0; l < s->L; l++) {
-        if (!(link_bps[l] > 0)) {
-            m3_fail(err, "flowsim: line link %u has no capacity", l);
-            goto out;
-        }
-        s->cap[l] = link_bps[l] / 1e9;
+        s->cap[l] = line->link_bps[l] / 1e9; /* > 0: m3_line_check */
         /* the largest m with m * cap_flow <= cap, exactly as the
          * allocation would compare; 0 without a cap (every flow counts) */
         double m = isfinite(s->cap_flow) ? floor(s->cap[l] / s->cap_flow) : 0;
@@ -743,7 +740,7 @@ int m3_flowsim_line_engine(uint32_t n, const double *link_bps, const m3_flows *f
         uint32_t r = rev[q];
         ln_arrival *x = &arr[slot[r]++];
         x->t = (double)fl->start_ns;
-        x->bits = m3_wire_bits(fl->size, o->mtu, o->header_bytes);
+        x->bits = m3_wire_bits(fl->size, mtu, header);
         x->flow = (uint32_t)q;
         x->k = r ? idx[fl->dst][fl->src] : idx[fl->src][fl->dst];
     }

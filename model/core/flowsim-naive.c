@@ -121,11 +121,14 @@ out:
     return rc;
 }
 
-int m3_flowsim_run_line_naive(uint32_t n, const double *link_bps, const m3_flows *f,
-                              const m3_flowsim_opts *o, double *fct_ns, m3_error *err)
+int m3_flowsim_run_line_naive(const m3_line *line, const m3_flows *f, uint32_t mtu,
+                              uint32_t header, double *fct_ns, m3_error *err)
 {
-    if (n < 2 || n > 64)
-        return m3_fail(err, "flowsim: line of %u positions (need 2..64)", n);
+    if (m3_line_check(line, err))
+        return -1;
+    if (mtu == 0)
+        return m3_fail(err, "flowsim (naive): mtu must be positive");
+    uint32_t n = line->n;
     size_t N = f->n;
     double *cap = m3_calloc(2 * (size_t)(n - 1), sizeof *cap, err);
     uint32_t *off = m3_calloc(N + 1, sizeof *off, err);
@@ -134,7 +137,7 @@ int m3_flowsim_run_line_naive(uint32_t n, const double *link_bps, const m3_flows
     if (!cap || !off || !links)
         goto out;
     for (uint32_t l = 0; l + 1 < n; l++)
-        cap[2 * l] = cap[2 * l + 1] = link_bps[l] / 1e9;
+        cap[2 * l] = cap[2 * l + 1] = line->link_bps[l] / 1e9;
     uint32_t used = 0;
     for (size_t q = 0; q < N; q++) {
         const m3_flow *fl = &f->v[q];
@@ -149,7 +152,8 @@ int m3_flowsim_run_line_naive(uint32_t n, const double *link_bps, const m3_flows
         off[q + 1] = used;
     }
     naive_problem p = {2 * (n - 1), cap, off, links};
-    rc = naive_run(&p, f, o, fct_ns, err);
+    m3_flowsim_opts o = {line->cap_bps, mtu, header};
+    rc = naive_run(&p, f, &o, fct_ns, err);
 out:
     free(cap);
     free(off);

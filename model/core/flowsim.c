@@ -535,13 +535,14 @@ static int fs_run(const fs_problem *p, const m3_flows *f, const m3_flowsim_opts 
 
 /* ---- front ends: a line of n positions, and any routed topology ---- */
 
-int m3_flowsim_run_line(uint32_t n, const double *link_bps, const m3_flows *f,
-                        const m3_flowsim_opts *o, double *fct_ns, m3_error *err)
+int m3_flowsim_run_line(const m3_line *line, const m3_flows *f, uint32_t mtu, uint32_t header,
+                        double *fct_ns, m3_error *err)
 {
-    if (n < 2 || n > 64)
-        return m3_fail(err, "flowsim: line of %u positions (need 2..64)", n);
+    if (m3_line_check(line, err))
+        return -1;
+    uint32_t n = line->n;
     if (n <= M3_LINE_ENGINE_MAX_NODES)
-        return m3_flowsim_line_engine(n, link_bps, f, o, fct_ns, err);
+        return m3_flowsim_line_engine(line, f, mtu, header, fct_ns, err);
     uint32_t L = 2 * (n - 1), C = n * n;
     double *cap = m3_calloc(L, sizeof *cap, err);
     uint32_t *off = m3_calloc((size_t)C + 1, sizeof *off, err);
@@ -550,13 +551,8 @@ int m3_flowsim_run_line(uint32_t n, const double *link_bps, const m3_flows *f,
     int rc = -1;
     if (!cap || !off || !links || !fc)
         goto out;
-    for (uint32_t l = 0; l + 1 < n; l++) {
-        if (!(link_bps[l] > 0)) {
-            m3_fail(err, "flowsim: line link %u has no capacity", l);
-            goto out;
-        }
-        cap[2 * l] = cap[2 * l + 1] = link_bps[l] / 1e9;
-    }
+    for (uint32_t l = 0; l + 1 < n; l++)
+        cap[2 * l] = cap[2 * l + 1] = line->link_bps[l] / 1e9;
     /* class i*n + j: forward links 2l for i < j, reverse links 2l+1 else */
     uint32_t used = 0;
     for (uint32_t i = 0; i < n; i++)
@@ -579,7 +575,8 @@ int m3_flowsim_run_line(uint32_t n, const double *link_bps, const m3_flows *f,
         fc[q] = fl->src * n + fl->dst;
     }
     fs_problem p = {L, cap, C, off, links, fc};
-    rc = fs_run(&p, f, o, fct_ns, err);
+    m3_flowsim_opts o = {line->cap_bps, mtu, header};
+    rc = fs_run(&p, f, &o, fct_ns, err);
 out:
     free(cap);
     free(off);

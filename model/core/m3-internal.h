@@ -7,6 +7,7 @@
 
 #include "m3.h"
 
+#include <gsl/gsl_rng.h>
 #include <stdarg.h>
 #include <stdio.h>
 
@@ -28,10 +29,35 @@ int m3_topology_finalize(m3_topology *t, m3_error *err);
 
 /* flowSim's dedicated line engine (flowsim-line.c): m3_flowsim_run_line's
  * contract for lines of 2..M3_LINE_ENGINE_MAX_NODES positions (one
- * direction's classes fit a 64-bit mask). */
+ * direction's classes fit a 64-bit mask). The caller has checked the line
+ * (m3_line_check); the per-flow cap is l->cap_bps. */
 #define M3_LINE_ENGINE_MAX_NODES 11
-int m3_flowsim_line_engine(uint32_t n, const double *link_bps, const m3_flows *f,
-                           const m3_flowsim_opts *o, double *fct_ns, m3_error *err);
+int m3_flowsim_line_engine(const m3_line *l, const m3_flows *f, uint32_t mtu, uint32_t header,
+                           double *fct_ns, m3_error *err);
+
+/* Ideal FCT (packet-model.md section 5) over n links given as arrays of
+ * rates (bps) and propagation delays (ns), bottleneck capped at nic_bps
+ * (0 = no cap): the one copy of the formula, behind m3_ideal_fct_ns and
+ * m3_line_ideal_ns. 0 when n == 0; NaN when mtu == 0. `bottleneck_bps`
+ * (may be NULL) receives the bottleneck rate, cap included (inf when n ==
+ * 0 and no cap). O(n), no allocation. */
+double m3_ideal_fct_links(const double *bps, const uint64_t *delay_ns, int n, uint64_t size,
+                          uint32_t mtu, uint32_t header, double nic_bps, double *bottleneck_bps);
+/* The rates and delays of directed links `dlinks` of `t` (n <= 
+ * M3_MAX_PATH_LINKS) into bps[n] and delay_ns[n]. */
+void m3_dlinks_rates(const m3_topology *t, const uint32_t *dlinks, int n, double *bps,
+                     uint64_t *delay_ns);
+/* flowSim's FCT estimate of one flow: the fluid FCT plus the base delay,
+ * base = ideal - the flow's wire bits at its bottleneck (its ideal's
+ * streaming), clipped at >= 0. Shared by m3_flowsim_estimate and
+ * m3_line_flowsim. */
+double m3_fluid_plus_base_ns(double fluid_ns, double ideal_ns, double bottleneck_bps,
+                             uint64_t size, uint32_t mtu, uint32_t header);
+
+/* mt19937 seeded from the 64-bit seed folded to the 32 bits it uses
+ * (rng.c). The one random stream constructor of the core: workloads,
+ * configuration sampling. Free with gsl_rng_free. */
+gsl_rng *m3_rng_new(uint64_t seed, m3_error *err);
 
 /* Formats err->msg printf-style; always returns -1 so callers can
  * `return m3_fail(err, ...)`. err may be NULL. */

@@ -319,41 +319,6 @@ typedef struct m3_path_workload_info {
 int m3_workload_path_m3_ex(uint32_t n, size_t num_flows, uint64_t seed, m3_flows *out,
                            m3_path_workload_info *info, m3_error *err);
 
-/* ---------------------------------------------------------------- flowSim */
-
-typedef struct m3_flowsim_opts {
-    double rate_cap_bps;   /* per-flow cap (NIC), 0 = none */
-    uint32_t mtu;          /* payload per packet for the header overhead */
-    uint32_t header_bytes;
-} m3_flowsim_opts;
-
-void m3_flowsim_opts_default(m3_flowsim_opts *o);
-/* Bits on the wire for a flow of `size` bytes. */
-double m3_wire_bits(uint64_t size, uint32_t mtu, uint32_t header);
-
-/* Max-min fair fluid simulation. `fct_ns` receives one fluid FCT per flow
- * (input order). Flows on the same set of links form one class; an event
- * costs O(active classes x path length), not O(active flows). */
-int m3_flowsim_run(const m3_topology *t, const m3_routing *r, const m3_flows *f,
-                   const m3_flowsim_opts *o, double *fct_ns, m3_error *err);
-/* Same on a line of `n` nodes given per-link capacity: flow src < dst uses
- * links src .. dst-1 (src > dst uses the reverse direction's own links). */
-int m3_flowsim_run_line(uint32_t n, const double *link_bps, const m3_flows *f,
-                        const m3_flowsim_opts *o, double *fct_ns, m3_error *err);
-/* The reference algorithm (m3's): recompute the allocation from scratch over
- * all active flows at every event. Oracle for tests, baseline for bench. */
-int m3_flowsim_run_line_naive(uint32_t n, const double *link_bps, const m3_flows *f,
-                              const m3_flowsim_opts *o, double *fct_ns, m3_error *err);
-/* flowSim as an estimator of packet-level FCTs: per flow the fluid FCT,
- * the fluid FCT plus the path's base delay (propagation and first-packet
- * store-and-forward), and the ideal FCT. Any output may not be NULL. */
-int m3_flowsim_estimate(const m3_topology *t, const m3_routing *r, const m3_flows *f,
-                        const m3_flowsim_opts *o, double *fluid_ns, double *fct_ns,
-                        double *ideal_ns, m3_error *err);
-/* The same reference algorithm on any routed topology. */
-int m3_flowsim_run_naive(const m3_topology *t, const m3_routing *r, const m3_flows *f,
-                         const m3_flowsim_opts *o, double *fct_ns, m3_error *err);
-
 /* ---------------------------------------------------------------- lines */
 
 /* A path as a line ("parking lot", m3-method.md section 2 step 4): n
@@ -367,25 +332,75 @@ typedef struct m3_line {
     uint64_t delay_ns[M3_MAX_PATH_LINKS]; /* propagation delay of line link l */
     double cap_bps;                       /* per-flow rate cap (NIC); 0 = none */
 } m3_line;
+/* The functions on lines follow flowSim's section below. */
 
-/* The one validity check of a line that every line user calls: n in range,
- * rates finite and > 0, delays below 1 s, cap finite and >= 0. */
+/* ---------------------------------------------------------------- flowSim */
+
+typedef struct m3_flowsim_opts {
+    double rate_cap_bps;   /* per-flow cap (NIC), 0 = none; lines carry their own */
+    uint32_t mtu;          /* payload per packet for the header overhead */
+    uint32_t header_bytes;
+} m3_flowsim_opts;
+
+void m3_flowsim_opts_default(m3_flowsim_opts *o);
+/* Bits on the wire for a flow of `size` bytes. */
+double m3_wire_bits(uint64_t size, uint32_t mtu, uint32_t header);
+
+/* Max-min fair fluid simulation. `fct_ns` receives one fluid FCT per flow
+ * (input order). Flows on the same set of links form one class; an event
+ * costs O(active classes x path length), not O(active flows). */
+int m3_flowsim_run(const m3_topology *t, const m3_routing *r, const m3_flows *f,
+                   const m3_flowsim_opts *o, double *fct_ns, m3_error *err);
+/* Same on a line (see "lines" below): flow src < dst uses line links
+ * src .. dst-1 (src > dst the reverse direction's own links). The per-flow
+ * cap is the line's cap_bps (m3_flowsim_opts has no part here: the line
+ * carries its cap, `mtu` and `header` give the wire bits). */
+int m3_flowsim_run_line(const m3_line *l, const m3_flows *f, uint32_t mtu, uint32_t header,
+                        double *fct_ns, m3_error *err);
+/* The reference algorithm (m3's): recompute the allocation from scratch over
+ * all active flows at every event. Oracle for tests, baseline for bench. */
+int m3_flowsim_run_line_naive(const m3_line *l, const m3_flows *f, uint32_t mtu,
+                              uint32_t header, double *fct_ns, m3_error *err);
+/* flowSim as an estimator of packet-level FCTs: per flow the fluid FCT,
+ * the fluid FCT plus the path's base delay (propagation and first-packet
+ * store-and-forward), and the ideal FCT. Any output may not be NULL. */
+int m3_flowsim_estimate(const m3_topology *t, const m3_routing *r, const m3_flows *f,
+                        const m3_flowsim_opts *o, double *fluid_ns, double *fct_ns,
+                        double *ideal_ns, m3_error *err);
+/* The same reference algorithm on any routed topology. */
+int m3_flowsim_run_naive(const m3_topology *t, const m3_routing *r, const m3_flows *f,
+                         const m3_flowsim_opts *o, double *fct_ns, m3_error *err);
+
+/* ---------------------------------------------------------------- lines: functions */
+
+/* The one validity check of a line that every line user calls (flowSim's
+ * line engines included): n in 2..M3_LINE_MAX_POSITIONS, rates finite and
+ * > 0, delays below 1 s, cap finite and >= 0. The message names the bad
+ * link and its value. */
 int m3_line_check(const m3_line *l, m3_error *err);
 /* m3's preset: first and last link `edge_bps`, inner links `inner_bps`,
  * every link `delay_ns`, flows capped at `cap_bps`. */
 int m3_line_preset(m3_line *l, uint32_t n, double edge_bps, double inner_bps,
                    uint64_t delay_ns, double cap_bps, m3_error *err);
-/* The line of a routed path: its directed links in order, host to host. */
+/* The line of a routed path: its directed links in order, host to host
+ * (contiguous: each link starts where the previous one ends), 1..
+ * M3_MAX_PATH_LINKS of them; link l of the path becomes line link l. */
 int m3_line_from_path(m3_line *l, const m3_topology *t, const uint32_t *dlinks, int nlinks,
                       double cap_bps, m3_error *err);
 /* Ideal FCT (packet-model.md section 5) of a flow over line links
- * [min(src,dst), max(src,dst)) under the line's cap. */
+ * [min(src,dst), max(src,dst)) under the line's cap; 0 when src == dst,
+ * NaN when a position is off the line or mtu is 0. Links are taken in
+ * the order the flow crosses them: the result is m3_ideal_fct_ns's on the
+ * routed path the line stands for, to the last bit. */
 double m3_line_ideal_ns(const m3_line *l, uint32_t src, uint32_t dst, uint64_t size,
                         uint32_t mtu, uint32_t header);
 /* flowSim on a line, the one entry point for a path's flowSim slowdowns:
  * flows name positions as src/dst. Per flow: the pure fluid FCT, the fluid
  * FCT plus the base delay (propagation and first-packet store-and-forward
- * over its links), and the ideal FCT; any output may be NULL. */
+ * over its links), and the ideal FCT; any output may be NULL. The base
+ * delay is the ideal FCT less the flow's wire bits at its bottleneck (cap
+ * included), clipped at >= 0, as m3_flowsim_estimate computes it: a flow
+ * alone gets fct == ideal whenever that difference is >= 0. */
 int m3_line_flowsim(const m3_line *l, const m3_flows *f, uint32_t mtu, uint32_t header,
                     double *fluid_ns, double *fct_ns, double *ideal_ns, m3_error *err);
 
@@ -397,10 +412,14 @@ int m3_line_flowsim(const m3_line *l, const m3_flows *f, uint32_t mtu, uint32_t 
  * dynamic threshold decides PFC and drops. */
 #define M3_PFC_HEADROOM_RTTS 3.0
 #define M3_PFC_HEADROOM_EXTRA_BYTES 2244
-#define M3_RESERVE_BYTES 4000
+#define M3_RESERVE_BYTES (4 * 1024) /* per port, as M3SharedBuffer counts it */
 /* The shared pool of switch `node` with `buffer_bytes` of memory: the
  * buffer less every port's headroom and reserve (negative when they exceed
- * it: pause storms with PFC on). */
+ * it: pause storms with PFC on). A port is a link of the node; its
+ * headroom's rate x delay part is rounded to the byte as M3Switch rounds
+ * it (llround), so the pool equals M3SharedBuffer's
+ * B - total headroom - total reserve for the same switch. NaN when `node`
+ * is not in the topology. */
 double m3_switch_pool_bytes(const m3_topology *t, uint32_t node, double buffer_bytes);
 
 /* ---------------------------------------------------------------- features */
@@ -455,7 +474,8 @@ int m3_path_features(const m3_line *l, const m3_flows *f, const double *slowdown
 
 /* ---------------------------------------------------------------- stats */
 
-/* Ideal FCT of packet-model.md section 5 over the given directed links. */
+/* Ideal FCT of packet-model.md section 5 over the given directed links
+ * (0 for none; NaN for more than M3_MAX_PATH_LINKS or mtu 0). */
 double m3_ideal_fct_ns(const m3_topology *t, const uint32_t *dlinks, int n, uint64_t size,
                        uint32_t mtu, uint32_t header, double nic_bps);
 /* fct / ideal clipped at >= 1. */

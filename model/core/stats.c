@@ -1,30 +1,58 @@
 /* stats.c - ideal FCT (packet-model.md section 5), slowdown, nearest-rank
- * percentiles, and per-size-bucket summaries. */
+ * percentiles, and per-size-bucket summaries. The ideal FCT is written
+ * once, over arrays of link rates and delays (m3_ideal_fct_links): routed
+ * paths (m3_ideal_fct_ns) and lines (line.c) gather their links into
+ * arrays of at most M3_MAX_PATH_LINKS on the stack and call it. */
 #include "m3-internal.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-double m3_ideal_fct_ns(const m3_topology *t, const uint32_t *dlinks, int n, uint64_t size,
-                       uint32_t mtu, uint32_t header, double nic_bps)
+double m3_ideal_fct_links(const double *bps, const uint64_t *delay_ns, int n, uint64_t size,
+                          uint32_t mtu, uint32_t header, double nic_bps, double *bottleneck_bps)
 {
     /* the first packet is stored and forwarded at every hop; the rest
      * stream behind it at the bottleneck rate */
     double first = (double)(size < mtu ? size : mtu);
     double delay = 0, store = 0, bottleneck = nic_bps > 0 ? nic_bps : INFINITY;
     for (int i = 0; i < n; i++) {
-        const m3_link *l = m3_topology_link(t, dlinks[i] >> 1);
-        delay += (double)l->delay_ns;
-        store += (first + header) * 8.0 / l->rate_bps * 1e9;
-        if (l->rate_bps < bottleneck)
-            bottleneck = l->rate_bps;
+        delay += (double)delay_ns[i];
+        store += (first + header) * 8.0 / bps[i] * 1e9;
+        if (bps[i] < bottleneck)
+            bottleneck = bps[i];
     }
+    if (bottleneck_bps)
+        *bottleneck_bps = bottleneck;
+    if (mtu == 0)
+        return NAN;
     if (n == 0 || !isfinite(bottleneck))
         return 0;
     double rest = ((double)size - first) * 8.0 / bottleneck * 1e9;
-    double extra_headers = (double)((size - 1) / mtu) * header * 8.0 / bottleneck * 1e9;
+    uint64_t more = size ? (size - 1) / mtu : 0; /* packets after the first */
+    double extra_headers = (double)more * header * 8.0 / bottleneck * 1e9;
     return delay + store + rest + extra_headers;
+}
+
+void m3_dlinks_rates(const m3_topology *t, const uint32_t *dlinks, int n, double *bps,
+                     uint64_t *delay_ns)
+{
+    for (int i = 0; i < n; i++) {
+        const m3_link *l = m3_topology_link(t, dlinks[i] >> 1);
+        bps[i] = l->rate_bps;
+        delay_ns[i] = l->delay_ns;
+    }
+}
+
+double m3_ideal_fct_ns(const m3_topology *t, const uint32_t *dlinks, int n, uint64_t size,
+                       uint32_t mtu, uint32_t header, double nic_bps)
+{
+    double bps[M3_MAX_PATH_LINKS];
+    uint64_t delay[M3_MAX_PATH_LINKS];
+    if (n < 0 || n > M3_MAX_PATH_LINKS)
+        return NAN;
+    m3_dlinks_rates(t, dlinks, n, bps, delay);
+    return m3_ideal_fct_links(bps, delay, n, size, mtu, header, nic_bps, NULL);
 }
 
 double m3_slowdown(double fct_ns, double ideal_ns)

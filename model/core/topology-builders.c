@@ -16,8 +16,9 @@ uint32_t m3_parking_lot_position_node(uint32_t n, uint32_t p)
 m3_topology *m3_topology_parking_lot(uint32_t n, double edge_bps, double inner_bps,
                                      double mid_host_bps, uint64_t delay_ns, m3_error *err)
 {
-    if (n < 2 || n > 64) {
-        m3_fail(err, "parking lot: %u positions (need 2..64)", n);
+    /* a route between two of its hosts crosses at most n - 1 links */
+    if (n < 2 || n > M3_LINE_MAX_POSITIONS) {
+        m3_fail(err, "parking lot: %u positions (need 2..%d)", n, M3_LINE_MAX_POSITIONS);
         return NULL;
     }
     if (!(edge_bps > 0) || !(inner_bps > 0) || !(mid_host_bps > 0)) {

@@ -6,7 +6,7 @@
 #ifndef M3_WORKLOAD_INTERNAL_H
 #define M3_WORKLOAD_INTERNAL_H
 
-#include "m3.h"
+#include "m3-internal.h" /* m3_rng_new */
 
 #include <gsl/gsl_rng.h>
 
@@ -36,9 +36,6 @@ static inline double m3_wire_bytes(uint64_t size)
     uint64_t pkts = (size + M3_MTU_DEFAULT - 1) / M3_MTU_DEFAULT;
     return (double)size + (double)pkts * M3_HEADER_BYTES;
 }
-
-/* mt19937 seeded from the 64-bit seed folded to the 32 bits it uses. */
-gsl_rng *m3_rng_new(uint64_t seed, m3_error *err);
 
 /* Arrival gaps with mean 1 (time is rescaled to the load afterwards):
  * exponential, or log-normal with shape `sigma` and mu = -sigma^2/2. */

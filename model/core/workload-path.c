@@ -89,8 +89,8 @@ int m3_workload_path_m3(uint32_t n, size_t num_flows, uint64_t seed, m3_flows *o
 int m3_workload_path_m3_ex(uint32_t n, size_t num_flows, uint64_t seed, m3_flows *out,
                            m3_path_workload_info *info, m3_error *err)
 {
-    if (n < 2 || n > 64)
-        return m3_fail(err, "path workload: %u positions (need 2..64)", n);
+    if (n < 2 || n > M3_LINE_MAX_POSITIONS)
+        return m3_fail(err, "path workload: %u positions (need 2..%d)", n, M3_LINE_MAX_POSITIONS);
     if (num_flows == 0 || num_flows > ((size_t)1 << 32))
         return m3_fail(err, "path workload: flow count %zu out of range (1..2^32)", num_flows);
     if (!out)
@@ -101,7 +101,7 @@ int m3_workload_path_m3_ex(uint32_t n, size_t num_flows, uint64_t seed, m3_flows
     m3_flows f;
     m3_flows_init(&f);
     path_pair *pairs = m3_calloc(n * (n - 1) / 2, sizeof *pairs, err);
-    double *w = NULL, *arr = NULL, bits[64] = {0};
+    double *w = NULL, *arr = NULL, bits[M3_MAX_PATH_LINKS] = {0};
     gsl_ran_discrete_t *pick = NULL;
     m3_size_dist *sizes = NULL;
     int rc = -1;

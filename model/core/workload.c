@@ -45,17 +45,6 @@ int m3_set_start_times(m3_flows *f, const double *arrivals, double busiest_secon
     return 0;
 }
 
-gsl_rng *m3_rng_new(uint64_t seed, m3_error *err)
-{
-    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-    if (!r) {
-        m3_fail(err, "out of memory (random generator)");
-        return NULL;
-    }
-    gsl_rng_set(r, (unsigned long)((seed ^ (seed >> 32)) & 0xffffffffu));
-    return r;
-}
-
 /* ------------------------------------------------------------ racks, TM */
 
 int m3_host_racks(const m3_topology *t, uint32_t *rack_of, m3_error *err)

@@ -22,15 +22,27 @@ static void set_flows(m3_flows *fs, m3_flow *v, size_t n)
     fs->cap = n;
 }
 
+/* A line of n positions with rates bps[0..n-2], no delays, cap `cap`
+ * (n out of range kept, for the checks to refuse). */
+static m3_line mkline(uint32_t n, const double *bps, double cap)
+{
+    m3_line l;
+    memset(&l, 0, sizeof l);
+    l.n = n;
+    l.cap_bps = cap;
+    for (uint32_t k = 0; k + 1 < n && k < M3_MAX_PATH_LINKS; k++)
+        l.link_bps[k] = bps[k];
+    return l;
+}
+
 static void run_line(uint32_t n, const double *bps, m3_flow *v, size_t nf, double cap, double *fct)
 {
     m3_flows fs;
     set_flows(&fs, v, nf);
-    m3_flowsim_opts o;
-    m3_flowsim_opts_default(&o);
-    o.rate_cap_bps = cap;
+    m3_line l = mkline(n, bps, cap);
     m3_error err;
-    CHECK_MSG(m3_flowsim_run_line(n, bps, &fs, &o, fct, &err) == 0, "%s", err.msg);
+    CHECK_MSG(m3_flowsim_run_line(&l, &fs, M3_MTU_DEFAULT, M3_HEADER_BYTES, fct, &err) == 0, "%s",
+              err.msg);
 }
 
 static void test_wire_bits(void)
@@ -122,12 +134,10 @@ static void check_against_oracle(uint32_t n, const double *bps, m3_flow *v, size
     double *a = calloc(nf, sizeof *a), *b = calloc(nf, sizeof *b);
     m3_flows fs;
     set_flows(&fs, v, nf);
-    m3_flowsim_opts o;
-    m3_flowsim_opts_default(&o);
-    o.rate_cap_bps = cap;
+    m3_line l = mkline(n, bps, cap);
     m3_error err;
-    CHECK(m3_flowsim_run_line(n, bps, &fs, &o, a, &err) == 0);
-    CHECK(m3_flowsim_run_line_naive(n, bps, &fs, &o, b, &err) == 0);
+    CHECK(m3_flowsim_run_line(&l, &fs, M3_MTU_DEFAULT, M3_HEADER_BYTES, a, &err) == 0);
+    CHECK(m3_flowsim_run_line_naive(&l, &fs, M3_MTU_DEFAULT, M3_HEADER_BYTES, b, &err) == 0);
     size_t bad = 0;
     double worst = 0;
     for (size_t i = 0; i < nf; i++) {
@@ -275,12 +285,10 @@ static void test_line_release(void)
     }
     m3_flows fs;
     set_flows(&fs, v, 10);
-    m3_flowsim_opts o;
-    m3_flowsim_opts_default(&o);
-    o.rate_cap_bps = 10e9;
+    m3_line l = mkline(3, bps, 10e9);
     m3_error err;
-    CHECK(m3_flowsim_run_line(3, bps, &fs, &o, a, &err) == 0);
-    CHECK(m3_flowsim_run_line_naive(3, bps, &fs, &o, b, &err) == 0);
+    CHECK(m3_flowsim_run_line(&l, &fs, M3_MTU_DEFAULT, M3_HEADER_BYTES, a, &err) == 0);
+    CHECK(m3_flowsim_run_line_naive(&l, &fs, M3_MTU_DEFAULT, M3_HEADER_BYTES, b, &err) == 0);
     for (int i = 0; i < 10; i++)
         CHECK_NEAR(a[i], b[i], 1e-9);
     CHECK_NEAR(a[1], W / 5, 1e-9);
@@ -306,11 +314,9 @@ static void test_line_earliest_untouched(void)
     CHECK_NEAR(fct[1], 2000 + wd / 5 + (wb - 20000 - wd) / 10, 1e-9);
     m3_flows fs;
     set_flows(&fs, v, 4);
-    m3_flowsim_opts o;
-    m3_flowsim_opts_default(&o);
-    o.rate_cap_bps = 0;
+    m3_line l = mkline(3, bps, 0);
     m3_error err;
-    CHECK(m3_flowsim_run_line_naive(3, bps, &fs, &o, ref, &err) == 0);
+    CHECK(m3_flowsim_run_line_naive(&l, &fs, M3_MTU_DEFAULT, M3_HEADER_BYTES, ref, &err) == 0);
     for (int i = 0; i < 4; i++)
         CHECK_NEAR(fct[i], ref[i], 1e-9);
 }
@@ -350,12 +356,12 @@ static void test_line_insert(void)
             }
             m3_flows fs;
             set_flows(&fs, v, nf);
-            m3_flowsim_opts o;
-            m3_flowsim_opts_default(&o);
-            o.rate_cap_bps = 10e9;
+            m3_line l = mkline(5, bps, 10e9);
             m3_error err;
-            CHECK(m3_flowsim_run_line(5, bps, &fs, &o, a, &err) == 0);
-            CHECK_MSG(m3_flowsim_run_line_naive(5, bps, &fs, &o, b, &err) == 0, "%s", err.msg);
+            CHECK(m3_flowsim_run_line(&l, &fs, M3_MTU_DEFAULT, M3_HEADER_BYTES, a, &err) == 0);
+            CHECK_MSG(m3_flowsim_run_line_naive(&l, &fs, M3_MTU_DEFAULT, M3_HEADER_BYTES, b,
+                                                &err) == 0,
+                      "%s", err.msg);
             for (size_t i = 0; i < nf; i++)
                 CHECK_MSG(fabs(a[i] - b[i]) <= 1e-9 * b[i], "insert x=%g dirs=%d flow %zu: %.9g vs %.9g",
                           xs[xi], dirs, i, a[i], b[i]);
@@ -394,12 +400,11 @@ static void test_line_resolve_prefix(void)
             }
         m3_flows fs;
         set_flows(&fs, v, nf);
-        m3_flowsim_opts o;
-        m3_flowsim_opts_default(&o);
-        o.rate_cap_bps = 0;
+        m3_line l = mkline(3, bps, 0);
         m3_error err;
-        CHECK(m3_flowsim_run_line(3, bps, &fs, &o, a, &err) == 0);
-        CHECK_MSG(m3_flowsim_run_line_naive(3, bps, &fs, &o, b, &err) == 0, "%s", err.msg);
+        CHECK(m3_flowsim_run_line(&l, &fs, M3_MTU_DEFAULT, M3_HEADER_BYTES, a, &err) == 0);
+        CHECK_MSG(m3_flowsim_run_line_naive(&l, &fs, M3_MTU_DEFAULT, M3_HEADER_BYTES, b, &err) == 0,
+                  "%s", err.msg);
         for (size_t i = 0; i < nf; i++)
             CHECK_MSG(fabs(a[i] - b[i]) <= 1e-9 * b[i], "prefix dirs=%d flow %zu: %.9g vs %.9g",
                       dirs, i, a[i], b[i]);
@@ -433,12 +438,11 @@ static void test_line_resolve_prefix_insert(void)
             }
         m3_flows fs;
         set_flows(&fs, v, nf);
-        m3_flowsim_opts o;
-        m3_flowsim_opts_default(&o);
-        o.rate_cap_bps = 10e9;
+        m3_line l = mkline(4, bps, 10e9);
         m3_error err;
-        CHECK(m3_flowsim_run_line(4, bps, &fs, &o, a, &err) == 0);
-        CHECK_MSG(m3_flowsim_run_line_naive(4, bps, &fs, &o, b, &err) == 0, "%s", err.msg);
+        CHECK(m3_flowsim_run_line(&l, &fs, M3_MTU_DEFAULT, M3_HEADER_BYTES, a, &err) == 0);
+        CHECK_MSG(m3_flowsim_run_line_naive(&l, &fs, M3_MTU_DEFAULT, M3_HEADER_BYTES, b, &err) == 0,
+                  "%s", err.msg);
         for (size_t i = 0; i < nf; i++)
             CHECK_MSG(fabs(a[i] - b[i]) <= 1e-9 * b[i],
                       "prefix insert dirs=%d flow %zu: %.9g vs %.9g", dirs, i, a[i], b[i]);
@@ -502,8 +506,9 @@ static void test_topology_equals_line(void)
     m3_flowsim_opts_default(&o);
     o.rate_cap_bps = 10e9;
     double bps[4] = {10e9, 40e9, 40e9, 10e9};
+    m3_line l = mkline(n, bps, o.rate_cap_bps);
     CHECK_MSG(m3_flowsim_run(t, r, &fs, &o, a, &err) == 0, "%s", err.msg);
-    CHECK(m3_flowsim_run_line(n, bps, &fs, &o, b, &err) == 0);
+    CHECK(m3_flowsim_run_line(&l, &fs, o.mtu, o.header_bytes, b, &err) == 0);
     size_t bad = 0;
     for (size_t i = 0; i < nf; i++)
         if (fabs(a[i] - b[i]) > 1e-6 * b[i])
@@ -634,12 +639,12 @@ static void test_bad_input(void)
     m3_flow v[1] = {mk(7, 0, 3, 1000, 0)};
     m3_flows fs;
     set_flows(&fs, v, 1);
-    m3_flowsim_opts o;
-    m3_flowsim_opts_default(&o);
+    m3_line l1 = mkline(1, bps, 0);
+    m3_line l2 = mkline(2, bps, 0);
     m3_error err = {{0}};
-    CHECK(m3_flowsim_run_line(2, bps, &fs, &o, fct, &err) == -1);
+    CHECK(m3_flowsim_run_line(&l2, &fs, M3_MTU_DEFAULT, M3_HEADER_BYTES, fct, &err) == -1);
     CHECK(strstr(err.msg, "flow 7") != NULL);
-    CHECK(m3_flowsim_run_line(1, bps, &fs, &o, fct, &err) == -1);
+    CHECK(m3_flowsim_run_line(&l1, &fs, M3_MTU_DEFAULT, M3_HEADER_BYTES, fct, &err) == -1);
 }
 
 int main(void)
