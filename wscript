@@ -31,6 +31,8 @@ M3_CORE_SOURCES = [
     'model/core/rng.c',
     'model/core/stats.c',
     'model/core/fct-csv.c',
+    'model/core/features.c',
+    'model/core/config-sample.c',
 ]
 M3_CORE_HEADERS = ['model/core/m3.h']
 
@@ -41,6 +43,7 @@ M3_CORE_TESTS = [
     'test/core/test-flowsim.c',
     'test/core/test-line.c',
     'test/core/test-stats.c',
+    'test/core/test-features.c',
 ]
 
 M3_TOOLS = ['tools/m3-flowsim.c', 'tools/m3-workload.c']
