@@ -92,7 +92,8 @@ def train_ranges(ds, idx):
          "cc": sorted(CC_NAMES[int(v)] for v in np.unique(ds["cc"][idx]))}
     for j, k in enumerate(ds["cfg_keys"]):
         v = ds["cfg_values"][idx, j]
-        r["cfg"][k] = [float(v.min()), float(v.max())]
+        if v.size:
+            r["cfg"][k] = [float(v.min()), float(v.max())]
     fgf = ds["fg"][idx, -nf:]
     lk = ds["links"][idx][ds["link_mask"][idx]][:, -nf:]
     allf = np.concatenate([fgf, lk], 0)
