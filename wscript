@@ -111,6 +111,11 @@ def build(bld):
     bld(features='c cstlib', source=M3_CORE_SOURCES, target='m3core',
         cflags=C_FLAGS, includes=['model/core'], export_includes=['model/core'],
         use=['M3GSL'])
+    # ... and as a shared library, libm3core.so, for bindings/m3core.py
+    # (M3CORE_LIB=<ns-3>/build/contrib/m3/libm3core.so); waf compiles the
+    # sources a second time for it.
+    bld(features='c cshlib', source=M3_CORE_SOURCES, target='m3core', name='m3core-shared',
+        cflags=C_FLAGS, includes=['model/core'], use=['M3GSL'])
 
     module = bld.create_ns3_module('m3', ['core', 'network'])
     module.source = M3_NS3_SOURCES

@@ -7,7 +7,7 @@ include(${CMAKE_CURRENT_LIST_DIR}/core.cmake)
 # ns-3 builds with -Werror by default (NS3_WARNINGS_AS_ERRORS); the C core
 # and its tools keep core.cmake's own warning policy instead. Their
 # binaries go next to the module's examples, not into ns-3's top build/.
-foreach(target m3core ${M3_CORE_EXECUTABLES})
+foreach(target ${M3_CORE_LIBRARIES} ${M3_CORE_EXECUTABLES})
   target_compile_options(${target} PRIVATE -Wno-error)
 endforeach()
 set_target_properties(${M3_CORE_EXECUTABLES} PROPERTIES

@@ -23,6 +23,20 @@ endforeach()
 add_test(NAME core/test-tools
          COMMAND bash ${CMAKE_SOURCE_DIR}/test/core/test-tools.sh ${CMAKE_BINARY_DIR})
 
+# ---- Python bindings (bindings/m3core.py over libm3core.so) and
+# gen/build_dataset.py, with Debian's python3 and its numpy ----
+set(M3_BINDINGS_PYTHON /usr/bin/python3 CACHE FILEPATH "python3 (with numpy) for bindings/")
+execute_process(COMMAND ${M3_BINDINGS_PYTHON} -c "import numpy"
+                RESULT_VARIABLE M3_BINDINGS_NUMPY_RC OUTPUT_QUIET ERROR_QUIET)
+if(M3_BINDINGS_NUMPY_RC EQUAL 0)
+  add_test(NAME bindings/python
+           COMMAND ${M3_BINDINGS_PYTHON} ${CMAKE_SOURCE_DIR}/bindings/test_bindings.py)
+  set_tests_properties(bindings/python PROPERTIES ENVIRONMENT
+    "M3CORE_LIB=$<TARGET_FILE:m3core_shared>;M3_TOOLS_DIR=$<TARGET_FILE_DIR:m3-workload>")
+else()
+  message(STATUS "bindings/python test not added: ${M3_BINDINGS_PYTHON} lacks numpy")
+endif()
+
 # ---- libtorch: checkpoint load test, gen/ end to end (optional) ----
 include(${CMAKE_CURRENT_LIST_DIR}/torch.cmake)
 
