@@ -65,6 +65,7 @@ M3_NS3_SOURCES = [
     'model/m3-cc-timely.cc',
     'helper/m3-scenario-helper.cc',
     'helper/m3-packet-helper.cc',
+    'helper/m3-path-sample-helper.cc',
 ]
 M3_NS3_HEADERS = [
     'model/m3-scenario.h',
@@ -82,6 +83,7 @@ M3_NS3_HEADERS = [
     'model/m3-cc-timely.h',
     'helper/m3-scenario-helper.h',
     'helper/m3-packet-helper.h',
+    'helper/m3-path-sample-helper.h',
 ]
 M3_NS3_TEST_SOURCES = [
     'test/m3-scenario-test-suite.cc',

@@ -8,6 +8,7 @@
 #include "ns3/string.h"
 
 #include <algorithm>
+#include <cstdio>
 
 namespace ns3
 {
@@ -243,6 +244,42 @@ M3Scenario::BuildKAry(uint32_t k, std::string* error)
 }
 
 bool
+M3Scenario::SetTopology(m3_topology* topo, std::string* error)
+{
+    NS_LOG_FUNCTION(this << topo);
+    m3_error err;
+    std::snprintf(err.msg, sizeof err.msg, "M3Scenario::SetTopology: no topology");
+    return AdoptTopology(topo, err, error);
+}
+
+bool
+M3Scenario::SetFlows(m3_flows* flows, std::string* error)
+{
+    NS_LOG_FUNCTION(this << flows->n);
+    if (!HasTopology())
+    {
+        return Fail(error, "flows: a topology is needed first");
+    }
+    const m3_topology* t = m_scenario.topo;
+    const uint32_t nodes = m3_topology_num_nodes(t);
+    for (size_t i = 0; i < flows->n; i++)
+    {
+        const m3_flow& f = flows->v[i];
+        if (f.src >= nodes || f.dst >= nodes || f.src == f.dst ||
+            m3_topology_is_switch(t, f.src) || m3_topology_is_switch(t, f.dst))
+        {
+            return Fail(error,
+                        "flow " + std::to_string(i) + " (id " + std::to_string(f.id) +
+                            "): source and destination must be two distinct hosts");
+        }
+    }
+    m3_flows_free(&m_scenario.flows);
+    m_scenario.flows = *flows;
+    m3_flows_init(flows);
+    return true;
+}
+
+bool
 M3Scenario::ReadFlows(const std::string& path, std::string* error)
 {
     NS_LOG_FUNCTION(this << path);
@@ -311,6 +348,19 @@ M3Scenario::SetConfigKey(const std::string& key,
     {
         return Fail(error, err);
     }
+    return true;
+}
+
+bool
+M3Scenario::SetConfig(const m3_config& config, std::string* error)
+{
+    NS_LOG_FUNCTION(this);
+    m3_error err;
+    if (m3_config_validate(&config, &err) != 0)
+    {
+        return Fail(error, err);
+    }
+    m_scenario.config = config;
     return true;
 }
 

@@ -64,9 +64,19 @@ class M3Scenario : public Object
                       std::string* error = nullptr);
     /** The classic k-ary fat-tree (k even). */
     bool BuildKAry(uint32_t k, std::string* error = nullptr);
+    /**
+     * Takes ownership of a topology built with the C core (any builder or
+     * reader) and routes it; drops the flows. \p topo is freed on failure.
+     */
+    bool SetTopology(m3_topology* topo, std::string* error = nullptr);
 
     /** Replaces the flows with those of a file (hosts checked against the topology). */
     bool ReadFlows(const std::string& path, std::string* error = nullptr);
+    /**
+     * Replaces the flows with \p flows, whose storage it takes over (*flows
+     * is left empty); every flow must join two distinct hosts.
+     */
+    bool SetFlows(m3_flows* flows, std::string* error = nullptr);
     /** Replaces the flows with a generated workload routed on this scenario. */
     bool GenerateWorkload(const m3_workload_spec& spec, std::string* error = nullptr);
 
@@ -77,6 +87,8 @@ class M3Scenario : public Object
                       const std::string& value,
                       const std::string& where = "",
                       std::string* error = nullptr);
+    /** Replaces the whole configuration; refused unless it validates. */
+    bool SetConfig(const m3_config& config, std::string* error = nullptr);
     /** Cross-field checks of the configuration (m3_config_validate). */
     bool ValidateConfig(std::string* error = nullptr) const;
 
