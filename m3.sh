@@ -20,6 +20,11 @@ PACKAGES=(
     libsqlite3-dev
     libxml2-dev
     python3-dev
+    nlohmann-json3-dev
+    python3-numpy
+    libtorch-dev
+    python3-torch
+    libopenblas0-pthread
 )
 # Only for `run`: the plot of the main job's results.
 RUN_PACKAGES=(

@@ -97,6 +97,14 @@ if(ns3_FOUND)
            COMMAND m3-compare --mode=packet,flowsim --parking-lot=5 --workload=cache
                    --num-flows=300 --out=${CMAKE_BINARY_DIR}/smoke-packet)
 
+  # Path training samples and the gen/ driver end to end (bindings as oracle).
+  if(M3_BINDINGS_NUMPY_RC EQUAL 0)
+    add_test(NAME ns3/gen-path
+             COMMAND ${M3_BINDINGS_PYTHON} ${CMAKE_SOURCE_DIR}/gen/test_generate.py)
+    set_tests_properties(ns3/gen-path PROPERTIES ENVIRONMENT
+      "M3CORE_LIB=$<TARGET_FILE:m3core_shared>;M3_GEN_PATH=$<TARGET_FILE:m3-gen-path>")
+  endif()
+
   # Packet-mode benchmark (not a test: run it by hand, --quick for a short one).
   add_executable(bench-packet bench/bench-packet.cc)
   target_link_libraries(bench-packet ${M3_NS3_LINK} ns3::libcore ns3::libnetwork)
