@@ -42,6 +42,7 @@ import argparse
 import glob
 import hashlib
 import json
+import lzma
 import math
 import multiprocessing
 import os
@@ -191,7 +192,9 @@ def read_inputs(patterns, schema, report):
     out = []
     for path in files:
         try:
-            fh = open(path, encoding="utf-8")
+            # gen/data/ keeps its shards xz-compressed
+            opener = lzma.open if path.endswith(".xz") else open
+            fh = opener(path, "rt", encoding="utf-8")
         except OSError as e:
             raise SystemExit("build_dataset.py: %s: %s" % (path, e.strerror))
         with fh:
