@@ -28,7 +28,7 @@ and the MLP ((D + d) h + h^2 + 400 h). SIZES lists the named sizes; their
 parameter counts and libtorch CPU times for 500 paths are in gen/README.md.
 """
 import math
-from typing import Dict
+from typing import Dict, Optional
 
 import torch
 import torch.nn as nn
@@ -192,10 +192,13 @@ def param_count(model: nn.Module) -> int:
     return sum(p.numel() for p in model.parameters())
 
 
-def relative_l1(pred: torch.Tensor, target: torch.Tensor, count: torch.Tensor) -> torch.Tensor:
-    """m3's loss: mean over non-empty output buckets of mean_k |pred / true - 1|."""
+def relative_l1(pred: torch.Tensor, target: torch.Tensor, count: torch.Tensor,
+                pct_weight: Optional[torch.Tensor] = None) -> torch.Tensor:
+    """m3's loss: mean over non-empty output buckets of mean_k |pred / true - 1|;
+    with pct_weight [P] (sums to P), a weighted mean over the percentiles."""
     ok = count > 0
     t = torch.where(ok.unsqueeze(-1), target, torch.ones_like(target))
-    per = (pred / t - 1.0).abs().mean(-1)
+    rel = (pred / t - 1.0).abs()
+    per = (rel * pct_weight).mean(-1) if pct_weight is not None else rel.mean(-1)
     okf = ok.to(per.dtype)
     return (per * okf).sum() / okf.sum().clamp(min=1.0)
