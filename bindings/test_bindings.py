@@ -192,19 +192,19 @@ class Layout(unittest.TestCase):
 
     def test_schema_struct_reads_consistently(self):
         s = m3core.feature_schema()
-        self.assertEqual(s["version"], 1)
+        self.assertEqual(s["version"], 2)
         self.assertEqual(s["in_bounds"], [250, 500, 750, 1000, 2000, 5000, 7500, 10000, 50000])
         self.assertEqual(s["out_bounds"], [1000, 10000, 50000])
         self.assertEqual(s["out_bounds"], m3core.default_buckets())
         self.assertEqual((s["in_buckets"], s["pcts"], s["out_buckets"]), (10, 100, 4))
         self.assertEqual(s["token_dim"], s["in_buckets"] * (s["pcts"] + 1) + len(s["fields"]))
-        # doc/features.rst, schema v1 fields
+        # doc/features.rst, schema v2 fields (m3's raw units)
         doc = [("n3", 0, 1), ("n5", 0, 1), ("n7", 0, 1), ("cc_dctcp", 0, 1), ("cc_hpcc", 0, 1),
-               ("cc_dcqcn", 0, 1), ("cc_timely", 0, 1), ("pfc", 0, 1), ("window_kb", 5, 30),
-               ("dctcp_k_kb", 5, 20), ("dcqcn_kmin_kb", 8, 20), ("dcqcn_kmax_kb", 20, 40),
-               ("hpcc_eta", 0.70, 0.95), ("hpcc_ai_mbps", 500, 1000),
-               ("timely_tlow_us", 40, 60), ("timely_thigh_us", 100, 150),
-               ("link_gbps", 0, 40), ("pool_kb", 0, 1000)]
+               ("cc_dcqcn", 0, 1), ("cc_timely", 0, 1), ("pfc", 0, 1), ("window_kb", 0, 1),
+               ("dctcp_k_kb", 0, 1), ("dcqcn_kmin_kb", 0, 1), ("dcqcn_kmax_kb", 0, 1),
+               ("hpcc_eta", 0, 0.01), ("hpcc_ai_mbps", 0, 10),
+               ("timely_tlow_us", 0, 1), ("timely_thigh_us", 0, 1),
+               ("link_gbps", 0, 1), ("pool_kb", 0, 10)]
         self.assertEqual([(f["name"], f["lo"], f["hi"]) for f in s["fields"]], doc)
         self.assertEqual(json.loads(json.dumps(s)), s)
 

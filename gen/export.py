@@ -118,10 +118,6 @@ def main(argv=None):
     ap.add_argument("--no-timing", action="store_true")
     a = ap.parse_args(argv)
     model, cfg = build_from(a.run_dir)
-    if cfg.get("fields", "schema") != "schema":
-        sys.exit("export.py: %s was trained with --fields %s; inference feeds the schema's "
-                 "scaling, so only --fields schema runs can be exported"
-                 % (a.run_dir, cfg["fields"]))
     name = a.name or "m3-%s" % cfg["size"]
     os.makedirs(a.ckpts, exist_ok=True)
     pt = os.path.join(a.ckpts, name + ".pt")

@@ -74,8 +74,6 @@ def per_pair_errors(run, cfg, ds):
     m = M.build(cfg["token_dim"], cfg["size"], dropout=0.0, **cfg["hparams"])
     w = np.load(os.path.join(run, "weights.npz"))
     m.load_state_dict({k: torch.from_numpy(w[k]) for k in w.files})
-    if cfg.get("fields", "schema") != "schema":   # a run trained on m3's raw field units
-        T.raw_fields(ds)
     te = T.split(ds)[2]
     t = lambda x, dt=None: torch.as_tensor(x, dtype=dt)  # noqa: E731
     pred = T.predict(m, t(ds["fg"][te]), t(ds["links"][te]),

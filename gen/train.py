@@ -72,28 +72,6 @@ def load(path):
     return out
 
 
-# m3's raw units per field (m3-method.md section 4: buffer KB / 10, window KB,
-# thresholds KB, HPCC eta x 100, additive increase Mb/s / 10, TIMELY us), for
-# the --fields raw experiment; the schema's (x - lo) / (hi - lo) is the default.
-RAW_FACTOR = {"window_kb": 1, "dctcp_k_kb": 1, "dcqcn_kmin_kb": 1, "dcqcn_kmax_kb": 1,
-              "hpcc_eta": 100, "hpcc_ai_mbps": 0.1, "timely_tlow_us": 1, "timely_thigh_us": 1,
-              "link_gbps": 1, "pool_kb": 0.1}
-
-
-def raw_fields(ds):
-    """Rewrites every token's fields from the schema's scaling to m3's raw units
-    (an inactive field, 0, stays 0; one-hots and flags are unchanged)."""
-    sch = ds["schema"]
-    nf = len(sch["fields"])
-    for arr in (ds["fg"], ds["links"]):
-        f = arr[..., -nf:]
-        for j, fd in enumerate(sch["fields"]):
-            k = RAW_FACTOR.get(fd["name"])
-            if k is not None:
-                v = f[..., j]
-                f[..., j] = np.where(v != 0, (fd["lo"] + v * (fd["hi"] - fd["lo"])) * k, 0)
-
-
 def split(ds, frac=1.0, seed=0):
     """Index arrays (train, val, test) by workload; frac of the train workloads."""
     h = splitmix64(ds["workload_seed"]) % np.uint64(10)
@@ -295,7 +273,7 @@ def run(ds, a, out, size, frac):
            "val_samples": int(len(va)), "test_samples": int(len(te)),
            "epochs_run": ep + 1, "best_epoch": best_ep, "best_val_loss": best,
            "lr": a.lr, "batch": a.batch, "seconds": time.time() - t0,
-           "fields": a.fields, "tail_weight": a.tail_weight,
+           "tail_weight": a.tail_weight,
            "torch_version": torch.__version__, "device": str(dev),
            "train_ranges": train_ranges(ds, tr)}
     with open(os.path.join(out, "config.json"), "w") as f:
@@ -325,17 +303,12 @@ def main(argv=None):
     ap.add_argument("--cpu", action="store_true", help="do not use the GPU")
     ap.add_argument("--tail-weight", type=float, default=1.0,
                     help="weight of p91..p100 in the training loss (1 = m3's plain mean)")
-    ap.add_argument("--fields", choices=["schema", "raw"], default="schema",
-                    help="token fields as the schema scales them (shipped) or in m3's raw "
-                         "units (an experiment; such a run cannot be exported)")
     a = ap.parse_args(argv)
     sizes = a.sizes.split(",") if a.sizes else [a.size]
     for s in sizes:
         if s not in M.SIZES:
             sys.exit("train.py: unknown size %r (have %s)" % (s, ", ".join(M.SIZES)))
     ds = load(a.data)
-    if a.fields == "raw":
-        raw_fields(ds)
     log("dataset %s: %d samples, token_dim %d, sha256 %s" % (a.data, len(ds["fg"]),
                                                              ds["fg"].shape[1],
                                                              ds["samples_sha256"][:12]))

@@ -427,7 +427,7 @@ double m3_switch_pool_bytes(const m3_topology *t, uint32_t node, double buffer_b
 /* The feature map (m3-method.md section 4, doc/features.rst). The schema is
  * data with a version: datasets and checkpoints record it, and a checkpoint
  * of another schema is refused. */
-#define M3_FEAT_VERSION 1
+#define M3_FEAT_VERSION 2
 #define M3_FEAT_IN_BUCKETS 10
 #define M3_FEAT_PCTS 100
 #define M3_FEAT_OUT_BUCKETS 4

@@ -1,4 +1,4 @@
-/* test-features.c - the feature schema v1, per-bucket nearest-rank
+/* test-features.c - the feature schema v2, per-bucket nearest-rank
  * percentiles, the tokens of a hand-built path against values worked out
  * by hand, and the training-configuration sampler.
  *
@@ -19,7 +19,7 @@
 static void test_schema(void)
 {
     const m3_feature_schema *s = m3_feature_schema_get();
-    CHECK(s->version == M3_FEAT_VERSION && s->version == 1);
+    CHECK(s->version == M3_FEAT_VERSION && s->version == 2);
     CHECK(s->in_buckets == 10 && s->pcts == 100 && s->out_buckets == 4);
     static const uint64_t in[9] = {250, 500, 750, 1000, 2000, 5000, 7500, 10000, 50000};
     static const uint64_t outb[3] = {1000, 10000, 50000};
@@ -78,7 +78,7 @@ static void test_bucket_percentiles(void)
     CHECK(out[100] == 2 && out[149] == 2 && out[150] == 3 && out[199] == 3);
     CHECK(out[200] == 4 && out[250] == 5 && out[299] == 5);
 
-    /* a flow of exactly 1000 B lands in [1000, 2000) of the v1 schema */
+    /* a flow of exactly 1000 B lands in [1000, 2000) of the schema */
     const m3_feature_schema *s = m3_feature_schema_get();
     uint64_t s1[1] = {1000};
     double v1[1] = {7};
@@ -209,21 +209,21 @@ static void test_path_features(void)
         CHECK(fo[N3] == 0 && fo[N5] == 0 && fo[N7] == 0); /* n = 4: no one-hot */
         CHECK(fo[DCTCP] == 1 && fo[HPCC] == 0 && fo[DCQCN] == 0 && fo[TIMELY] == 0);
         CHECK(fo[PFC] == 0);
-        CHECK_NEAR(fo[WIN], (18.0 - 5) / 25, 1e-6);
-        CHECK_NEAR(fo[DK], (12.0 - 5) / 15, 1e-6);
+        CHECK_NEAR(fo[WIN], 18.0, 1e-6);
+        CHECK_NEAR(fo[DK], 12.0, 1e-6);
         CHECK(fo[QMIN] == 0 && fo[QMAX] == 0 && fo[ETA] == 0 && fo[AI] == 0);
         CHECK(fo[TLOW] == 0 && fo[THIGH] == 0);
     }
-    /* link rates / 40 Gbps; the foreground takes the bottleneck */
-    CHECK_NEAR(t0[FLD(LINK)], 0.25, 1e-6);
-    CHECK_NEAR(t1[FLD(LINK)], 0.25, 1e-6);
-    CHECK_NEAR(t2[FLD(LINK)], 1.0, 1e-6);
-    CHECK_NEAR(t3[FLD(LINK)], 0.625, 1e-6);
-    /* pools / 1000 KB: link 0 is fed by a NIC (0); the foreground the min */
+    /* link rates in Gbps; the foreground takes the bottleneck */
+    CHECK_NEAR(t0[FLD(LINK)], 10, 1e-6);
+    CHECK_NEAR(t1[FLD(LINK)], 10, 1e-6);
+    CHECK_NEAR(t2[FLD(LINK)], 40, 1e-6);
+    CHECK_NEAR(t3[FLD(LINK)], 25, 1e-6);
+    /* pools in KB / 10: link 0 is fed by a NIC (0); the foreground the min */
     CHECK(t1[FLD(POOL)] == 0);
-    CHECK_NEAR(t2[FLD(POOL)], 0.3, 1e-6);
-    CHECK_NEAR(t3[FLD(POOL)], -0.005, 1e-6);
-    CHECK_NEAR(t0[FLD(POOL)], -0.005, 1e-6);
+    CHECK_NEAR(t2[FLD(POOL)], 30, 1e-6);
+    CHECK_NEAR(t3[FLD(POOL)], -0.5, 1e-6);
+    CHECK_NEAR(t0[FLD(POOL)], -0.5, 1e-6);
 
     /* n = 3 with HPCC and PFC: one-hot n3, HPCC's scaled parameters only */
     m3_line l3 = l;
@@ -243,10 +243,10 @@ static void test_path_features(void)
         CHECK(fo[N3] == 1 && fo[N5] == 0 && fo[N7] == 0);
         CHECK(fo[DCTCP] == 0 && fo[HPCC] == 1 && fo[PFC] == 1);
         CHECK(fo[DK] == 0);
-        CHECK_NEAR(fo[ETA], 0.1 / 0.25, 1e-6);
-        CHECK_NEAR(fo[AI], 100.0 / 500, 1e-6);
+        CHECK_NEAR(fo[ETA], 80, 1e-5);
+        CHECK_NEAR(fo[AI], 60, 1e-5);
     }
-    CHECK_NEAR(out[FLD(POOL)], 0.3, 1e-6); /* only switch: position 1 */
+    CHECK_NEAR(out[FLD(POOL)], 30, 1e-6); /* only switch: position 1 */
     CHECK(out[DIM + CNT(0)] == 0);         /* link 0 carries no background */
     CHECK_NEAR(out[2 * DIM + CNT(0)], one, 1e-6);
 
