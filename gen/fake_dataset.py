@@ -4,7 +4,8 @@
 Design. Each sample is a path scenario: n in {3, 5, 7}, a CC, a workload
 seed (several samples share one workload, as the real data does: 3 path
 lengths x a few configurations per workload) and random tokens laid out as
-the schema says (model/core/m3.h, "features"; schema v1 copied here as data):
+the schema says (model/core/m3.h, "features"; a copy of schema v1 as data:
+the synthetic fields are random, so their scaling version does not matter):
 per input bucket 100 sorted log flowSim slowdowns (0 when empty), then the
 bucket counts log10(1 + flows) / 5, then the 18 scalar fields. The targets
 are a simple, learnable function of the tokens: the foreground's flowSim
