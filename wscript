@@ -33,6 +33,7 @@ M3_CORE_SOURCES = [
     'model/core/fct-csv.c',
     'model/core/features.c',
     'model/core/config-sample.c',
+    'model/core/result.c',
 ]
 M3_CORE_HEADERS = ['model/core/m3.h']
 

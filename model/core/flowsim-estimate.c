@@ -42,3 +42,29 @@ int m3_flowsim_estimate(const m3_topology *t, const m3_routing *r, const m3_flow
     }
     return 0;
 }
+
+int m3_estimate_flowsim(const m3_scenario *s, const m3_routing *r, m3_result *out,
+                        m3_error *err)
+{
+    double t0 = m3_now_s();
+    const m3_flows *f = &s->flows;
+    m3_flowsim_opts o;
+    m3_flowsim_opts_default(&o);
+    o.rate_cap_bps = m3_scenario_nic_bps(s);
+    o.mtu = s->config.mtu;
+    o.header_bytes = M3_HEADER_BYTES;
+    size_t n = f->n ? f->n : 1;
+    double *fluid = m3_calloc(n, sizeof *fluid, err);
+    double *fct = m3_calloc(n, sizeof *fct, err);
+    double *ideal = m3_calloc(n, sizeof *ideal, err);
+    int rc = -1;
+    if (fluid && fct && ideal &&
+        m3_flowsim_estimate(s->topo, r, f, &o, fluid, fct, ideal, err) == 0 &&
+        m3_result_set_fcts(out, f, fct, ideal, fluid, err) == 0)
+        rc = 0;
+    free(fluid);
+    free(fct);
+    free(ideal);
+    out->wall_s = m3_now_s() - t0;
+    return rc;
+}

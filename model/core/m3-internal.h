@@ -59,6 +59,9 @@ double m3_fluid_plus_base_ns(double fluid_ns, double ideal_ns, double bottleneck
  * configuration sampling. Free with gsl_rng_free. */
 gsl_rng *m3_rng_new(uint64_t seed, m3_error *err);
 
+/* Monotonic wall clock in seconds (util.c), for the results' timings. */
+double m3_now_s(void);
+
 /* Formats err->msg printf-style; always returns -1 so callers can
  * `return m3_fail(err, ...)`. err may be NULL. */
 int m3_fail(m3_error *err, const char *fmt, ...)

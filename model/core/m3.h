@@ -513,6 +513,176 @@ int m3_summarize(const uint64_t *sizes, const double *slowdown, size_t n, const 
                  int nb, m3_summary *out, m3_error *err);
 void m3_summary_print(const m3_summary *s, const char *title, void *file /* FILE* */);
 
+/* ---------------------------------------------------------------- results */
+
+/* One result type for every estimator (flowSim, packet, m3; doc/m3.rst):
+ * the slowdown summary overall and per output bucket, the whole overall
+ * distribution as p1..p100, a confidence interval where the estimator has
+ * one (m3 mode: bootstrap over the sampled paths), per-flow FCTs where the
+ * mode has them, wall time, and warnings. Plain data; the per-flow arrays
+ * are owned (m3_result_free). Percentiles of an empty bucket are NaN. */
+#define M3_RESULT_PCTS 100
+#define M3_RESULT_MAX_WARNINGS 32
+#define M3_RESULT_WARNING_LEN 200
+
+typedef struct m3_result {
+    char mode[16];                /* "flowsim", "packet", "m3" */
+    m3_summary summary;           /* overall and m3's 4 buckets; n = the scenario's flows */
+    double pct[M3_RESULT_PCTS];   /* overall slowdown p1..p100 (pct[k] = p(k+1)) */
+    int has_ci;                   /* 1: ci_lo / ci_hi hold an interval of each percentile */
+    double ci_level;              /* its nominal coverage, e.g. 0.95 */
+    m3_summary ci_lo, ci_hi;      /* same layout as summary: bounds of p50, p90, p99 */
+    size_t num_flows;             /* flows of the scenario */
+    double *fct_ns;               /* per flow, input order (NaN: unfinished), or NULL */
+    double *ideal_ns;             /* per flow, or NULL */
+    double *fluid_ns;             /* flowSim's pure fluid FCT per flow, or NULL */
+    size_t unfinished;            /* flows without an FCT, left out of the percentiles */
+    double wall_s;                /* the estimator's wall time */
+    /* packet mode */
+    char stop_reason[48];         /* "all flows finished", "stalled", "time limit" */
+    double sim_s;                 /* simulated time */
+    uint64_t data_packets, pfc_pauses, drops, timeouts;
+    /* m3 mode */
+    uint32_t paths_sampled;       /* draws (with multiplicity) */
+    uint32_t paths_distinct;      /* distinct paths simulated and predicted */
+    double stage_s[4];            /* index+sample, flowSim+features, inference, aggregation */
+    /* warnings (out-of-range inputs, configuration), one line each */
+    int num_warnings;             /* may exceed the stored lines: the rest are counted only */
+    char warnings[M3_RESULT_MAX_WARNINGS][M3_RESULT_WARNING_LEN];
+} m3_result;
+
+void m3_result_init(m3_result *r, const char *mode);
+void m3_result_free(m3_result *r);
+/* Takes per-flow FCTs and ideal FCTs (copied; `fluid_ns` may be NULL) and
+ * fills slowdowns' summary and pct over the flows with a finite FCT; the
+ * others are counted in `unfinished`. The one FCT -> summary path of every
+ * mode that has per-flow results. */
+int m3_result_set_fcts(m3_result *r, const m3_flows *f, const double *fct_ns,
+                       const double *ideal_ns, const double *fluid_ns, m3_error *err);
+/* Appends a warning line (printf-style); beyond M3_RESULT_MAX_WARNINGS it
+ * is counted, not stored. */
+void m3_result_warn(m3_result *r, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+/* Writes `len` bytes to `path` through path.tmp and a rename: on failure
+ * nothing is left behind (the one atomic writer; C++ callers use it too). */
+int m3_write_file_atomic(const char *path, const void *data, size_t len, m3_error *err);
+
+/* The per-flow rate cap of a scenario: config nic_rate_gbps, or (0) the
+ * fastest host link's rate. The one definition every mode uses. */
+double m3_scenario_nic_bps(const m3_scenario *s);
+
+/* flowSim mode: flowSim over the whole routed network (m3_flowsim_estimate
+ * with the scenario's MTU, header and NIC cap) into a result with per-flow
+ * FCTs (fluid included) and its wall time. */
+int m3_estimate_flowsim(const m3_scenario *s, const m3_routing *r, m3_result *out,
+                        m3_error *err);
+
+/* ---------------------------------------------------------------- m3 mode */
+
+/* m3 mode (m3-method.md section 2, doc/m3.rst): route and index, sample
+ * paths, relabel each as a line, flowSim it, featurise, predict, aggregate
+ * with a bootstrap interval. The model is reached through m3_predictor, so
+ * the core has no libtorch dependency (model/infer/ provides one). */
+
+/* A training range of a checkpoint: a configuration key (cfg) or a
+ * feature field's raw value (m3_feature_schema names). */
+typedef struct m3_range {
+    char name[32];
+    double lo, hi;
+} m3_range;
+
+typedef struct m3_predictor {
+    void *ctx;
+    int max_links;                /* link tokens the model takes per path */
+    /* Predicts `batch` paths. fg[b * D + j], links[(b * max_links + l) * D
+     * + j], mask[b * max_links + l] (1 = present; present links first),
+     * D = the schema's token_dim. out[(b * out_buckets + o) * pcts + k]:
+     * slowdown percentile p(k+1) of output bucket o, >= 1, non-decreasing.
+     * Must be callable from one thread at a time (the core does so). */
+    int (*predict)(void *ctx, int batch, const float *fg, const float *links,
+                   const uint8_t *mask, float *out, m3_error *err);
+    const m3_range *cfg_ranges;   /* may be NULL: no configuration warnings */
+    int num_cfg_ranges;
+    const m3_range *field_ranges; /* may be NULL: no feature warnings */
+    int num_field_ranges;
+} m3_predictor;
+
+typedef struct m3_m3_opts {
+    uint32_t path_samples;        /* K draws of a path (m3: 500) */
+    uint64_t seed;                /* path draws and bootstrap */
+    int threads;                  /* 0 = every online core; results do not depend on it */
+    uint32_t bootstrap;           /* replicates of the interval; 0 = no interval */
+    double ci_level;              /* nominal coverage in (0, 1) */
+    int batch;                    /* paths per predict call */
+} m3_m3_opts;
+
+void m3_m3_opts_default(m3_m3_opts *o);   /* 500, seed 1, 0, 200, 0.95, 128 */
+
+/* The whole m3 estimate of a scenario. Warnings (configuration or path
+ * features outside the predictor's training ranges; path lengths the model
+ * was not trained on) go into `out`. Fails on paths longer than the
+ * predictor's max_links. No per-flow arrays. */
+int m3_estimate_m3(const m3_scenario *s, const m3_routing *r, const m3_predictor *p,
+                   const m3_m3_opts *o, m3_result *out, m3_error *err);
+
+/* The stages, public for tests and tools. */
+
+/* Step 3: `draws` paths, each the routed path of a flow drawn uniformly
+ * (so a path's chance is its share of foreground flows). Distinct paths in
+ * increasing path id into paths[], their multiplicities into mult[] (both
+ * sized >= draws); returns the distinct count, or -1. Deterministic in the
+ * seed. */
+int m3_sample_paths(const m3_route_index *x, size_t num_flows, uint32_t draws, uint64_t seed,
+                    uint32_t *paths, uint32_t *mult, m3_error *err);
+
+/* Step 4: the path scenario of routed path `path` of the index: the line
+ * (its links' rates and delays, the NIC cap) and one flow per contiguous
+ * run of path links that a scenario flow crosses (a flow that leaves the
+ * path and comes back gives several), positions as src/dst, sizes and
+ * start times kept, in scenario flow order. Foreground flows (routed on
+ * exactly this path) become 0 -> n-1. origin[i] is the scenario flow of
+ * piece i. Owns its arrays. */
+typedef struct m3_path_scenario {
+    m3_line line;
+    uint32_t dlinks[M3_MAX_PATH_LINKS];  /* the routed path, line link l = dlinks[l] */
+    double pool_bytes[M3_MAX_PATH_LINKS];/* shared pool of the switch feeding line link l (0: host) */
+    m3_flows flows;
+    uint32_t *origin;
+    size_t num_fg;                       /* pieces 0 -> n-1 */
+} m3_path_scenario;
+
+void m3_path_scenario_init(m3_path_scenario *ps);
+void m3_path_scenario_free(m3_path_scenario *ps);
+int m3_path_scenario_build(const m3_scenario *s, const m3_route_index *x, uint32_t path,
+                           m3_path_scenario *out, m3_error *err);
+
+/* Step 8: the network-wide distribution from per-path predictions, as an
+ * exact weighted mixture of quantile functions. Each path's prediction of
+ * bucket b is a distribution with mass 1/pcts at each of its percentiles;
+ * within bucket b a path weighs mult[p] x fg_counts[p][b] / (its foreground
+ * flows) (its expected share of bucket b's flows); the overall distribution
+ * mixes the buckets by bucket_share[b] (the scenario's exact flow shares).
+ * Percentiles are nearest-rank on the mixture. With `bootstrap` > 0 the
+ * multiplicities are resampled (multinomial over the draws) that many
+ * times, and ci_lo/ci_hi are the (1-level)/2 and (1+level)/2 quantiles of
+ * each percentile over the replicates. Fills out->summary (n from
+ * bucket_flows), pct, and the interval. */
+typedef struct m3_mixture {
+    uint32_t num_paths;
+    int out_buckets, pcts;
+    const float *pred;            /* [path][bucket][pct] slowdown */
+    const double *fg_counts;      /* [path][bucket] foreground flows */
+    const uint32_t *mult;         /* [path] multiplicity */
+    const size_t *bucket_flows;   /* [bucket] flows of the scenario */
+    const uint64_t *bounds;       /* out_buckets - 1 inner bounds */
+} m3_mixture;
+
+int m3_aggregate(const m3_mixture *m, uint32_t bootstrap, double level, uint64_t seed,
+                 m3_result *out, m3_error *err);
+
 #ifdef __cplusplus
 }
 #endif

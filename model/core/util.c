@@ -1,5 +1,6 @@
-/* util.c - errors, checked allocation, strict number parsing, line reading
- * and atomic file output shared by the core's readers and writers. */
+/* util.c - errors, checked allocation, strict number parsing, line reading,
+ * atomic file output and the wall clock shared by the core's files. */
+#define _POSIX_C_SOURCE 200809L /* clock_gettime */
 #include "m3-internal.h"
 
 #include <ctype.h>
@@ -7,6 +8,14 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+double m3_now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
 
 int m3_fail(m3_error *err, const char *fmt, ...)
 {

@@ -1,0 +1,61 @@
+/*
+ * m3-infer.h - the C API of the inference shim: a trained m3 checkpoint
+ * (ckpts/NAME.pt, TorchScript, with NAME.json and NAME.check.bin beside it;
+ * gen/export.py writes all three) loaded through libtorch and offered to the
+ * C core as an m3_predictor.
+ *
+ * Only m3-infer.cc includes libtorch headers; everything else sees this
+ * header. Conventions are the core's (m3.h): an opaque handle, 0/-1 returns
+ * with the error text in m3_error, no globals of our own, and no libtorch
+ * exception ever crosses into C.
+ *
+ * Loading checks, in order, and refuses with "FILE: problem" on the first
+ * failure: the metadata JSON parses and says format "m3-ckpt" version 1;
+ * its feature schema equals the code's (m3_feature_schema_get(): version,
+ * buckets, bounds, percentiles, field names and scaling, token size); the
+ * .pt exists with the recorded size; libtorch loads it; the fixed inputs of
+ * NAME.check.bin give the recorded outputs (relative 1e-4), so corrupt or
+ * mismatched weights are caught at load, not at the first estimate.
+ */
+#ifndef M3_INFER_H
+#define M3_INFER_H
+
+#include "m3.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct m3_model m3_model;
+
+/* What the checkpoint's metadata says about itself. */
+typedef struct m3_model_info {
+    char name[64];               /* e.g. "m3-small" */
+    char size[32];               /* gen/model.py size name */
+    long params;                 /* trainable parameters */
+    int max_links, out_buckets, pcts, token_dim;
+    long train_samples;
+    char dataset_sha256[72];
+    double model_p99_err;        /* validation: mean |p99 error|, model */
+    double flowsim_p99_err;      /* same for flowSim alone */
+} m3_model_info;
+
+/* `path` is NAME.pt or NAME.json (the other files are found beside it).
+ * `threads` > 0 sets libtorch's intra-op threads (a process-wide setting of
+ * libtorch); 0 leaves libtorch's default. NULL + err on any failure. */
+m3_model *m3_model_load(const char *path, int threads, m3_error *err);
+void m3_model_free(m3_model *m);
+const m3_model_info *m3_model_get_info(const m3_model *m);
+/* An m3_predictor over the model (valid while the model lives): predict
+ * runs the TorchScript forward without gradients; training ranges come
+ * from the metadata's training_ranges (cfg: configuration keys; fields:
+ * the raw range of every feature field). */
+void m3_model_predictor(m3_model *m, m3_predictor *out);
+/* 1 when this build has libtorch; 0 when m3_model_load can only fail
+ * (saying how to build with it). */
+int m3_infer_available(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* M3_INFER_H */
