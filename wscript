@@ -34,6 +34,10 @@ M3_CORE_SOURCES = [
     'model/core/features.c',
     'model/core/config-sample.c',
     'model/core/result.c',
+    'model/core/path-sample.c',
+    'model/core/path-scenario.c',
+    'model/core/aggregate.c',
+    'model/core/estimate-m3.c',
 ]
 M3_CORE_HEADERS = ['model/core/m3.h']
 
@@ -45,6 +49,9 @@ M3_CORE_TESTS = [
     'test/core/test-line.c',
     'test/core/test-stats.c',
     'test/core/test-features.c',
+    'test/core/test-decompose.c',
+    'test/core/test-aggregate.c',
+    'test/core/test-estimate-m3.c',
 ]
 
 M3_TOOLS = ['tools/m3-flowsim.c', 'tools/m3-workload.c']

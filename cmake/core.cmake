@@ -21,11 +21,13 @@ set_target_properties(m3core PROPERTIES LINKER_LANGUAGE C)
 # BUILD_INTERFACE: ns-3's in-tree build exports m3core, and an exported
 # target may not point into the source tree.
 target_include_directories(m3core PUBLIC $<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}/model/core>)
-target_link_libraries(m3core PUBLIC ${M3_GSL_LIB} ${M3_GSLCBLAS_LIB} m)
+# m3 mode runs its paths on POSIX threads (estimate-m3.c).
+find_package(Threads REQUIRED)
+target_link_libraries(m3core PUBLIC ${M3_GSL_LIB} ${M3_GSLCBLAS_LIB} m Threads::Threads)
 
 add_library(m3core_shared SHARED $<TARGET_OBJECTS:m3core_obj>)
 set_target_properties(m3core_shared PROPERTIES OUTPUT_NAME m3core LINKER_LANGUAGE C)
-target_link_libraries(m3core_shared PRIVATE ${M3_GSL_LIB} ${M3_GSLCBLAS_LIB} m)
+target_link_libraries(m3core_shared PRIVATE ${M3_GSL_LIB} ${M3_GSLCBLAS_LIB} m Threads::Threads)
 
 # The library targets, for build flavours that adjust them (in-tree).
 set(M3_CORE_LIBRARIES m3core_obj m3core m3core_shared)

@@ -652,8 +652,11 @@ typedef struct m3_path_scenario {
     m3_flows flows;
     uint32_t *origin;
     size_t num_fg;                       /* pieces 0 -> n-1 */
+    uint32_t *scratch;                   /* reused between builds */
+    size_t scratch_cap;
 } m3_path_scenario;
 
+/* A built scenario may be built again: its arrays are reused and grown. */
 void m3_path_scenario_init(m3_path_scenario *ps);
 void m3_path_scenario_free(m3_path_scenario *ps);
 int m3_path_scenario_build(const m3_scenario *s, const m3_route_index *x, uint32_t path,

@@ -1,0 +1,397 @@
+/* estimate-m3.c - m3 mode end to end (m3-method.md section 2, doc/m3.rst):
+ * index the routed flows, sample paths, and per batch of distinct paths
+ * build each path's line scenario, flowSim it and featurise it (in
+ * parallel, one worker per core), predict the batch (one call into the
+ * model, which has its own threads), then aggregate with a bootstrap
+ * interval.
+ *
+ * Determinism: every path writes only its own slots, batches are cut by
+ * path index with a fixed size, and errors are reported for the lowest
+ * failing path, so the result does not depend on the thread count.
+ *
+ * Warnings: configuration keys outside the predictor's training ranges
+ * (only the keys the scenario's CC uses), path tokens whose link rate or
+ * switch pool lies outside the trained feature range, and path lengths
+ * the feature map has no one-hot for.
+ *
+ * Cost: route index O(flows x hops); per path O(F log F) for F flows
+ * touching it (flowSim's line engine and the feature percentiles); memory
+ * per worker one path scenario and one path's tokens, per batch
+ * batch x (max_links + 1) x token_dim floats, predictions 4 x pcts floats
+ * per distinct path. */
+#define _POSIX_C_SOURCE 200809L /* sysconf */
+#include "m3-internal.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+void m3_m3_opts_default(m3_m3_opts *o)
+{
+    o->path_samples = 500;
+    o->seed = 1;
+    o->threads = 0;
+    o->bootstrap = 200;
+    o->ci_level = 0.95;
+    o->batch = 128;
+}
+
+/* Per-path observations of the fields the checkpoint has ranges for. */
+enum { ST_LINK_MIN, ST_LINK_MAX, ST_POOL_MIN, ST_POOL_MAX, ST_COUNT };
+
+typedef struct batch_job {
+    const m3_scenario *s;
+    const m3_route_index *x;
+    const uint32_t *paths;       /* distinct sampled paths */
+    uint32_t first, count;       /* this batch: paths[first .. first+count) */
+    int max_links, D, O;
+    const uint64_t *out_bounds;
+    float *fg, *links;           /* batch buffers */
+    uint8_t *mask;
+    double *fg_counts;           /* [path][O], all paths */
+    double *stats;               /* [path][ST_COUNT], all paths */
+    m3_error *errs;              /* [count] */
+    int *failed;                 /* [count] */
+    atomic_uint next;
+} batch_job;
+
+typedef struct worker_mem {
+    m3_path_scenario ps;
+    double *fct, *ideal, *sd;
+    size_t cap;
+    float *tok;                  /* (max_links + 1) x D */
+} worker_mem;
+
+static int worker_grow(worker_mem *w, size_t n, m3_error *err)
+{
+    if (n <= w->cap)
+        return 0;
+    double *a = m3_realloc_array(w->fct, n, sizeof *a, err);
+    if (!a)
+        return -1;
+    w->fct = a;
+    if (!(a = m3_realloc_array(w->ideal, n, sizeof *a, err)))
+        return -1;
+    w->ideal = a;
+    if (!(a = m3_realloc_array(w->sd, n, sizeof *a, err)))
+        return -1;
+    w->sd = a;
+    w->cap = n;
+    return 0;
+}
+
+static int out_bucket(const uint64_t *bounds, int O, uint64_t size)
+{
+    int b = 0;
+    while (b + 1 < O && size >= bounds[b])
+        b++;
+    return b;
+}
+
+/* One path: line scenario, flowSim, tokens into the batch's slot i. */
+static int one_path(batch_job *j, worker_mem *w, uint32_t i, m3_error *err)
+{
+    uint32_t p = j->first + i;
+    m3_path_scenario *ps = &w->ps;
+    if (m3_path_scenario_build(j->s, j->x, j->paths[p], ps, err))
+        return -1;
+    size_t F = ps->flows.n;
+    if (worker_grow(w, F ? F : 1, err))
+        return -1;
+    uint32_t mtu = j->s->config.mtu;
+    if (m3_line_flowsim(&ps->line, &ps->flows, mtu, M3_HEADER_BYTES, NULL, w->fct, w->ideal,
+                        err))
+        return -1;
+    for (size_t k = 0; k < F; k++)
+        w->sd[k] = m3_slowdown(w->fct[k], w->ideal[k]);
+    if (m3_path_features(&ps->line, &ps->flows, w->sd, &j->s->config, ps->pool_bytes, w->tok,
+                         err))
+        return -1;
+    const size_t D = (size_t)j->D, L = (size_t)j->max_links;
+    uint32_t n = ps->line.n;
+    memcpy(j->fg + i * D, w->tok, D * sizeof(float));
+    memset(j->links + i * L * D, 0, L * D * sizeof(float));
+    memcpy(j->links + i * L * D, w->tok + D, (n - 1) * D * sizeof(float));
+    for (size_t l = 0; l < L; l++)
+        j->mask[i * L + l] = l + 1 < n;
+
+    double *c = j->fg_counts + (size_t)p * j->O;
+    for (int b = 0; b < j->O; b++)
+        c[b] = 0;
+    for (size_t k = 0; k < F; k++)
+        if (ps->flows.v[k].src == 0 && ps->flows.v[k].dst == n - 1)
+            c[out_bucket(j->out_bounds, j->O, ps->flows.v[k].size)] += 1;
+
+    /* what the tokens carry, in the units of the checkpoint's ranges */
+    double *st = j->stats + (size_t)p * ST_COUNT;
+    st[ST_LINK_MIN] = st[ST_POOL_MIN] = INFINITY;
+    st[ST_LINK_MAX] = st[ST_POOL_MAX] = -INFINITY;
+    for (uint32_t l = 0; l + 1 < n; l++) {
+        double g = ps->line.link_bps[l] / 1e9, kb = ps->pool_bytes[l] / 1000;
+        st[ST_LINK_MIN] = fmin(st[ST_LINK_MIN], g);
+        st[ST_LINK_MAX] = fmax(st[ST_LINK_MAX], g);
+        st[ST_POOL_MIN] = fmin(st[ST_POOL_MIN], kb);
+        st[ST_POOL_MAX] = fmax(st[ST_POOL_MAX], kb);
+    }
+    return 0;
+}
+
+static void *batch_worker(void *arg)
+{
+    batch_job *j = arg;
+    worker_mem w;
+    memset(&w, 0, sizeof w);
+    m3_path_scenario_init(&w.ps);
+    m3_error err;
+    w.tok = m3_calloc((size_t)(j->max_links + 1) * j->D, sizeof(float), &err);
+    for (;;) {
+        unsigned i = atomic_fetch_add(&j->next, 1u);
+        if (i >= j->count)
+            break;
+        if (!w.tok) {
+            j->errs[i] = err;
+            j->failed[i] = 1;
+            continue;
+        }
+        if (one_path(j, &w, i, &j->errs[i]))
+            j->failed[i] = 1;
+    }
+    m3_path_scenario_free(&w.ps);
+    free(w.fct);
+    free(w.ideal);
+    free(w.sd);
+    free(w.tok);
+    return NULL;
+}
+
+/* Runs a batch on `threads` workers (the caller's thread is one). */
+static int run_batch(batch_job *j, int threads, m3_error *err)
+{
+    atomic_init(&j->next, 0u);
+    memset(j->failed, 0, j->count * sizeof *j->failed);
+    int extra = threads - 1;
+    if ((uint32_t)extra > j->count - 1)
+        extra = (int)j->count - 1;
+    pthread_t tid[256];
+    int started = 0;
+    for (; started < extra && started < 256; started++)
+        if (pthread_create(&tid[started], NULL, batch_worker, j))
+            break; /* fewer workers: slower, same result */
+    batch_worker(j);
+    for (int t = 0; t < started; t++)
+        pthread_join(tid[t], NULL);
+    for (uint32_t i = 0; i < j->count; i++)
+        if (j->failed[i]) {
+            *err = j->errs[i];
+            return -1;
+        }
+    return 0;
+}
+
+static const m3_range *find_range(const m3_range *r, int n, const char *name)
+{
+    for (int i = 0; r && i < n; i++)
+        if (strcmp(r[i].name, name) == 0)
+            return &r[i];
+    return NULL;
+}
+
+static int outside(const m3_range *r, double v)
+{
+    double tol = 1e-9 * fmax(1.0, fmax(fabs(r->lo), fabs(r->hi)));
+    return !(v >= r->lo - tol && v <= r->hi + tol);
+}
+
+/* Configuration keys the scenario's CC reads, checked against the ranges. */
+static void warn_config(const m3_scenario *s, const m3_predictor *p, m3_result *out)
+{
+    const m3_config *c = &s->config;
+    struct { const char *key; double v; int used; } k[] = {
+        {"buffer_kb", c->buffer_kb, 1},
+        {"window_bytes", c->window_bytes, 1},
+        {"pfc", c->pfc, 1},
+        {"mtu", c->mtu, 1},
+        {"base_rtt_us", c->base_rtt_us, 1},
+        {"nic_rate_gbps", m3_scenario_nic_bps(s) / 1e9, 1},
+        {"dctcp_k_kb", c->dctcp_k_kb, c->cc == M3_CC_DCTCP},
+        {"dcqcn_kmin_kb", c->dcqcn_kmin_kb, c->cc == M3_CC_DCQCN},
+        {"dcqcn_kmax_kb", c->dcqcn_kmax_kb, c->cc == M3_CC_DCQCN},
+        {"hpcc_eta", c->hpcc_eta, c->cc == M3_CC_HPCC},
+        {"hpcc_ai_mbps", c->hpcc_ai_mbps, c->cc == M3_CC_HPCC},
+        {"timely_tlow_us", c->timely_tlow_us, c->cc == M3_CC_TIMELY},
+        {"timely_thigh_us", c->timely_thigh_us, c->cc == M3_CC_TIMELY},
+    };
+    for (size_t i = 0; i < sizeof k / sizeof *k; i++) {
+        const m3_range *r = find_range(p->cfg_ranges, p->num_cfg_ranges, k[i].key);
+        if (k[i].used && r && outside(r, k[i].v))
+            m3_result_warn(out, "config %s = %g is outside the model's training range "
+                           "[%g, %g]", k[i].key, k[i].v, r->lo, r->hi);
+    }
+}
+
+static void warn_features(const m3_predictor *p, const double *stats, const uint32_t *mult,
+                          const uint8_t *npos, uint32_t P, uint32_t draws, m3_result *out)
+{
+    static const struct { const char *field, *unit, *what; int lo, hi; } f[] = {
+        {"link_gbps", "Gbps", "link rate", ST_LINK_MIN, ST_LINK_MAX},
+        {"pool_kb", "KB", "switch shared pool (buffer less PFC headroom and reserve)",
+         ST_POOL_MIN, ST_POOL_MAX},
+    };
+    for (size_t i = 0; i < sizeof f / sizeof *f; i++) {
+        const m3_range *r = find_range(p->field_ranges, p->num_field_ranges, f[i].field);
+        if (!r)
+            continue;
+        uint32_t bad = 0;
+        double lo = INFINITY, hi = -INFINITY;
+        for (uint32_t q = 0; q < P; q++) {
+            const double *st = stats + (size_t)q * ST_COUNT;
+            lo = fmin(lo, st[f[i].lo]);
+            hi = fmax(hi, st[f[i].hi]);
+            if (outside(r, st[f[i].lo]) || outside(r, st[f[i].hi]))
+                bad += mult[q];
+        }
+        if (bad)
+            m3_result_warn(out, "feature %s: %u of %u sampled paths have a %s outside the "
+                           "model's training range [%g, %g] %s (seen %g to %g)", f[i].field, bad,
+                           draws, f[i].what, r->lo, r->hi, f[i].unit, lo, hi);
+    }
+    uint32_t odd = 0, example = 0;
+    for (uint32_t q = 0; q < P; q++)
+        if (npos[q] != 3 && npos[q] != 5 && npos[q] != 7) {
+            odd += mult[q];
+            example = npos[q];
+        }
+    if (odd)
+        m3_result_warn(out, "path length: %u of %u sampled paths have %u positions (%u links); "
+                       "the model was trained on 3, 5 and 7", odd, draws, example, example - 1);
+}
+
+int m3_estimate_m3(const m3_scenario *s, const m3_routing *r, const m3_predictor *p,
+                   const m3_m3_opts *o, m3_result *out, m3_error *err)
+{
+    double t0 = m3_now_s();
+    const m3_feature_schema *sc = m3_feature_schema_get();
+    if (!s || !s->topo || !r || !p || !p->predict || !o || !out)
+        return m3_fail(err, "m3: missing scenario, routing, predictor or options");
+    if (p->max_links < 1 || p->max_links > M3_MAX_PATH_LINKS)
+        return m3_fail(err, "m3: the model takes %d links per path (need 1..%d)", p->max_links,
+                       M3_MAX_PATH_LINKS);
+    if (o->path_samples < 1 || o->batch < 1 || o->threads < 0)
+        return m3_fail(err, "m3: path samples %u, batch %d, threads %d (need >= 1, >= 1, >= 0)",
+                       o->path_samples, o->batch, o->threads);
+    if (o->bootstrap && !(o->ci_level > 0 && o->ci_level < 1))
+        return m3_fail(err, "m3: confidence level %g (need 0 < level < 1)", o->ci_level);
+    if (s->flows.n == 0)
+        return m3_fail(err, "m3: the scenario has no flows");
+    if (m3_config_validate(&s->config, err))
+        return -1;
+    int threads = o->threads;
+    if (threads == 0) {
+        long c = sysconf(_SC_NPROCESSORS_ONLN);
+        threads = c > 0 ? (int)(c < 256 ? c : 256) : 1;
+    }
+    const int O = sc->out_buckets, K = sc->pcts, D = sc->token_dim, L = p->max_links;
+    const uint32_t K_draws = o->path_samples;
+
+    m3_route_index *x = m3_route_index_new(r, &s->flows, err);
+    if (!x)
+        return -1;
+    int rc = -1;
+    uint32_t *paths = m3_calloc(K_draws, sizeof *paths, err);
+    uint32_t *mult = m3_calloc(K_draws, sizeof *mult, err);
+    float *pred = NULL, *fg = NULL, *links = NULL;
+    uint8_t *mask = NULL, *npos = NULL;
+    double *fg_counts = NULL, *stats = NULL;
+    m3_error *errs = NULL;
+    int *failed = NULL;
+    if (!paths || !mult)
+        goto done;
+    int P = m3_sample_paths(x, s->flows.n, K_draws, o->seed, paths, mult, err);
+    if (P < 0)
+        goto done;
+    npos = m3_calloc((size_t)P, 1, err);
+    if (!npos)
+        goto done;
+    for (int q = 0; q < P; q++) {
+        uint32_t nl;
+        const uint32_t *pl = m3_route_index_path_links(x, paths[q], &nl);
+        if ((int)nl > L) {
+            m3_fail(err, "m3: the path from node %u to node %u has %u links; the model takes "
+                    "at most %d (a 3-tier fat-tree needs 6)", m3_dlink_src(s->topo, pl[0]),
+                    m3_dlink_dst(s->topo, pl[nl - 1]), nl, L);
+            goto done;
+        }
+        npos[q] = (uint8_t)(nl + 1);
+    }
+    warn_config(s, p, out);
+    double t1 = m3_now_s();
+
+    int B = o->batch < P ? o->batch : P;
+    pred = m3_calloc((size_t)P * O * K, sizeof *pred, err);
+    fg = m3_calloc((size_t)B * D, sizeof *fg, err);
+    links = m3_calloc((size_t)B * L * D, sizeof *links, err);
+    mask = m3_calloc((size_t)B * L, sizeof *mask, err);
+    fg_counts = m3_calloc((size_t)P * O, sizeof *fg_counts, err);
+    stats = m3_calloc((size_t)P * ST_COUNT, sizeof *stats, err);
+    errs = m3_calloc((size_t)B, sizeof *errs, err);
+    failed = m3_calloc((size_t)B, sizeof *failed, err);
+    if (!pred || !fg || !links || !mask || !fg_counts || !stats || !errs || !failed)
+        goto done;
+    double t_feat = 0, t_inf = 0;
+    for (int first = 0; first < P; first += B) {
+        batch_job j = {
+            .s = s, .x = x, .paths = paths, .first = (uint32_t)first,
+            .count = (uint32_t)(P - first < B ? P - first : B), .max_links = L, .D = D, .O = O,
+            .out_bounds = sc->out_bounds, .fg = fg, .links = links, .mask = mask,
+            .fg_counts = fg_counts, .stats = stats, .errs = errs, .failed = failed,
+        };
+        double ta = m3_now_s();
+        if (run_batch(&j, threads, err))
+            goto done;
+        double tb = m3_now_s();
+        if (p->predict(p->ctx, (int)j.count, fg, links, mask, pred + (size_t)first * O * K,
+                       err))
+            goto done;
+        t_feat += tb - ta;
+        t_inf += m3_now_s() - tb;
+    }
+    warn_features(p, stats, mult, npos, (uint32_t)P, K_draws, out);
+
+    double t2 = m3_now_s();
+    size_t bucket_flows[M3_MAX_BUCKETS] = {0};
+    for (size_t i = 0; i < s->flows.n; i++)
+        bucket_flows[out_bucket(sc->out_bounds, O, s->flows.v[i].size)]++;
+    m3_mixture m = {
+        .num_paths = (uint32_t)P, .out_buckets = O, .pcts = K, .pred = pred,
+        .fg_counts = fg_counts, .mult = mult, .bucket_flows = bucket_flows,
+        .bounds = sc->out_bounds,
+    };
+    if (m3_aggregate(&m, o->bootstrap, o->ci_level, o->seed, out, err))
+        goto done;
+    out->num_flows = s->flows.n;
+    out->paths_sampled = K_draws;
+    out->paths_distinct = (uint32_t)P;
+    out->stage_s[0] = t1 - t0;
+    out->stage_s[1] = t_feat;
+    out->stage_s[2] = t_inf;
+    out->stage_s[3] = m3_now_s() - t2;
+    out->wall_s = m3_now_s() - t0;
+    rc = 0;
+done:
+    m3_route_index_free(x);
+    free(paths);
+    free(mult);
+    free(npos);
+    free(pred);
+    free(fg);
+    free(links);
+    free(mask);
+    free(fg_counts);
+    free(stats);
+    free(errs);
+    free(failed);
+    return rc;
+}

@@ -1,0 +1,177 @@
+/* path-scenario.c - m3-method.md section 2 step 4: one routed path and every
+ * flow that touches it, relabelled as a line ("parking lot").
+ *
+ * Line link l is the path's l-th directed link; position l is the node where
+ * it starts. A flow crossing path links i..j-1 in a row becomes a flow from
+ * position i to position j; a flow that leaves the path and rejoins it gives
+ * one piece per contiguous run (same size, same start). Flows routed on
+ * exactly this path are the foreground, 0 -> n-1. The switch at position l
+ * (l >= 1) feeds line link l; its shared pool (m3_switch_pool_bytes at the
+ * configured buffer) goes to the feature map as in training.
+ *
+ * Cost: O(sum over path links of the flows crossing them) to gather, a sort
+ * of that list (flows touching several links appear once, in scenario
+ * order), O(route length x path length) per flow to cut pieces. The arrays
+ * grow only when a larger path scenario comes: a worker reuses one
+ * m3_path_scenario for all its paths. */
+#include "m3-internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+void m3_path_scenario_init(m3_path_scenario *ps)
+{
+    memset(ps, 0, sizeof *ps);
+    m3_flows_init(&ps->flows);
+}
+
+void m3_path_scenario_free(m3_path_scenario *ps)
+{
+    m3_flows_free(&ps->flows);
+    free(ps->origin);
+    free(ps->scratch);
+    m3_path_scenario_init(ps);
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Position of directed link d on the path, or -1. Paths are short (6
+ * links in a 3-tier fat-tree): a scan beats a map. */
+static int path_pos(const uint32_t *links, uint32_t n, uint32_t d)
+{
+    for (uint32_t k = 0; k < n; k++)
+        if (links[k] == d)
+            return (int)k;
+    return -1;
+}
+
+/* Calls emit(src, dst) for each contiguous run of path links in the
+ * flow's route; returns the number of runs. */
+static size_t cut_pieces(const uint32_t *plinks, uint32_t pn, const uint32_t *flinks,
+                         uint32_t fn, uint32_t *src, uint32_t *dst, size_t max)
+{
+    size_t runs = 0;
+    int start = -1, prev = -1;
+    for (uint32_t i = 0; i <= fn; i++) {
+        int k = i < fn ? path_pos(plinks, pn, flinks[i]) : -1;
+        if (k >= 0 && start >= 0 && k == prev + 1) {
+            prev = k;
+            continue;
+        }
+        if (start >= 0) {
+            if (runs < max) {
+                src[runs] = (uint32_t)start;
+                dst[runs] = (uint32_t)prev + 1;
+            }
+            runs++;
+        }
+        start = prev = k;
+    }
+    return runs;
+}
+
+static int grow(m3_path_scenario *ps, size_t pieces, m3_error *err)
+{
+    if (pieces <= ps->flows.cap)
+        return 0;
+    m3_flow *v = m3_realloc_array(ps->flows.v, pieces, sizeof *v, err);
+    if (!v)
+        return -1;
+    ps->flows.v = v;
+    uint32_t *o = m3_realloc_array(ps->origin, pieces, sizeof *o, err);
+    if (!o)
+        return -1;
+    ps->origin = o;
+    ps->flows.cap = pieces;
+    return 0;
+}
+
+int m3_path_scenario_build(const m3_scenario *s, const m3_route_index *x, uint32_t path,
+                           m3_path_scenario *ps, m3_error *err)
+{
+    if (path >= m3_route_index_num_paths(x))
+        return m3_fail(err, "path scenario: path %u of %u", path, m3_route_index_num_paths(x));
+    uint32_t pn;
+    const uint32_t *plinks = m3_route_index_path_links(x, path, &pn);
+    if (pn > M3_MAX_PATH_LINKS)
+        return m3_fail(err, "path scenario: path of %u links (at most %d)", pn,
+                       M3_MAX_PATH_LINKS);
+    if (m3_line_from_path(&ps->line, s->topo, plinks, (int)pn, m3_scenario_nic_bps(s), err))
+        return -1;
+    memcpy(ps->dlinks, plinks, pn * sizeof *plinks);
+    double buffer = (double)llround(s->config.buffer_kb * 1000);
+    for (uint32_t l = 0; l < pn; l++)
+        ps->pool_bytes[l] = l ? m3_switch_pool_bytes(s->topo, m3_dlink_src(s->topo, plinks[l]),
+                                                     buffer)
+                              : 0;
+
+    /* every flow crossing a path link, once, in scenario order */
+    size_t total = 0;
+    for (uint32_t l = 0; l < pn; l++) {
+        size_t k;
+        m3_route_index_link_flows(x, plinks[l], &k);
+        total += k;
+    }
+    if (total > ps->scratch_cap) {
+        uint32_t *sc = m3_realloc_array(ps->scratch, total, sizeof *sc, err);
+        if (!sc)
+            return -1;
+        ps->scratch = sc;
+        ps->scratch_cap = total;
+    }
+    size_t m = 0;
+    for (uint32_t l = 0; l < pn; l++) {
+        size_t k;
+        const uint32_t *fl = m3_route_index_link_flows(x, plinks[l], &k);
+        memcpy(ps->scratch + m, fl, k * sizeof *fl);
+        m += k;
+    }
+    qsort(ps->scratch, m, sizeof *ps->scratch, cmp_u32);
+    size_t u = 0;
+    for (size_t i = 0; i < m; i++)
+        if (!u || ps->scratch[u - 1] != ps->scratch[i])
+            ps->scratch[u++] = ps->scratch[i];
+
+    /* count the pieces, then cut them into arrays sized once */
+    uint32_t src[M3_MAX_PATH_LINKS], dst[M3_MAX_PATH_LINKS];
+    size_t pieces = 0;
+    for (size_t i = 0; i < u; i++) {
+        uint32_t fp = m3_route_index_flow_path(x, ps->scratch[i]);
+        uint32_t fn;
+        const uint32_t *flinks = m3_route_index_path_links(x, fp, &fn);
+        pieces += fp == path ? 1 : cut_pieces(plinks, pn, flinks, fn, src, dst, 0);
+    }
+    if (grow(ps, pieces, err))
+        return -1;
+    ps->flows.n = 0;
+    ps->num_fg = 0;
+    for (size_t i = 0; i < u; i++) {
+        uint32_t fi = ps->scratch[i];
+        uint32_t fp = m3_route_index_flow_path(x, fi);
+        const m3_flow *f = &s->flows.v[fi];
+        size_t runs;
+        if (fp == path) {
+            src[0] = 0;
+            dst[0] = pn;
+            runs = 1;
+            ps->num_fg++;
+        } else {
+            uint32_t fn;
+            const uint32_t *flinks = m3_route_index_path_links(x, fp, &fn);
+            runs = cut_pieces(plinks, pn, flinks, fn, src, dst, M3_MAX_PATH_LINKS);
+        }
+        for (size_t r = 0; r < runs; r++) {
+            m3_flow *p = &ps->flows.v[ps->flows.n];
+            *p = *f;
+            p->src = src[r];
+            p->dst = dst[r];
+            ps->origin[ps->flows.n++] = fi;
+        }
+    }
+    return 0;
+}
