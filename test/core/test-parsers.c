@@ -426,7 +426,7 @@ static void test_config(void)
     m3_config c, d;
     m3_config_default(&c);
     CHECK_MSG(m3_config_validate(&c, &err) == 0, "%s", err.msg);
-    CHECK(c.cc == M3_CC_DCTCP && c.pfc == 1 && c.mtu == 1000 && c.buffer_kb == 400);
+    CHECK(c.cc == M3_CC_DCTCP && c.pfc == 1 && c.mtu == 1000 && c.buffer_kb == 900);
     CHECK(c.dcqcn_kmin_kb == 14 && c.dcqcn_kmax_kb == 30 && c.hpcc_eta == 0.95);
     CHECK(!strcmp(m3_cc_name(M3_CC_HPCC), "hpcc") && !strcmp(m3_cc_name(M3_CC_TIMELY), "timely"));
 
