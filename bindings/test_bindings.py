@@ -153,7 +153,7 @@ class Layout(unittest.TestCase):
     def test_config_struct_fits_and_defaults_are_config_c(self):
         rc, c = canary(m3core.M3Config, lambda s: m3core.lib().m3_config_default(ctypes.byref(s)))
         # model/core/config.c: m3_config_default
-        want = {"cc": 0, "buffer_kb": 400, "window_bytes": 18000, "pfc": 1, "mtu": 1000,
+        want = {"cc": 0, "buffer_kb": 900, "window_bytes": 18000, "pfc": 1, "mtu": 1000,
                 "dctcp_k_kb": 12, "dcqcn_kmin_kb": 14, "dcqcn_kmax_kb": 30, "hpcc_eta": 0.95,
                 "hpcc_ai_mbps": 750, "timely_tlow_us": 50, "timely_thigh_us": 125,
                 "base_rtt_us": 14.4, "nic_rate_gbps": 0, "seed": 1}

@@ -111,7 +111,7 @@ static int bucket_of(uint64_t size, const uint64_t *bounds, int nb)
  * counters. Inputs are already checked. */
 static void bucket_pcts(const uint64_t *sizes, const double *values, const uint32_t *idx,
                         size_t n, const uint64_t *bounds, int nb, int pcts, double *out,
-                        size_t *counts, double *sorted, size_t *pos)
+                        size_t *counts, double *sorted, size_t *pos, int presorted)
 {
     memset(counts, 0, (size_t)nb * sizeof *counts);
     for (size_t i = 0; i < n; i++)
@@ -134,7 +134,8 @@ static void bucket_pcts(const uint64_t *sizes, const double *values, const uint3
             memset(o, 0, (size_t)pcts * sizeof *o);
             continue;
         }
-        qsort(v, c, sizeof *v, cmp_double);
+        if (!presorted) /* entries in increasing value stay so per bucket */
+            qsort(v, c, sizeof *v, cmp_double);
         for (int k = 0; k < pcts; k++)
             o[k] = m3_percentile_sorted(v, c, 100.0 * (k + 1) / pcts);
     }
@@ -175,7 +176,7 @@ int m3_bucket_percentiles(const uint64_t *sizes, const double *values, size_t n,
         return -1;
     _Static_assert(sizeof(size_t) <= sizeof(double), "counters fit a double slot");
     bucket_pcts(sizes, values, NULL, n, bounds, nb, pcts, out, counts, sorted,
-                (size_t *)(void *)(sorted + n));
+                (size_t *)(void *)(sorted + n), 0);
     free(sorted);
     return 0;
 }
@@ -226,6 +227,38 @@ static void config_fields(uint32_t n, const m3_config *c, double *f)
     }
 }
 
+/* A flow's log slowdown as its IEEE-754 bits (>= +0, so the bits order
+ * like the values) and the flow's index. */
+typedef struct keyed {
+    uint64_t key;
+    uint32_t i;
+} keyed;
+
+/* LSD radix sort of a[0..n) by key, 8 bits a pass, tmp of n: O(8n), stable,
+ * passes where every key has the same digit skipped. Returns the array
+ * that holds the result (a or tmp). */
+static const keyed *radix_sort(keyed *a, keyed *tmp, size_t n)
+{
+    for (int shift = 0; shift < 64; shift += 8) {
+        size_t count[257] = {0};
+        for (size_t i = 0; i < n; i++)
+            count[((a[i].key >> shift) & 0xff) + 1]++;
+        int skip = 0;
+        for (int d = 1; d <= 256; d++)
+            skip |= count[d] == n;
+        if (skip)
+            continue;
+        for (int d = 0; d < 256; d++)
+            count[d + 1] += count[d];
+        for (size_t i = 0; i < n; i++)
+            tmp[count[(a[i].key >> shift) & 0xff]++] = a[i];
+        keyed *x = a;
+        a = tmp;
+        tmp = x;
+    }
+    return a;
+}
+
 int m3_path_features(const m3_line *l, const m3_flows *f, const double *slowdown,
                      const m3_config *c, const double *pool_bytes, float *out,
                      m3_error *err)
@@ -246,58 +279,74 @@ int m3_path_features(const m3_line *l, const m3_flows *f, const double *slowdown
     if (f->n > UINT32_MAX)
         return m3_fail(err, "%s: %zu flows (at most %u)", who, f->n, UINT32_MAX);
 
-    /* pass 1: check the flows, count each token's entries */
-    size_t tok_n[M3_LINE_MAX_POSITIONS] = {0};
-    for (size_t i = 0; i < f->n; i++) {
-        const m3_flow *fl = &f->v[i];
-        if (fl->src >= fl->dst || fl->dst >= n)
-            return m3_fail(err, "%s: flow %zu (id %llu) runs from position %u to %u (need "
-                           "src < dst <= %u)", who, i, (unsigned long long)fl->id, fl->src,
-                           fl->dst, n - 1);
-        double s = slowdown[i];
-        if (!isfinite(s) || !(s >= 1))
-            return m3_fail(err, "%s: flow %zu (id %llu) has slowdown %g (need finite and "
-                           ">= 1)", who, i, (unsigned long long)fl->id, s);
-        if (fl->src == 0 && fl->dst == n - 1)
-            tok_n[0]++;
-        else
-            for (uint32_t k = fl->src; k < fl->dst; k++)
-                tok_n[k + 1]++;
-    }
-    size_t tok_off[M3_LINE_MAX_POSITIONS + 1];
-    size_t entries = 0, biggest = 0;
-    for (uint32_t t = 0; t < ntok; t++) {
-        tok_off[t] = entries;
-        entries += tok_n[t];
-        if (tok_n[t] > biggest)
-            biggest = tok_n[t];
-    }
-    tok_off[ntok] = entries;
-
-    /* one block: sizes (F u64), log slowdowns (F), sort scratch (biggest),
-     * token entries (E u32) */
+    /* pass 1: check the flows, each one's input bucket, and the entries
+     * of every (token, bucket) list */
+    const int nb = M3_FEAT_IN_BUCKETS, pcts = M3_FEAT_PCTS;
     const size_t F = f->n;
-    size_t words = 2 * F + biggest + (entries + 1) / 2;
-    double *block = m3_calloc(words ? words : 1, sizeof(double), err);
-    if (!block)
+    size_t cnt[M3_LINE_MAX_POSITIONS][M3_FEAT_IN_BUCKETS];
+    memset(cnt, 0, sizeof cnt);
+    uint8_t *bkt = m3_calloc(F ? F : 1, 1, err);
+    if (!bkt)
         return -1;
-    uint64_t *sz = (uint64_t *)(void *)block;
-    double *lv = block + F, *scratch = block + 2 * F;
-    uint32_t *idx = (uint32_t *)(void *)(block + 2 * F + biggest);
-
-    /* pass 2: per-flow values and the token lists */
-    size_t fill[M3_LINE_MAX_POSITIONS];
-    memcpy(fill, tok_off, ntok * sizeof *fill);
     for (size_t i = 0; i < F; i++) {
         const m3_flow *fl = &f->v[i];
-        sz[i] = fl->size;
-        lv[i] = log(slowdown[i]);
+        double s = slowdown[i];
+        if (fl->src >= fl->dst || fl->dst >= n || !isfinite(s) || !(s >= 1)) {
+            free(bkt);
+            if (fl->src >= fl->dst || fl->dst >= n)
+                return m3_fail(err, "%s: flow %zu (id %llu) runs from position %u to %u (need "
+                               "src < dst <= %u)", who, i, (unsigned long long)fl->id, fl->src,
+                               fl->dst, n - 1);
+            return m3_fail(err, "%s: flow %zu (id %llu) has slowdown %g (need finite and "
+                           ">= 1)", who, i, (unsigned long long)fl->id, s);
+        }
+        int b = bucket_of(fl->size, in_bounds_v2, nb);
+        bkt[i] = (uint8_t)b;
         if (fl->src == 0 && fl->dst == n - 1)
-            idx[fill[0]++] = (uint32_t)i;
+            cnt[0][b]++;
         else
             for (uint32_t k = fl->src; k < fl->dst; k++)
-                idx[fill[k + 1]++] = (uint32_t)i;
+                cnt[k + 1][b]++;
     }
+    size_t off[M3_LINE_MAX_POSITIONS][M3_FEAT_IN_BUCKETS], pos[M3_LINE_MAX_POSITIONS][M3_FEAT_IN_BUCKETS];
+    size_t entries = 0;
+    for (uint32_t t = 0; t < ntok; t++)
+        for (int b = 0; b < nb; b++) {
+            off[t][b] = pos[t][b] = entries;
+            entries += cnt[t][b];
+        }
+
+    /* pass 2: the flows in increasing log slowdown (one radix sort), each
+     * appended to its lists, which therefore come out sorted: no sort per
+     * token and bucket (a flow sits in up to n - 1 link tokens) */
+    keyed *order = m3_calloc(2 * (F ? F : 1), sizeof *order, err);
+    double *vals = m3_calloc(entries ? entries : 1, sizeof *vals, err);
+    if (!order || !vals) {
+        free(bkt);
+        free(order);
+        free(vals);
+        return -1;
+    }
+    for (size_t i = 0; i < F; i++) {
+        double lv = log(slowdown[i]);
+        memcpy(&order[i].key, &lv, sizeof lv);
+        order[i].i = (uint32_t)i;
+    }
+    const keyed *sorted = radix_sort(order, order + F, F);
+    for (size_t r = 0; r < F; r++) {
+        uint32_t i = sorted[r].i;
+        const m3_flow *fl = &f->v[i];
+        double lv;
+        memcpy(&lv, &sorted[r].key, sizeof lv);
+        int b = bkt[i];
+        if (fl->src == 0 && fl->dst == n - 1)
+            vals[pos[0][b]++] = lv;
+        else
+            for (uint32_t k = fl->src; k < fl->dst; k++)
+                vals[pos[k + 1][b]++] = lv;
+    }
+    free(order);
+    free(bkt);
 
     /* the fields every token shares; link and pool per token */
     double cfg[F_COUNT];
@@ -312,17 +361,16 @@ int m3_path_features(const m3_line *l, const m3_flows *f, const double *slowdown
     if (n == 2)
         min_pool = 0;
 
-    const int nb = M3_FEAT_IN_BUCKETS, pcts = M3_FEAT_PCTS;
-    double pct[M3_FEAT_IN_BUCKETS * M3_FEAT_PCTS];
-    size_t counts[M3_FEAT_IN_BUCKETS], pos[M3_FEAT_IN_BUCKETS];
     for (uint32_t t = 0; t < ntok; t++) {
         float *o = out + (size_t)t * TOKEN_DIM;
-        bucket_pcts(sz, lv, idx + tok_off[t], tok_n[t], in_bounds_v2, nb, pcts, pct, counts,
-                    scratch, pos);
-        for (int j = 0; j < nb * pcts; j++)
-            o[j] = (float)pct[j];
-        for (int b = 0; b < nb; b++)
-            o[nb * pcts + b] = (float)(log10(1.0 + (double)counts[b]) / 5.0);
+        for (int b = 0; b < nb; b++) {
+            const double *v = vals + off[t][b];
+            size_t c = cnt[t][b];
+            for (int k = 0; k < pcts; k++)
+                o[b * pcts + k] = c ? (float)m3_percentile_sorted(v, c, 100.0 * (k + 1) / pcts)
+                                    : 0.0f;
+            o[nb * pcts + b] = (float)(log10(1.0 + (double)c) / 5.0);
+        }
         /* token 0: the path's bottleneck and its tightest switch; token
          * l+1: line link l and the switch at position l (a host NIC at 0) */
         double link_bps = t == 0 ? bottleneck : l->link_bps[t - 1];
@@ -333,6 +381,6 @@ int m3_path_features(const m3_line *l, const m3_flows *f, const double *slowdown
         fo[F_LINK_GBPS] = (float)scaled(F_LINK_GBPS, link_bps / 1e9);
         fo[F_POOL_KB] = (float)scaled(F_POOL_KB, pool / 1000.0);
     }
-    free(block);
+    free(vals);
     return 0;
 }

@@ -231,7 +231,7 @@ uint32_t m3_route_index_flow_path(const m3_route_index *x, size_t flow);
 const uint32_t *m3_route_index_path_links(const m3_route_index *x, uint32_t path, uint32_t *n);
 /* Flows (indices into the flow array) whose route is exactly this path. */
 const uint32_t *m3_route_index_path_flows(const m3_route_index *x, uint32_t path, size_t *n);
-/* Flows crossing a directed link. */
+/* Flows crossing a directed link, in increasing flow index. */
 const uint32_t *m3_route_index_link_flows(const m3_route_index *x, uint32_t dlink, size_t *n);
 
 /* ---------------------------------------------------------------- workloads */

@@ -9,9 +9,10 @@
  * (l >= 1) feeds line link l; its shared pool (m3_switch_pool_bytes at the
  * configured buffer) goes to the feature map as in training.
  *
- * Cost: O(sum over path links of the flows crossing them) to gather, a sort
- * of that list (flows touching several links appear once, in scenario
- * order), O(route length x path length) per flow to cut pieces. The arrays
+ * Cost: O(path length x sum over path links of the flows crossing them) to
+ * merge the links' flow lists (flows touching several links appear once,
+ * in scenario order), O(route length x path length) per flow to cut
+ * pieces. The arrays
  * grow only when a larger path scenario comes: a worker reuses one
  * m3_path_scenario for all its paths. */
 #include "m3-internal.h"
@@ -32,12 +33,6 @@ void m3_path_scenario_free(m3_path_scenario *ps)
     free(ps->origin);
     free(ps->scratch);
     m3_path_scenario_init(ps);
-}
-
-static int cmp_u32(const void *a, const void *b)
-{
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return (x > y) - (x < y);
 }
 
 /* Position of directed link d on the path, or -1. Paths are short (6
@@ -110,11 +105,14 @@ int m3_path_scenario_build(const m3_scenario *s, const m3_route_index *x, uint32
                                                      buffer)
                               : 0;
 
-    /* every flow crossing a path link, once, in scenario order */
+    /* every flow crossing a path link, once, in scenario order: a merge
+     * of the links' lists, which the index keeps in flow order */
     size_t total = 0;
+    const uint32_t *head[M3_MAX_PATH_LINKS], *end[M3_MAX_PATH_LINKS];
     for (uint32_t l = 0; l < pn; l++) {
         size_t k;
-        m3_route_index_link_flows(x, plinks[l], &k);
+        head[l] = m3_route_index_link_flows(x, plinks[l], &k);
+        end[l] = head[l] + k;
         total += k;
     }
     if (total > ps->scratch_cap) {
@@ -124,18 +122,22 @@ int m3_path_scenario_build(const m3_scenario *s, const m3_route_index *x, uint32
         ps->scratch = sc;
         ps->scratch_cap = total;
     }
-    size_t m = 0;
-    for (uint32_t l = 0; l < pn; l++) {
-        size_t k;
-        const uint32_t *fl = m3_route_index_link_flows(x, plinks[l], &k);
-        memcpy(ps->scratch + m, fl, k * sizeof *fl);
-        m += k;
-    }
-    qsort(ps->scratch, m, sizeof *ps->scratch, cmp_u32);
     size_t u = 0;
-    for (size_t i = 0; i < m; i++)
-        if (!u || ps->scratch[u - 1] != ps->scratch[i])
-            ps->scratch[u++] = ps->scratch[i];
+    for (;;) {
+        uint32_t best = UINT32_MAX;
+        int any = 0;
+        for (uint32_t l = 0; l < pn; l++)
+            if (head[l] < end[l] && (!any || *head[l] < best)) {
+                best = *head[l];
+                any = 1;
+            }
+        if (!any)
+            break;
+        ps->scratch[u++] = best;
+        for (uint32_t l = 0; l < pn; l++)
+            if (head[l] < end[l] && *head[l] == best)
+                head[l]++;
+    }
 
     /* count the pieces, then cut them into arrays sized once */
     uint32_t src[M3_MAX_PATH_LINKS], dst[M3_MAX_PATH_LINKS];
