@@ -17,12 +17,14 @@
  * the moment, which is what makes the bootstrap cheap: each replicate
  * redraws the multiplicities (multinomial over the draws, GSL) and
  * re-walks the sorted atoms. Cost: O(A log A) for the sort, A = paths x
- * buckets x pcts (200,000 for m3's 500 paths), then O(A) per replicate;
+ * buckets x pcts (200,000 for m3's 500 paths), then O(A) per replicate,
+ * the replicates spread over m->threads POSIX threads;
  * memory 8 bytes per atom plus replicates x 3 x (buckets + 1) doubles. */
 #include "m3-internal.h"
 
 #include <gsl/gsl_randist.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -135,6 +137,46 @@ static void set_stats(m3_bucket_stats *s, const double *v3)
     s->p99 = v3[2];
 }
 
+/* Replicates first, first + step, ... of the bootstrap: weights from the
+ * replicate's multiplicities, one walk, its statistics into rep. */
+typedef struct boot_job {
+    const m3_mixture *m;
+    const atom *a;
+    size_t na;
+    const double *share, *redraws;
+    uint32_t bootstrap;
+    double *rep;
+    int ns;
+    uint32_t first, step;
+} boot_job;
+
+static void *boot_worker(void *arg)
+{
+    const boot_job *j = arg;
+    const m3_mixture *m = j->m;
+    const int O = m->out_buckets;
+    size_t nw = (size_t)m->num_paths * O;
+    double *w_in = malloc(nw * sizeof *w_in), *w_all = malloc(nw * sizeof *w_all);
+    mix_out mo;
+    for (uint32_t r = j->first; r < j->bootstrap; r += j->step) {
+        double *row = j->rep + (size_t)r * j->ns;
+        if (!w_in || !w_all) {
+            row[0] = INFINITY; /* the caller reports it */
+            continue;
+        }
+        weights(m, j->redraws + (size_t)r * m->num_paths, j->share, w_in, w_all);
+        walk(m, j->a, j->na, j->share, w_in, w_all, &mo);
+        for (int b = 0; b < O; b++)
+            memcpy(row + 3 * b, mo.bucket[b], 3 * sizeof *row);
+        row[3 * O] = mo.pct[49];
+        row[3 * O + 1] = mo.pct[89];
+        row[3 * O + 2] = mo.pct[98];
+    }
+    free(w_in);
+    free(w_all);
+    return NULL;
+}
+
 int m3_aggregate(const m3_mixture *m, uint32_t bootstrap, double level, uint64_t seed,
                  m3_result *out, m3_error *err)
 {
@@ -165,7 +207,7 @@ int m3_aggregate(const m3_mixture *m, uint32_t bootstrap, double level, uint64_t
     unsigned int *redraw = m3_calloc(P, sizeof *redraw, err);
     const int ns = 3 * (O + 1); /* statistics with an interval */
     double *rep = bootstrap ? m3_calloc((size_t)bootstrap * ns, sizeof *rep, err) : NULL;
-    double *col = NULL;
+    double *col = NULL, *redraws = NULL;
     gsl_rng *rng = NULL;
     int rc = -1;
     if (!a || !w_in || !w_all || !mult || !prob || !redraw || (bootstrap && !rep))
@@ -222,23 +264,51 @@ int m3_aggregate(const m3_mixture *m, uint32_t bootstrap, double level, uint64_t
         goto done;
     }
 
-    /* the bootstrap: redraw the multiplicities, re-walk */
+    /* the bootstrap: redraw every replicate's multiplicities from one
+     * stream (so the draws do not depend on the thread count), then
+     * re-walk the replicates on `threads` workers */
     rng = m3_rng_new(seed ^ 0xb0075742a9e1ull, err);
-    if (!rng)
+    redraws = rng ? m3_calloc((size_t)bootstrap * P, sizeof *redraws, err) : NULL;
+    if (!redraws)
         goto done;
     for (uint32_t r = 0; r < bootstrap; r++) {
         gsl_ran_multinomial(rng, P, (unsigned int)draws, prob, redraw);
         for (uint32_t p = 0; p < P; p++)
-            mult[p] = redraw[p];
-        weights(m, mult, share, w_in, w_all);
-        walk(m, a, na, share, w_in, w_all, &mo);
-        double *row = rep + (size_t)r * ns;
-        for (int b = 0; b < O; b++)
-            memcpy(row + 3 * b, mo.bucket[b], 3 * sizeof *row);
-        row[3 * O] = mo.pct[49];
-        row[3 * O + 1] = mo.pct[89];
-        row[3 * O + 2] = mo.pct[98];
+            redraws[(size_t)r * P + p] = redraw[p];
     }
+    boot_job bj = {m, a, na, share, redraws, bootstrap, rep, ns, 0, 0};
+    int T = m->threads > 1 ? m->threads : 1;
+    if ((uint32_t)T > bootstrap)
+        T = (int)bootstrap;
+    pthread_t tid[64];
+    boot_job jobs[64];
+    int started = 0;
+    for (int t = 1; t < T && t < 64; t++) {
+        jobs[t] = bj;
+        jobs[t].first = (uint32_t)t;
+        jobs[t].step = (uint32_t)T;
+        if (pthread_create(&tid[started], NULL, boot_worker, &jobs[t]))
+            break;
+        started++;
+    }
+    /* the caller takes replicate 0 and every stride not started */
+    jobs[0] = bj;
+    jobs[0].first = 0;
+    jobs[0].step = (uint32_t)T;
+    boot_worker(&jobs[0]);
+    for (int t = started + 1; t < T && t < 64; t++) {
+        jobs[t] = bj;
+        jobs[t].first = (uint32_t)t;
+        jobs[t].step = (uint32_t)T;
+        boot_worker(&jobs[t]);
+    }
+    for (int t = 0; t < started; t++)
+        pthread_join(tid[t], NULL);
+    for (uint32_t r = 0; r < bootstrap; r++)
+        if (isinf(rep[(size_t)r * ns])) { /* a worker could not allocate */
+            m3_fail(err, "aggregate: out of memory in the bootstrap");
+            goto done;
+        }
     col = m3_calloc(bootstrap, sizeof *col, err);
     if (!col)
         goto done;
@@ -270,5 +340,6 @@ done:
     free(redraw);
     free(rep);
     free(col);
+    free(redraws);
     return rc;
 }

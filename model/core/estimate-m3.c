@@ -367,7 +367,7 @@ int m3_estimate_m3(const m3_scenario *s, const m3_routing *r, const m3_predictor
     m3_mixture m = {
         .num_paths = (uint32_t)P, .out_buckets = O, .pcts = K, .pred = pred,
         .fg_counts = fg_counts, .mult = mult, .bucket_flows = bucket_flows,
-        .bounds = sc->out_bounds,
+        .bounds = sc->out_bounds, .threads = threads,
     };
     if (m3_aggregate(&m, o->bootstrap, o->ci_level, o->seed, out, err))
         goto done;

@@ -681,6 +681,8 @@ typedef struct m3_mixture {
     const uint32_t *mult;         /* [path] multiplicity */
     const size_t *bucket_flows;   /* [bucket] flows of the scenario */
     const uint64_t *bounds;       /* out_buckets - 1 inner bounds */
+    int threads;                  /* bootstrap workers (0, 1: the caller only); the
+                                   * result does not depend on it */
 } m3_mixture;
 
 int m3_aggregate(const m3_mixture *m, uint32_t bootstrap, double level, uint64_t seed,

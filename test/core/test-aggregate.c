@@ -8,6 +8,7 @@
  *    points mix into the analytic quantiles of the mixture (0.5%);
  *  - a bucket no sampled path covers falls back to multiplicities and
  *    warns; an empty bucket is NaN;
+ *  - the interval is the same on 1 and 3 bootstrap workers;
  *  - coverage: over 120 repetitions of drawing 500 paths from a population
  *    of 300, the 90% bootstrap interval of p90 and p99 (bucket and overall)
  *    covers the population's true value in 80-97% of them;
@@ -51,7 +52,7 @@ static void test_one_path(void)
     for (int k = 0; k < 100; k++)
         for (int b = 0; b < 4; b++)
             pred[b * 100 + k] = (float)(1 + k);
-    m3_mixture m = {1, 4, 100, pred, fg, mult, bf, bounds};
+    m3_mixture m = {1, 4, 100, pred, fg, mult, bf, bounds, 0};
     m3_result r;
     m3_result_init(&r, "m3");
     m3_error err;
@@ -89,7 +90,7 @@ static void test_random_vs_brute(void)
         }
         for (int b = 0; b < O; b++)
             bf[b] = 1 + gsl_rng_uniform_int(g, 100);
-        m3_mixture m = {P, O, K, pred, fg, mult, bf, bounds};
+        m3_mixture m = {P, O, K, pred, fg, mult, bf, bounds, 0};
         m3_result r;
         m3_result_init(&r, "m3");
         m3_error err;
@@ -144,7 +145,7 @@ static void test_known_mixture(void)
     double fg[8] = {0, 0, 0, 4, 0, 0, 0, 9};
     uint32_t mult[2] = {5, 5};
     size_t bf[4] = {0, 0, 0, 100};
-    m3_mixture m = {2, 4, K, pred, fg, mult, bf, bounds};
+    m3_mixture m = {2, 4, K, pred, fg, mult, bf, bounds, 0};
     m3_result r;
     m3_result_init(&r, "m3");
     m3_error err;
@@ -168,7 +169,7 @@ static void test_fallback_and_errors(void)
     double fg[8] = {1, 0, 0, 0, 1, 0, 0, 0}; /* no path has bucket-1 flows */
     uint32_t mult[2] = {1, 3};
     size_t bf[4] = {50, 50, 0, 0};
-    m3_mixture m = {2, 4, 10, pred, fg, mult, bf, bounds};
+    m3_mixture m = {2, 4, 10, pred, fg, mult, bf, bounds, 0};
     m3_result r;
     m3_result_init(&r, "m3");
     m3_error err;
@@ -231,7 +232,7 @@ static void test_coverage(void)
     m3_error err;
     m3_result truth;
     m3_result_init(&truth, "truth");
-    m3_mixture all = {N, O, K, pop, cnt, np, bf, bounds};
+    m3_mixture all = {N, O, K, pop, cnt, np, bf, bounds, 0};
     CHECK(m3_aggregate(&all, 0, 0.9, 1, &truth, &err) == 0);
 
     int cov_b90 = 0, cov_b99 = 0, cov_o99 = 0;
@@ -245,10 +246,19 @@ static void test_coverage(void)
             memcpy(subcnt + (size_t)P * O, cnt + (size_t)p * O, O * sizeof *subcnt);
             subm[P++] = draw[p];
         }
-        m3_mixture m = {P, O, K, sub, subcnt, subm, bf, bounds};
+        m3_mixture m = {P, O, K, sub, subcnt, subm, bf, bounds, 0};
         m3_result r;
         m3_result_init(&r, "m3");
         CHECK(m3_aggregate(&m, 200, 0.9, 100 + rep, &r, &err) == 0);
+        if (rep < 3) { /* the interval does not depend on the workers */
+            m3_result r3;
+            m3_result_init(&r3, "m3");
+            m.threads = 3;
+            CHECK(m3_aggregate(&m, 200, 0.9, 100 + rep, &r3, &err) == 0);
+            CHECK(memcmp(&r.ci_lo, &r3.ci_lo, sizeof r.ci_lo) == 0 &&
+                  memcmp(&r.ci_hi, &r3.ci_hi, sizeof r.ci_hi) == 0);
+            m3_result_free(&r3);
+        }
         const m3_bucket_stats *lo = &r.ci_lo.buckets[3], *hi = &r.ci_hi.buckets[3];
         cov_b90 += lo->p90 <= truth.summary.buckets[3].p90 && truth.summary.buckets[3].p90 <= hi->p90;
         cov_b99 += lo->p99 <= truth.summary.buckets[3].p99 && truth.summary.buckets[3].p99 <= hi->p99;
