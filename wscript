@@ -73,6 +73,9 @@ M3_NS3_SOURCES = [
     'model/m3-cc-timely.cc',
     'helper/m3-scenario-helper.cc',
     'helper/m3-packet-helper.cc',
+    'helper/m3-packet-helper-config.cc',
+    'helper/m3-packet-helper-network.cc',
+    'helper/m3-packet-helper-run.cc',
     'helper/m3-path-sample-helper.cc',
 ]
 M3_NS3_HEADERS = [
