@@ -437,8 +437,8 @@ M3Scenario::GetHostRateBps() const
 double
 M3Scenario::GetNicRateBps() const
 {
-    double gbps = m_scenario.config.nic_rate_gbps;
-    return gbps > 0 ? gbps * 1e9 : GetHostRateBps();
+    // The core's one definition, shared with flowSim and m3 mode.
+    return m3_scenario_nic_bps(&m_scenario);
 }
 
 int32_t
