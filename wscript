@@ -56,6 +56,14 @@ M3_CORE_TESTS = [
 
 M3_TOOLS = ['tools/m3-flowsim.c', 'tools/m3-workload.c']
 
+# ---- the inference shim (model/infer/): waf builds the torch-free one, whose
+# m3_model_load refuses and says how to get libtorch (with libtorch, CMake
+# builds the front M3_INFER_DL_SOURCES and the plugin M3_INFER_SOURCES) ----
+M3_INFER_SOURCES = ['model/infer/m3-infer.cc']
+M3_INFER_DL_SOURCES = ['model/infer/m3-infer-dl.c']
+M3_INFER_NONE_SOURCES = ['model/infer/m3-infer-none.c']
+M3_INFER_HEADERS = ['model/infer/m3-infer.h']
+
 # ---- the ns-3 module (C++) ----
 M3_NS3_SOURCES = [
     'model/m3-scenario.cc',
@@ -142,14 +150,19 @@ def build(bld):
     bld(features='c cshlib', source=M3_CORE_SOURCES, target='m3core', name='m3core-shared',
         cflags=C_FLAGS, includes=['model/core'], use=['M3GSL'])
 
+    # The inference shim, torch-free, for the m3 estimator in the module.
+    bld(features='c cstlib', source=M3_INFER_NONE_SOURCES, target='m3infer',
+        cflags=C_FLAGS, includes=['model/infer', 'model/core'],
+        export_includes=['model/infer'], use=['m3core'])
+
     module = bld.create_ns3_module('m3', ['core', 'network'])
     module.source = M3_NS3_SOURCES
-    module.use.extend(['m3core', 'M3GSL'])
+    module.use.extend(['m3core', 'm3infer', 'M3GSL'])
 
     headers = bld(features='ns3header')
     headers.module = 'm3'
     # m3.h too: the module's headers include it as "ns3/m3.h".
-    headers.source = M3_NS3_HEADERS + M3_CORE_HEADERS
+    headers.source = M3_NS3_HEADERS + M3_CORE_HEADERS + M3_INFER_HEADERS
 
     if bld.env['ENABLE_TESTS']:
         module_test = bld.create_ns3_module_test_library('m3')

@@ -3,11 +3,13 @@
 # source lists come from the top CMakeLists.txt.
 
 include(${CMAKE_CURRENT_LIST_DIR}/core.cmake)
+# The inference shim m3infer (M3_INFER_LIBRARIES): libtorch when found.
+include(${CMAKE_CURRENT_LIST_DIR}/torch.cmake)
 
 # ns-3 builds with -Werror by default (NS3_WARNINGS_AS_ERRORS); the C core
 # and its tools keep core.cmake's own warning policy instead. Their
 # binaries go next to the module's examples, not into ns-3's top build/.
-foreach(target ${M3_CORE_LIBRARIES} ${M3_CORE_EXECUTABLES})
+foreach(target ${M3_CORE_LIBRARIES} ${M3_INFER_TARGETS} ${M3_CORE_EXECUTABLES})
   target_compile_options(${target} PRIVATE -Wno-error)
 endforeach()
 set_target_properties(${M3_CORE_EXECUTABLES} PROPERTIES
@@ -15,7 +17,7 @@ set_target_properties(${M3_CORE_EXECUTABLES} PROPERTIES
 
 # ns-3 re-exports a module's libraries by default
 # (NS3_REEXPORT_THIRD_PARTY_LIBRARIES), so m3core must be in its export set.
-install(TARGETS m3core EXPORT ns3ExportTargets
+install(TARGETS m3core ${M3_INFER_LIBRARIES} EXPORT ns3ExportTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}/)
 
 # m3.h goes with the public headers (to build/include/ns3/): the module's
@@ -23,8 +25,8 @@ install(TARGETS m3core EXPORT ns3ExportTargets
 build_lib(
   LIBNAME m3
   SOURCE_FILES ${M3_NS3_SOURCES}
-  HEADER_FILES ${M3_NS3_HEADERS} ${M3_CORE_HEADERS}
-  LIBRARIES_TO_LINK ${M3_NS3_LIBRARIES} m3core
+  HEADER_FILES ${M3_NS3_HEADERS} ${M3_CORE_HEADERS} ${M3_INFER_HEADERS}
+  LIBRARIES_TO_LINK ${M3_NS3_LIBRARIES} m3core ${M3_INFER_LIBRARIES}
   TEST_SOURCES ${M3_NS3_TEST_SOURCES}
 )
 # Examples: build_lib adds examples/CMakeLists.txt when they are enabled.

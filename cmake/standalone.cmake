@@ -37,7 +37,7 @@ else()
   message(STATUS "bindings/python test not added: ${M3_BINDINGS_PYTHON} lacks numpy")
 endif()
 
-# ---- libtorch: checkpoint load test, gen/ end to end (optional) ----
+# ---- the inference shim m3infer (libtorch or torch-free) and its tests ----
 include(${CMAKE_CURRENT_LIST_DIR}/torch.cmake)
 
 # ---- wscript lists the same files as this build ----
@@ -61,7 +61,7 @@ if(ns3_FOUND)
   # In-tree ns-3 copies module headers to include/ns3/; do the same so the
   # sources' "ns3/m3-scenario.h" includes work in both builds.
   set(M3_NS3_INCLUDE ${CMAKE_BINARY_DIR}/include)
-  foreach(h ${M3_NS3_HEADERS} ${M3_CORE_HEADERS})
+  foreach(h ${M3_NS3_HEADERS} ${M3_CORE_HEADERS} ${M3_INFER_HEADERS})
     get_filename_component(hname ${h} NAME)
     configure_file(${h} ${M3_NS3_INCLUDE}/ns3/${hname} COPYONLY)
   endforeach()
@@ -70,7 +70,8 @@ if(ns3_FOUND)
   target_include_directories(ns3-m3 PUBLIC ${M3_NS3_INCLUDE})
   target_compile_definitions(ns3-m3 PUBLIC NS3_LOG_ENABLE NS3_ASSERT_ENABLE)
   target_compile_options(ns3-m3 PRIVATE -Wall)
-  target_link_libraries(ns3-m3 PUBLIC m3core ns3::libcore ns3::libnetwork)
+  # m3infer (torch.cmake): the m3 estimator loads its model through it
+  target_link_libraries(ns3-m3 PUBLIC m3core ${M3_INFER_LIBRARIES} ns3::libcore ns3::libnetwork)
   # ns-3 registers TypeIds and TestSuites from static constructors: keep
   # the module library linked even when nothing references it by symbol.
   set(M3_NS3_LINK -Wl,--no-as-needed ns3-m3 -Wl,--as-needed)

@@ -6,8 +6,14 @@
  *
  * Only m3-infer.cc includes libtorch headers; everything else sees this
  * header. Conventions are the core's (m3.h): an opaque handle, 0/-1 returns
- * with the error text in m3_error, no globals of our own, and no libtorch
- * exception ever crosses into C.
+ * with the error text in m3_error, no globals of our own (but the handle of
+ * the libtorch plugin, below), and no libtorch exception ever crosses into C.
+ *
+ * Builds (cmake/torch.cmake, library target m3infer): with libtorch, m3infer
+ * is m3-infer-dl.c, which loads m3-infer.cc's plugin libm3infer-torch.so
+ * with dlopen on the first m3_model_load, so that programs which never load
+ * a model do not pay libtorch's start-up (about 0.5 s); without libtorch it
+ * is m3-infer-none.c, whose m3_model_load refuses and says how to get it.
  *
  * Loading checks, in order, and refuses with "FILE: problem" on the first
  * failure: the metadata JSON parses and says format "m3-ckpt" version 1;
@@ -16,6 +22,7 @@
  * .pt exists with the recorded size; libtorch loads it; the fixed inputs of
  * NAME.check.bin give the recorded outputs (relative 1e-4), so corrupt or
  * mismatched weights are caught at load, not at the first estimate.
+ * model/infer/README.md has the details and the measured costs.
  */
 #ifndef M3_INFER_H
 #define M3_INFER_H
