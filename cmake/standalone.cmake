@@ -39,6 +39,12 @@ endif()
 
 # ---- the inference shim m3infer (libtorch or torch-free) and its tests ----
 include(${CMAKE_CURRENT_LIST_DIR}/torch.cmake)
+# m3 mode's benchmark (prints numbers, asserts nothing; bench/bench-m3.sh
+# runs it with the packet-mode comparison)
+add_executable(bench-m3 bench/bench-m3.c)
+set_target_properties(bench-m3 PROPERTIES C_STANDARD 11 LINKER_LANGUAGE CXX)
+target_compile_options(bench-m3 PRIVATE -O2 -Wall -Wextra)
+target_link_libraries(bench-m3 m3infer m3core)
 
 # ---- wscript lists the same files as this build ----
 find_package(Python3 COMPONENTS Interpreter)
@@ -84,6 +90,11 @@ if(ns3_FOUND)
   foreach(suite m3-scenario m3-shared-buffer m3-switch m3-cc m3-rdma-nic m3-packet)
     add_test(NAME ns3/${suite} COMMAND m3-test-runner --suite=${suite} --verbose)
   endforeach()
+  # the estimators, their helper and M3Result (test/m3-estimator-test-suite.cc; m3suite)
+  foreach(m3suite m3-flowsim-estimator m3-packet-estimator m3-model-estimator
+                  m3-estimator-helper m3-result)
+    add_test(NAME ns3/${m3suite} COMMAND m3-test-runner --suite=${m3suite} --verbose)
+  endforeach(m3suite)
 
   foreach(ex ${M3_EXAMPLES})
     add_executable(${ex} examples/${ex}.cc)

@@ -1,0 +1,304 @@
+/* bench-m3 - m3 mode's cost, stage by stage, on m3's 256-host fat-tree
+ * (2 pods x 16 racks x 8 hosts, 10/40 Gbps, 1 us; web-server sizes, load
+ * 0.5) with the shipped model, against the flowSim baseline measured in the
+ * same run. Prints numbers and asserts nothing about time.
+ *
+ * Per flow count (each in a child process, so its peak memory is its own):
+ * workload generation (not part of the estimate), the whole m3 estimate
+ * and its stages (index + sample, flowSim + features on all cores,
+ * inference, aggregation + bootstrap), peak RSS, and flowSim over the whole
+ * network. Per path (one thread, the distinct sampled paths of the 100k
+ * case): flows per path, flowSim and features separately, and inference
+ * per path (one batch of all paths / paths). Then m3's path scenario of
+ * 20,000 flows (the training recipe, n = 7): flowSim + features per path.
+ * The packet-mode speedup comes from bench/bench-m3.sh, which runs
+ * m3-compare --mode=packet,m3 on the same scenario.
+ *
+ *   bench-m3 [--model ckpts/m3-small.pt] [--flows 100000,1000000]
+ *            [--threads 0] [--torch-threads 1] [--json FILE]
+ *
+ * Times are wall clock (the estimate runs on several threads). */
+#define _POSIX_C_SOURCE 200809L
+#include "m3-infer.h"
+#include "m3.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+static void die(const char *what, const m3_error *err)
+{
+    fprintf(stderr, "bench-m3: %s: %s\n", what, err->msg);
+    exit(1);
+}
+
+static double peak_rss_mb(void)
+{
+    struct rusage u;
+    getrusage(RUSAGE_SELF, &u);
+    return (double)u.ru_maxrss / 1024.0;
+}
+
+typedef struct opts {
+    const char *model;
+    size_t flows[8];
+    int nflows;
+    int threads, torch_threads;
+    const char *json;
+} opts;
+
+static void scenario(m3_scenario *s, m3_routing **r, size_t nflows, double *gen_s)
+{
+    m3_error err;
+    m3_scenario_init(s);
+    s->topo = m3_topology_fat_tree_m3(2, 16, 8, 1, 10e9, 40e9, 1000, &err);
+    if (!s->topo || !(*r = m3_routing_new(s->topo, &err)))
+        die("topology", &err);
+    m3_size_dist *d = m3_size_dist_builtin("webserver", &err);
+    if (!d)
+        die("sizes", &err);
+    m3_workload_spec w;
+    memset(&w, 0, sizeof w);
+    w.sizes = d;
+    w.load = 0.5;
+    w.num_flows = nflows;
+    w.seed = 1;
+    double t0 = now_s();
+    if (m3_workload_generate(s->topo, *r, &w, &s->flows, &err))
+        die("workload", &err);
+    *gen_s = now_s() - t0;
+    m3_size_dist_free(d);
+}
+
+/* One thread, the distinct paths of a draw: flowSim and features apart. */
+static void per_path(const m3_scenario *s, const m3_routing *r, FILE *js)
+{
+    m3_error err;
+    m3_route_index *x = m3_route_index_new(r, &s->flows, &err);
+    if (!x)
+        die("index", &err);
+    uint32_t paths[500], mult[500];
+    int P = m3_sample_paths(x, s->flows.n, 500, 1, paths, mult, &err);
+    if (P < 0)
+        die("sample", &err);
+    const int D = m3_feature_schema_get()->token_dim;
+    m3_path_scenario ps;
+    m3_path_scenario_init(&ps);
+    double t_build = 0, t_fs = 0, t_feat = 0, flows = 0;
+    float *tok = malloc((size_t)M3_LINE_MAX_POSITIONS * D * sizeof *tok);
+    for (int q = 0; q < P; q++) {
+        double t0 = now_s();
+        if (m3_path_scenario_build(s, x, paths[q], &ps, &err))
+            die("path scenario", &err);
+        double t1 = now_s();
+        size_t F = ps.flows.n;
+        double *fct = malloc(F * 8), *ideal = malloc(F * 8), *sd = malloc(F * 8);
+        if (m3_line_flowsim(&ps.line, &ps.flows, s->config.mtu, M3_HEADER_BYTES, NULL, fct,
+                            ideal, &err))
+            die("flowsim", &err);
+        for (size_t i = 0; i < F; i++)
+            sd[i] = m3_slowdown(fct[i], ideal[i]);
+        double t2 = now_s();
+        if (m3_path_features(&ps.line, &ps.flows, sd, &s->config, ps.pool_bytes, tok, &err))
+            die("features", &err);
+        double t3 = now_s();
+        t_build += t1 - t0;
+        t_fs += t2 - t1;
+        t_feat += t3 - t2;
+        flows += (double)F;
+        free(fct);
+        free(ideal);
+        free(sd);
+    }
+    printf("  per path (%d distinct paths of 500 draws, 1 thread): %.0f flows on average; "
+           "relabel %.3f ms, flowSim %.3f ms, features %.3f ms\n",
+           P, flows / P, 1e3 * t_build / P, 1e3 * t_fs / P, 1e3 * t_feat / P);
+    if (js)
+        fprintf(js, "  \"per_path\": {\"paths\": %d, \"flows_mean\": %.1f, \"relabel_ms\": %.4f, "
+                "\"flowsim_ms\": %.4f, \"features_ms\": %.4f},\n", P, flows / P,
+                1e3 * t_build / P, 1e3 * t_fs / P, 1e3 * t_feat / P);
+    free(tok);
+    m3_path_scenario_free(&ps);
+    m3_route_index_free(x);
+}
+
+/* m3's training path: 7 positions, 20,000 flows, its recipe. */
+static void path_20k(const m3_config *c, FILE *js)
+{
+    m3_error err;
+    const int D = m3_feature_schema_get()->token_dim, reps = 10;
+    float *tok = malloc((size_t)7 * D * sizeof *tok);
+    double t_fs = 0, t_feat = 0;
+    for (int k = 0; k < reps; k++) {
+        m3_flows f;
+        m3_flows_init(&f);
+        if (m3_workload_path_m3(7, 20000, 100 + k, &f, &err))
+            die("path workload", &err);
+        m3_line l;
+        if (m3_line_preset(&l, 7, 10e9, 40e9, 1000, 10e9, &err))
+            die("line", &err);
+        double *fct = malloc(f.n * 8), *ideal = malloc(f.n * 8), *sd = malloc(f.n * 8);
+        double pools[7] = {0, 500e3, 500e3, 500e3, 500e3, 500e3, 0};
+        double t0 = now_s();
+        if (m3_line_flowsim(&l, &f, c->mtu, M3_HEADER_BYTES, NULL, fct, ideal, &err))
+            die("flowsim", &err);
+        for (size_t i = 0; i < f.n; i++)
+            sd[i] = m3_slowdown(fct[i], ideal[i]);
+        double t1 = now_s();
+        if (m3_path_features(&l, &f, sd, c, pools, tok, &err))
+            die("features", &err);
+        t_fs += t1 - t0;
+        t_feat += now_s() - t1;
+        free(fct);
+        free(ideal);
+        free(sd);
+        m3_flows_free(&f);
+    }
+    printf("path of 20,000 flows (m3's recipe, n = 7, %d workloads): flowSim %.2f ms, features "
+           "%.2f ms, together %.2f ms (m3's engine: 2,660 ms)\n", reps, 1e3 * t_fs / reps,
+           1e3 * t_feat / reps, 1e3 * (t_fs + t_feat) / reps);
+    if (js)
+        fprintf(js, "  \"path_20k\": {\"flowsim_ms\": %.3f, \"features_ms\": %.3f},\n",
+                1e3 * t_fs / reps, 1e3 * t_feat / reps);
+    free(tok);
+}
+
+/* One flow count, in a child process: its line of the table. */
+static void one_case(const opts *o, size_t nflows, int with_per_path, const char *jpath)
+{
+    m3_error err;
+    m3_scenario s;
+    m3_routing *r;
+    double gen_s;
+    scenario(&s, &r, nflows, &gen_s);
+    FILE *js = jpath ? fopen(jpath, "w") : NULL;
+    if (js)
+        fprintf(js, "{\n  \"flows\": %zu,\n  \"generate_s\": %.4f,\n", s.flows.n, gen_s);
+    m3_model *m = m3_model_load(o->model, o->torch_threads, &err);
+    if (!m)
+        die("model", &err);
+    m3_predictor p;
+    m3_model_predictor(m, &p);
+    m3_m3_opts mo;
+    m3_m3_opts_default(&mo);
+    mo.threads = o->threads;
+    m3_result res;
+    m3_result_init(&res, "m3");
+    if (m3_estimate_m3(&s, r, &p, &mo, &res, &err))
+        die("m3", &err);
+    double rss_m3 = peak_rss_mb();
+    m3_result fr;
+    m3_result_init(&fr, "flowsim");
+    if (m3_estimate_flowsim(&s, r, &fr, &err))
+        die("flowsim", &err);
+    printf("%zu flows (generated in %.2f s):\n", s.flows.n, gen_s);
+    printf("  m3: %.3f s = index+sample %.3f + flowSim+features %.3f + inference %.3f + "
+           "aggregate %.3f; %u distinct paths; peak RSS %.0f MB; p99 %.3f [%.3f, %.3f]\n",
+           res.wall_s, res.stage_s[0], res.stage_s[1], res.stage_s[2], res.stage_s[3],
+           res.paths_distinct, rss_m3, res.summary.overall.p99, res.ci_lo.overall.p99,
+           res.ci_hi.overall.p99);
+    printf("  inference per path: %.3f ms\n", 1e3 * res.stage_s[2] / res.paths_distinct);
+    printf("  flowSim (whole network): %.3f s, p99 %.3f; m3 is %.1fx %s\n", fr.wall_s,
+           fr.summary.overall.p99, fr.wall_s > res.wall_s ? fr.wall_s / res.wall_s
+                                                         : res.wall_s / fr.wall_s,
+           fr.wall_s > res.wall_s ? "faster" : "slower");
+    if (js)
+        fprintf(js, "  \"m3\": {\"wall_s\": %.4f, \"index_sample_s\": %.4f, \"flowsim_features_s\": "
+                "%.4f, \"inference_s\": %.4f, \"aggregate_s\": %.4f, \"paths_distinct\": %u, "
+                "\"peak_rss_mb\": %.1f, \"p99\": %.4f},\n  \"flowsim\": {\"wall_s\": %.4f, "
+                "\"p99\": %.4f},\n", res.wall_s, res.stage_s[0], res.stage_s[1],
+                res.stage_s[2], res.stage_s[3], res.paths_distinct, rss_m3,
+                res.summary.overall.p99, fr.wall_s, fr.summary.overall.p99);
+    if (with_per_path) {
+        per_path(&s, r, js);
+        path_20k(&s.config, js);
+    }
+    if (js) {
+        fprintf(js, "  \"threads\": %d\n}\n", o->threads);
+        fclose(js);
+    }
+    m3_result_free(&res);
+    m3_result_free(&fr);
+    m3_model_free(m);
+    m3_routing_free(r);
+    m3_scenario_free(&s);
+}
+
+int main(int argc, char **argv)
+{
+    opts o = {"ckpts/m3-small.pt", {100000, 1000000}, 2, 0, 1, NULL};
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!strcmp(a, "--model") && v)
+            o.model = argv[++i];
+        else if (!strcmp(a, "--threads") && v)
+            o.threads = atoi(argv[++i]);
+        else if (!strcmp(a, "--torch-threads") && v)
+            o.torch_threads = atoi(argv[++i]);
+        else if (!strcmp(a, "--json") && v)
+            o.json = argv[++i];
+        else if (!strcmp(a, "--flows") && v) {
+            o.nflows = 0;
+            char *s = argv[++i], *end;
+            while (*s && o.nflows < 8) {
+                o.flows[o.nflows++] = strtoull(s, &end, 10);
+                s = *end == ',' ? end + 1 : end;
+                if (end == s && *s)
+                    break;
+            }
+        } else {
+            fprintf(stderr, "usage: bench-m3 [--model PT] [--flows N,N] [--threads T] "
+                            "[--torch-threads T] [--json FILE]\n");
+            return 2;
+        }
+    }
+    printf("bench-m3: m3's 256-host fat-tree, web-server sizes, load 0.5, 500 path draws, "
+           "model %s, %ld online cores\n", o.model, sysconf(_SC_NPROCESSORS_ONLN));
+    FILE *all = o.json ? fopen(o.json, "w") : NULL;
+    if (all)
+        fprintf(all, "{\"cases\": [\n");
+    for (int k = 0; k < o.nflows; k++) {
+        char part[64];
+        snprintf(part, sizeof part, "/tmp/bench-m3-%d-%d.json", (int)getpid(), k);
+        fflush(stdout);
+        pid_t pid = fork();
+        if (pid == 0) {
+            one_case(&o, o.flows[k], k == 0, all ? part : NULL);
+            fflush(stdout);
+            _exit(0);
+        }
+        int st;
+        waitpid(pid, &st, 0);
+        if (!WIFEXITED(st) || WEXITSTATUS(st)) {
+            fprintf(stderr, "bench-m3: the %zu-flow case failed\n", o.flows[k]);
+            return 1;
+        }
+        if (all) {
+            FILE *f = fopen(part, "r");
+            char buf[4096];
+            size_t n;
+            while (f && (n = fread(buf, 1, sizeof buf, f)) > 0)
+                fwrite(buf, 1, n, all);
+            if (f)
+                fclose(f);
+            remove(part);
+            fprintf(all, k + 1 < o.nflows ? ",\n" : "\n");
+        }
+    }
+    if (all) {
+        fprintf(all, "]}\n");
+        fclose(all);
+    }
+    return 0;
+}
