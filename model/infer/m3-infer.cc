@@ -33,10 +33,10 @@
  *
  * Cost (m3-small: 1.0 M parameters, 4.1 MB), measured with test-infer on the
  * 2-core development machine while other jobs kept its load average at 3-6,
- * wall time: the first load in a process 0.85-1.0 s, about 0.6 s of it
+ * wall time: the first load in a process 0.82-1.0 s, about 0.6 s of it
  * libtorch's own start-up (the dlopen); a later load 0.04-0.13 s (JSON,
- * torch::jit::load, the 6-path check); predict of 500 paths 130-220 ms
- * (median; 86-200 ms best) with 1 intra-op thread, in one batch or in
+ * torch::jit::load, the 6-path check); predict of 500 paths 83-220 ms
+ * (median; 77-200 ms best) with 1 intra-op thread, in one batch or in
  * batches of 128, and 3 to 8 times that with 2 intra-op threads: libgomp's
  * threads spin while Debian's OpenBLAS runs the matrix products on threads
  * of its own (every core, whatever at::set_num_threads says), so on a small
