@@ -185,9 +185,11 @@ static void one_case(const opts *o, size_t nflows, int with_per_path, const char
     FILE *js = jpath ? fopen(jpath, "w") : NULL;
     if (js)
         fprintf(js, "{\n  \"flows\": %zu,\n  \"generate_s\": %.4f,\n", s.flows.n, gen_s);
+    double tl = now_s();
     m3_model *m = m3_model_load(o->model, o->torch_threads, &err);
     if (!m)
         die("model", &err);
+    double load_s = now_s() - tl;
     m3_predictor p;
     m3_model_predictor(m, &p);
     m3_m3_opts mo;
@@ -202,7 +204,8 @@ static void one_case(const opts *o, size_t nflows, int with_per_path, const char
     m3_result_init(&fr, "flowsim");
     if (m3_estimate_flowsim(&s, r, &fr, &err))
         die("flowsim", &err);
-    printf("%zu flows (generated in %.2f s):\n", s.flows.n, gen_s);
+    printf("%zu flows (generated in %.2f s; model loaded in %.2f s, libtorch's start-up "
+           "included, once per process):\n", s.flows.n, gen_s, load_s);
     printf("  m3: %.3f s = index+sample %.3f + flowSim+features %.3f + inference %.3f + "
            "aggregate %.3f; %u distinct paths; peak RSS %.0f MB; p99 %.3f [%.3f, %.3f]\n",
            res.wall_s, res.stage_s[0], res.stage_s[1], res.stage_s[2], res.stage_s[3],
@@ -213,6 +216,8 @@ static void one_case(const opts *o, size_t nflows, int with_per_path, const char
            fr.summary.overall.p99, fr.wall_s > res.wall_s ? fr.wall_s / res.wall_s
                                                          : res.wall_s / fr.wall_s,
            fr.wall_s > res.wall_s ? "faster" : "slower");
+    if (js)
+        fprintf(js, "  \"model_load_s\": %.4f,\n", load_s);
     if (js)
         fprintf(js, "  \"m3\": {\"wall_s\": %.4f, \"index_sample_s\": %.4f, \"flowsim_features_s\": "
                 "%.4f, \"inference_s\": %.4f, \"aggregate_s\": %.4f, \"paths_distinct\": %u, "
