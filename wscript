@@ -85,12 +85,14 @@ M3_NS3_SOURCES = [
     'model/m3-estimator.cc',
     'model/m3-flowsim-estimator.cc',
     'model/m3-packet-estimator.cc',
+    'model/m3-model-estimator.cc',
     'helper/m3-scenario-helper.cc',
     'helper/m3-packet-helper.cc',
     'helper/m3-packet-helper-config.cc',
     'helper/m3-packet-helper-network.cc',
     'helper/m3-packet-helper-run.cc',
     'helper/m3-path-sample-helper.cc',
+    'helper/m3-estimator-helper.cc',
 ]
 M3_NS3_HEADERS = [
     'model/m3-scenario.h',
@@ -112,9 +114,11 @@ M3_NS3_HEADERS = [
     'model/m3-estimator.h',
     'model/m3-flowsim-estimator.h',
     'model/m3-packet-estimator.h',
+    'model/m3-model-estimator.h',
     'helper/m3-scenario-helper.h',
     'helper/m3-packet-helper.h',
     'helper/m3-path-sample-helper.h',
+    'helper/m3-estimator-helper.h',
 ]
 M3_NS3_TEST_SOURCES = [
     'test/m3-scenario-test-suite.cc',
@@ -123,6 +127,7 @@ M3_NS3_TEST_SOURCES = [
     'test/m3-cc-test-suite.cc',
     'test/m3-rdma-nic-test-suite.cc',
     'test/m3-packet-test-suite.cc',
+    'test/m3-estimator-test-suite.cc',
 ]
 
 C_FLAGS = ['-std=c11', '-O2', '-fPIC', '-Wall', '-Wextra']

@@ -33,12 +33,22 @@ if(M3_BINDINGS_NUMPY_RC EQUAL 0)
            COMMAND ${M3_BINDINGS_PYTHON} ${CMAKE_SOURCE_DIR}/bindings/test_bindings.py)
   set_tests_properties(bindings/python PROPERTIES ENVIRONMENT
     "M3CORE_LIB=$<TARGET_FILE:m3core_shared>;M3_TOOLS_DIR=$<TARGET_FILE_DIR:m3-workload>")
+  # the estimators from Python (bindings/m3estimate.py); m3 mode through the
+  # shim's libtorch part when it is built (M3_INFER_PLUGIN set below)
+  add_test(NAME bindings/estimate
+           COMMAND ${M3_BINDINGS_PYTHON} ${CMAKE_SOURCE_DIR}/bindings/test_estimate.py)
+  set_tests_properties(bindings/estimate PROPERTIES ENVIRONMENT
+    "M3CORE_LIB=$<TARGET_FILE:m3core_shared>")
 else()
   message(STATUS "bindings/python test not added: ${M3_BINDINGS_PYTHON} lacks numpy")
 endif()
 
 # ---- the inference shim m3infer (libtorch or torch-free) and its tests ----
 include(${CMAKE_CURRENT_LIST_DIR}/torch.cmake)
+if(M3_INFER_TORCH AND TEST bindings/estimate)
+  set_tests_properties(bindings/estimate PROPERTIES ENVIRONMENT
+    "M3CORE_LIB=$<TARGET_FILE:m3core_shared>;M3_INFER_PLUGIN=$<TARGET_FILE:m3infer_torch>")
+endif()
 # m3 mode's benchmark (prints numbers, asserts nothing; bench/bench-m3.sh
 # runs it with the packet-mode comparison)
 add_executable(bench-m3 bench/bench-m3.c)
