@@ -14,7 +14,7 @@
  * The packet-mode speedup comes from bench/bench-m3.sh, which runs
  * m3-compare --mode=packet,m3 on the same scenario.
  *
- *   bench-m3 [--model ckpts/m3-small.pt] [--flows 100000,1000000]
+ *   bench-m3 [--model ckpts/m3-medium.pt] [--flows 100000,1000000]
  *            [--threads 0] [--torch-threads 1] [--json FILE]
  *
  * Times are wall clock (the estimate runs on several threads). */
@@ -242,7 +242,7 @@ static void one_case(const opts *o, size_t nflows, int with_per_path, const char
 
 int main(int argc, char **argv)
 {
-    opts o = {"ckpts/m3-small.pt", {100000, 1000000}, 2, 0, 1, NULL};
+    opts o = {"ckpts/m3-medium.pt", {100000, 1000000}, 2, 0, 1, NULL};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(a, "--model") && v)

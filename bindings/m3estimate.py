@@ -153,7 +153,7 @@ def _shim():
 
 def _default_model():
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    return os.path.join(root, "ckpts", "m3-small.pt")
+    return os.path.join(root, "ckpts", "m3-medium.pt")
 
 
 class Model:
@@ -303,7 +303,7 @@ class Scenario:
     def estimate_m3(self, model=None, path_samples=500, seed=1, threads=0, bootstrap=200,
                     ci_level=0.95):
         """m3 mode with a Model (or a checkpoint path; default the shipped
-        ckpts/m3-small.pt): a result dict with ci_lo/ci_hi and warnings."""
+        ckpts/m3-medium.pt): a result dict with ci_lo/ci_hi and warnings."""
         m = model if isinstance(model, Model) else Model(model)
         o = _M3Opts()
         _core().m3_m3_opts_default(ctypes.byref(o))

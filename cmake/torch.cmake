@@ -22,7 +22,7 @@
 # its NAME.check.bin (the re-scan happens at configure time):
 # test/infer/test-infer.c loads it through the C API, compares the check
 # outputs and prints the costs; infer/bad-ckpts: broken copies of
-# ckpts/m3-small must be refused with a message; infer/gen-fake-e2e
+# ckpts/m3-medium must be refused with a message; infer/gen-fake-e2e
 # (test/infer/test_gen_fake.py) trains, exports and loads a model on
 # synthetic data with M3_TORCH_PYTHON (a python3 with numpy and torch;
 # Debian's /usr/bin/python3 by default); infer/no-plugin: the plugin missing
@@ -94,21 +94,21 @@ if(M3_INFER_TORCH)
       add_test(NAME infer/ckpt-load-${name} COMMAND test-infer ${pt})
     endif()
   endforeach()
-  if(EXISTS ${CMAKE_SOURCE_DIR}/ckpts/m3-small.pt)
+  if(EXISTS ${CMAKE_SOURCE_DIR}/ckpts/m3-medium.pt)
     add_test(NAME infer/bad-ckpts
-             COMMAND test-infer-bad ${CMAKE_SOURCE_DIR}/ckpts/m3-small.pt
+             COMMAND test-infer-bad ${CMAKE_SOURCE_DIR}/ckpts/m3-medium.pt
                      ${CMAKE_BINARY_DIR}/infer-bad)
   endif()
   # the plugin missing: a refusal that says so, not a crash
   add_test(NAME infer/no-plugin
            COMMAND test-infer --expect-refusal "cannot load the libtorch part"
-                   ${CMAKE_SOURCE_DIR}/ckpts/m3-small.pt)
+                   ${CMAKE_SOURCE_DIR}/ckpts/m3-medium.pt)
   set_tests_properties(infer/no-plugin PROPERTIES ENVIRONMENT
                        "M3_INFER_PLUGIN=${CMAKE_BINARY_DIR}/no-such-dir/libm3infer-torch.so")
   set(M3_CKPT_LOADER $<TARGET_FILE:test-infer>)
 else()
   add_test(NAME infer/unavailable
-           COMMAND test-infer --expect-unavailable ${CMAKE_SOURCE_DIR}/ckpts/m3-small.pt)
+           COMMAND test-infer --expect-unavailable ${CMAKE_SOURCE_DIR}/ckpts/m3-medium.pt)
   set(M3_CKPT_LOADER "")
 endif()
 

@@ -20,7 +20,7 @@
  *   ./m3-compare                                   # all modes, m3's 256-host fat-tree
  *   ./m3-compare --mode=m3,flowsim --parking-lot=5 --workload=cache --out=results
  *   ./m3-compare --mode=packet,flowsim --k-ary=4 --num-flows=2000 --progress=5
- *   ./m3-compare --mode=m3 --model=ckpts/m3-small.pt --path-samples=1000 --threads=2
+ *   ./m3-compare --mode=m3 --model=ckpts/m3-medium.pt --path-samples=1000 --threads=2
  */
 #include "ns3/command-line.h"
 #include "ns3/log.h"

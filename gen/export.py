@@ -28,7 +28,7 @@ batches of 500 paths with 1 and with 2 intra-op threads, median and minimum
 threads inside the matrix products, so 1 intra-op thread is usually faster
 on 2 cores.
 
-    /usr/bin/python3 gen/export.py RUN_DIR [--name m3-small] [--ckpts ckpts]
+    /usr/bin/python3 gen/export.py RUN_DIR [--name m3-medium] [--ckpts ckpts]
 """
 import argparse
 import hashlib

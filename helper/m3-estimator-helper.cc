@@ -48,7 +48,7 @@ M3EstimatorHelper::M3EstimatorHelper()
     // flag, TypeId, attribute, kind, unit appended to the value, range, help
     m_options = {
         {"model", m3, "Model", Kind::TEXT, "", "",
-         "m3: model checkpoint .pt (default: the shipped ckpts/m3-small.pt)"},
+         "m3: model checkpoint .pt (default: the shipped ckpts/m3-medium.pt)"},
         {"path-samples", m3, "PathSamples", Kind::UNSIGNED, "", "1 or more",
          "m3: paths drawn (default 500)"},
         {"threads", m3, "Threads", Kind::UNSIGNED, "", "0 to 256",

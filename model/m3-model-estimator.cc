@@ -22,10 +22,10 @@ std::string
 M3ModelEstimator::GetDefaultModelPath()
 {
 #ifdef M3_SOURCE_DIR
-    return std::string(M3_SOURCE_DIR) + "/ckpts/m3-small.pt";
+    return std::string(M3_SOURCE_DIR) + "/ckpts/m3-medium.pt";
 #else
     // waf builds do not define it; they run from ns-3's top directory.
-    return "contrib/m3/ckpts/m3-small.pt";
+    return "contrib/m3/ckpts/m3-medium.pt";
 #endif
 }
 
@@ -40,7 +40,7 @@ M3ModelEstimator::GetTypeId()
             .AddAttribute("Model",
                           "Checkpoint of the learned model: NAME.pt (or NAME.json) with "
                           "NAME.json and NAME.check.bin beside it, as gen/export.py writes "
-                          "them. The default is the shipped ckpts/m3-small.pt.",
+                          "them. The default is the shipped ckpts/m3-medium.pt.",
                           StringValue(GetDefaultModelPath()),
                           MakeStringAccessor(&M3ModelEstimator::m_modelPath),
                           MakeStringChecker())

@@ -35,7 +35,7 @@ namespace ns3
  * \ingroup m3
  * \brief The m3 estimator: sampled paths, flowSim, a learned correction.
  *
- * Attributes: Model (checkpoint path; default the shipped m3-small),
+ * Attributes: Model (checkpoint path; default the shipped m3-medium),
  * PathSamples (500), Threads (0 = every core), Seed (1), ConfidenceLevel
  * (0.95), Bootstrap (200 replicates; 0 = no interval).
  */
@@ -48,7 +48,7 @@ class M3ModelEstimator : public M3Estimator
 
     std::string GetModeName() const override;
 
-    /** The shipped checkpoint, ckpts/m3-small.pt of the module's source directory. */
+    /** The shipped checkpoint, ckpts/m3-medium.pt of the module's source directory. */
     static std::string GetDefaultModelPath();
 
     /**

@@ -371,7 +371,7 @@ class M3ModelEstimatorAttributesTestCase : public TestCase
         e->GetAttribute("Model", model);
         const std::string def = M3ModelEstimator::GetDefaultModelPath();
         NS_TEST_EXPECT_MSG_EQ(model.Get(), def, "default model");
-        NS_TEST_EXPECT_MSG_NE(def.find("ckpts/m3-small.pt"), std::string::npos, def);
+        NS_TEST_EXPECT_MSG_NE(def.find("ckpts/m3-medium.pt"), std::string::npos, def);
 #ifdef M3_TEST_DATA_DIR
         // The builds that pass the test data directory also define the
         // module's source directory: the shipped model is found there.

@@ -4,7 +4,7 @@
  * with a crash or a model.
  *
  * Design. From a good checkpoint (SRC.pt with SRC.json and SRC.check.bin
- * beside it, normally ckpts/m3-small) the test writes, per case, a copy
+ * beside it, normally ckpts/m3-medium) the test writes, per case, a copy
  * named x.{pt,json,check.bin} into WORK/CASE/ with one thing broken, loads
  * it and checks the message for the path of the file at fault and for the
  * words that say what is wrong. Controls first: the unchanged copy loads

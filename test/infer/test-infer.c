@@ -28,7 +28,7 @@
  * message (a missing plugin: M3_INFER_PLUGIN pointing nowhere).
  *
  * Cost: three loads (the first also loads libtorch, ~0.5 s) and about 40
- * forwards of 500 paths: 5 to 20 s for m3-small on 2 busy cores.
+ * forwards of 500 paths: 5 to 20 s for m3-medium on 2 busy cores.
  *
  *   test-infer NAME.pt [--tol 1e-4]
  *   test-infer --expect-unavailable NAME.pt
