@@ -112,8 +112,12 @@ if(ns3_FOUND)
   endforeach()
   # The main job end to end on a small scenario, files included.
   add_test(NAME ns3/m3-compare-smoke
-           COMMAND m3-compare --parking-lot=5 --workload=cache --num-flows=2000
-                   --out=${CMAKE_BINARY_DIR}/smoke)
+           COMMAND m3-compare --mode=flowsim,m3 --parking-lot=5 --workload=cache
+                   --num-flows=2000 --out=${CMAKE_BINARY_DIR}/smoke)
+  # A counterfactual sweep in m3 mode, sweep.json written.
+  add_test(NAME ns3/m3-compare-sweep
+           COMMAND m3-compare --mode=m3 --k-ary=4 --num-flows=2000 --cc=hpcc
+                   --sweep=hpcc_eta:0.7,0.95 --out=${CMAKE_BINARY_DIR}/smoke-sweep)
   # Both modes on one small scenario: packet mode end to end, one summary.json.
   add_test(NAME ns3/m3-compare-packet-smoke
            COMMAND m3-compare --mode=packet,flowsim --parking-lot=5 --workload=cache

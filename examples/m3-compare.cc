@@ -21,6 +21,15 @@
  *   ./m3-compare --mode=m3,flowsim --parking-lot=5 --workload=cache --out=results
  *   ./m3-compare --mode=packet,flowsim --k-ary=4 --num-flows=2000 --progress=5
  *   ./m3-compare --mode=m3 --model=ckpts/m3-medium.pt --path-samples=1000 --threads=2
+ *
+ * --sweep=KEY:V1,V2,... runs a counterfactual curve instead: the same
+ * scenario once per value of configuration key KEY, every mode of --mode at
+ * each point (m3 alone is the quick what-if; add packet to check it). It
+ * prints p99 overall and per bucket per point and mode, and with --out
+ * writes sweep.json ({"key", "scenario", "points": [{"value", "summary":
+ * <summary.json of that point>}]}) for examples/plot-sweep.py.
+ *
+ *   ./m3-compare --mode=m3,flowsim --cc=hpcc --sweep=hpcc_eta:0.7,0.75,0.8,0.85,0.9,0.95
  */
 #include "ns3/command-line.h"
 #include "ns3/log.h"
@@ -30,8 +39,11 @@
 #include "ns3/m3-result-table.h"
 #include "ns3/m3-scenario-helper.h"
 
+#include <nlohmann/json.hpp>
+
 #include <cstdio>
 #include <filesystem>
+#include <sstream>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -141,6 +153,144 @@ Fail(const std::string& msg)
     return 1;
 }
 
+/** "key:v1,v2" -> key and values; false + error when malformed. */
+bool
+ParseSweep(const std::string& spec,
+           std::string* key,
+           std::vector<std::string>* values,
+           std::string* error)
+{
+    size_t colon = spec.find(':');
+    if (colon == std::string::npos || colon == 0 || colon + 1 == spec.size())
+    {
+        *error = "--sweep: '" + spec + "' is not KEY:V1,V2,... (e.g. hpcc_eta:0.7,0.8,0.9)";
+        return false;
+    }
+    *key = spec.substr(0, colon);
+    std::stringstream ss(spec.substr(colon + 1));
+    std::string v;
+    while (std::getline(ss, v, ','))
+    {
+        if (v.empty())
+        {
+            *error = "--sweep: empty value in '" + spec + "'";
+            return false;
+        }
+        values->push_back(v);
+    }
+    if (values->size() < 2)
+    {
+        *error = "--sweep: give at least two values (" + spec + ")";
+        return false;
+    }
+    return true;
+}
+
+/**
+ * The counterfactual curve: every value is set (and checked, with
+ * "--sweep" in the message) before anything runs, then each point runs
+ * every estimator. One summary per point goes into sweep.json.
+ */
+int
+RunSweep(Ptr<M3Scenario> scenario,
+         const std::vector<Ptr<M3Estimator>>& estimators,
+         const std::string& spec,
+         const std::string& description,
+         const std::string& out)
+{
+    std::string key, error;
+    std::vector<std::string> values;
+    if (!ParseSweep(spec, &key, &values, &error))
+    {
+        return Fail(error);
+    }
+    const m3_config base = scenario->GetConfig();
+    for (const auto& v : values)
+    {
+        if (!scenario->SetConfigKey(key, v, "--sweep", &error) || !scenario->ValidateConfig(&error))
+        {
+            return Fail(error);
+        }
+        scenario->SetConfig(base);
+    }
+    nlohmann::json points = nlohmann::json::array();
+    std::printf("%-12s %-8s %22s", key.c_str(), "mode", "p99 all");
+    for (const char* b : {"p99 <1K", "p99 1K-10K", "p99 10K-50K", "p99 >=50K"})
+    {
+        std::printf(" %22s", b);
+    }
+    std::printf(" %8s\n", "wall s");
+    for (const auto& v : values)
+    {
+        scenario->SetConfig(base);
+        scenario->SetConfigKey(key, v, "--sweep", &error);
+        std::vector<M3Result> results(estimators.size());
+        std::vector<const M3Result*> view;
+        for (size_t i = 0; i < estimators.size(); i++)
+        {
+            if (!estimators[i]->Estimate(scenario, results[i], &error))
+            {
+                return Fail(key + "=" + v + ": " + error);
+            }
+            view.push_back(&results[i]);
+        }
+        for (const M3Result& r : results)
+        {
+            auto cell = [&r](const m3_bucket_stats& b, const m3_bucket_stats& lo,
+                             const m3_bucket_stats& hi) {
+                char buf[64];
+                if (r.HasInterval())
+                {
+                    std::snprintf(buf, sizeof buf, "%.3f [%.3f,%.3f]", b.p99, lo.p99, hi.p99);
+                }
+                else
+                {
+                    std::snprintf(buf, sizeof buf, "%.3f", b.p99);
+                }
+                return std::string(buf);
+            };
+            const m3_summary& s = r.GetSummary();
+            std::printf("%-12s %-8s %22s", v.c_str(), r.GetMode().c_str(),
+                        cell(s.overall, r.GetCiLo().overall, r.GetCiHi().overall).c_str());
+            for (int b = 0; b < s.num_buckets; b++)
+            {
+                std::printf(" %22s",
+                            cell(s.buckets[b], r.GetCiLo().buckets[b], r.GetCiHi().buckets[b])
+                                .c_str());
+            }
+            std::printf(" %8.3f\n", r.GetWallSeconds());
+            if (r.GetMode() != "packet")
+            {
+                PrintWarnings(r);
+            }
+        }
+        std::fflush(stdout);
+        nlohmann::json point;
+        point["value"] = v;
+        point["summary"] = nlohmann::json::parse(M3SummaryJson(view, description));
+        points.push_back(point);
+    }
+    scenario->SetConfig(base);
+    if (!out.empty())
+    {
+        nlohmann::json doc;
+        doc["format"] = "m3-sweep";
+        doc["version"] = 1;
+        doc["key"] = key;
+        doc["scenario"] = description;
+        doc["points"] = points;
+        const std::string text = doc.dump(1) + "\n";
+        const std::string path = out + "/sweep.json";
+        m3_error err;
+        if (m3_write_file_atomic(path.c_str(), text.data(), text.size(), &err) != 0)
+        {
+            return Fail(err.msg);
+        }
+        std::printf("wrote %s\n", path.c_str());
+    }
+    return 0;
+}
+
 } // namespace
 
 int
@@ -163,7 +313,13 @@ main(int argc, char* argv[])
                  "estimators: packet, flowsim, m3, a comma list (m3,flowsim), or all "
                  "(= packet,flowsim,m3)",
                  mode);
-    cmd.AddValue("out", "directory for fct-<mode>.csv and summary.json", out);
+    cmd.AddValue("out", "directory for fct-<mode>.csv and summary.json (sweep.json with --sweep)",
+                 out);
+    std::string sweep;
+    cmd.AddValue("sweep",
+                 "KEY:V1,V2,...: a counterfactual curve over configuration key KEY, every "
+                 "mode of --mode at each value (e.g. hpcc_eta:0.7,0.8,0.9)",
+                 sweep);
     estimatorHelper.AddCommandLine(cmd);
     scenarioHelper.AddCommandLine(cmd);
     cmd.Parse(argc, argv);
@@ -217,6 +373,16 @@ main(int argc, char* argv[])
                 flows.n,
                 m3_cc_name(scenario->GetConfig().cc));
     std::fflush(stdout);
+    if (!sweep.empty())
+    {
+        int rc = RunSweep(scenario, estimators, sweep, description, out);
+        for (const auto& e : estimators)
+        {
+            e->Dispose();
+        }
+        scenario->Dispose();
+        return rc;
+    }
 
     std::vector<M3Result> results(estimators.size());
     std::vector<const M3Result*> view;

@@ -1,40 +1,34 @@
 #!/usr/bin/env python3
-"""Plots the FCT slowdown distributions that m3-compare --out=DIR wrote.
+"""Plots what m3-compare --out=DIR wrote: DIR/summary.json -> DIR/slowdown.png.
 
     plot-slowdown.py DIR
 
-Reads DIR/fct-<mode>.csv (one per mode run) and writes DIR/slowdown.png:
-one panel per flow-size bucket (all flows, then m3's four buckets), the
-CDF of slowdown of every mode on a log axis, p50/p99 in the legend.
-Unfinished flows (nan) are left out, as in the tables. Needs matplotlib
-(Debian: python3-matplotlib); run it with /usr/bin/python3.
+Left: the overall FCT slowdown distribution of every mode, drawn from its
+p1..p100 (`pct`; every mode reports it, so the curves compare like for
+like; m3 mode has no per-flow results). Right: p99 per flow-size bucket,
+one bar per mode, m3's confidence interval as an error bar, and the relative
+error against packet mode above the bars when packet mode ran. Needs
+matplotlib (Debian: python3-matplotlib); run it with /usr/bin/python3.
 """
-import csv
-import glob
+import json
 import math
 import os
 import sys
 
-BUCKETS = [("all", 0, math.inf), ("<1K", 0, 1000), ("1K-10K", 1000, 10000),
-           ("10K-50K", 10000, 50000), (">=50K", 50000, math.inf)]
+ORDER = ["packet", "flowsim", "m3"]
+COLORS = {"packet": "#333333", "flowsim": "#1f77b4", "m3": "#d62728"}
 
 
-def read_mode(path):
-    """(size, slowdown) of every finished flow of one fct-<mode>.csv."""
-    rows = []
-    with open(path, newline="") as f:
-        for r in csv.DictReader(f):
-            s = float(r["slowdown"])
-            if not math.isnan(s):
-                rows.append((int(r["size"]), s))
-    return rows
+def label(b):
+    def size(v):
+        if v is None:
+            return "inf"
+        return "%dK" % (v // 1000) if v >= 1000 and v % 1000 == 0 else str(v)
+    return "%s-%s" % (size(b["lo"]), size(b["hi"]))
 
 
-def nearest_rank(sorted_vals, p):
-    if not sorted_vals:
-        return float("nan")
-    k = max(1, math.ceil(p / 100.0 * len(sorted_vals)))
-    return sorted_vals[k - 1]
+def num(v):
+    return float("nan") if v is None else float(v)
 
 
 def main():
@@ -42,9 +36,12 @@ def main():
         print(__doc__, file=sys.stderr)
         return 2
     out = sys.argv[1]
-    files = sorted(glob.glob(os.path.join(out, "fct-*.csv")))
-    if not files:
-        print("plot-slowdown: %s: no fct-<mode>.csv" % out, file=sys.stderr)
+    path = os.path.join(out, "summary.json")
+    try:
+        with open(path) as f:
+            summary = json.load(f)
+    except (OSError, ValueError) as e:
+        print("plot-slowdown: %s: %s" % (path, e), file=sys.stderr)
         return 1
     try:
         import matplotlib
@@ -54,30 +51,60 @@ def main():
         print("plot-slowdown: matplotlib is missing (python3-matplotlib); no plot",
               file=sys.stderr)
         return 1
-    modes = {os.path.basename(f)[4:-4]: read_mode(f) for f in files}
-    fig, axes = plt.subplots(1, len(BUCKETS), figsize=(4 * len(BUCKETS), 3.6), squeeze=False)
-    for ax, (name, lo, hi) in zip(axes[0], BUCKETS):
-        for mode, rows in modes.items():
-            vals = sorted(s for size, s in rows if lo <= size < hi)
-            if not vals:
-                continue
-            n = len(vals)
-            ax.step(vals, [(i + 1) / n for i in range(n)], where="post",
-                    label="%s p50 %.2f p99 %.2f" % (mode, nearest_rank(vals, 50),
-                                                    nearest_rank(vals, 99)))
-        ax.set_xscale("log")
-        ax.set_title("%s bytes" % name if name != "all" else "all flows")
-        ax.set_xlabel("FCT slowdown")
-        ax.set_ylim(0, 1.01)
-        ax.grid(alpha=0.3)
-        ax.legend(fontsize=7, loc="lower right")
-    axes[0][0].set_ylabel("CDF")
+    modes = summary.get("modes", {})
+    names = [m for m in ORDER if m in modes] + [m for m in modes if m not in ORDER]
+    if not names:
+        print("plot-slowdown: %s: no modes" % path, file=sys.stderr)
+        return 1
+    fig, (ax, bx) = plt.subplots(1, 2, figsize=(11, 4))
+
+    for m in names:
+        pct = [num(v) for v in modes[m].get("pct", [])]
+        if not pct or all(math.isnan(v) for v in pct):
+            continue
+        ys = [(k + 1) / len(pct) for k in range(len(pct))]
+        o = modes[m]["overall"]
+        ax.step(pct, ys, where="post", color=COLORS.get(m), lw=1.6,
+                label="%s: p50 %.2f, p99 %.2f" % (m, num(o["p50"]), num(o["p99"])))
+    ax.set_xscale("log")
+    ax.set_xlabel("FCT slowdown (all flows)")
+    ax.set_ylabel("CDF")
+    ax.set_ylim(0, 1.01)
+    ax.grid(alpha=0.3, which="both")
+    ax.legend(fontsize=8, loc="lower right")
+    ax.set_title(summary.get("scenario", ""), fontsize=8)
+
+    buckets = modes[names[0]]["buckets"]
+    width = 0.8 / len(names)
+    for i, m in enumerate(names):
+        bs = modes[m]["buckets"]
+        xs = [j + (i - (len(names) - 1) / 2) * width for j in range(len(bs))]
+        ys = [num(b["p99"]) for b in bs]
+        err = None
+        if all("ci_lo" in b for b in bs):
+            lo = [y - num(b["ci_lo"]["p99"]) for y, b in zip(ys, bs)]
+            hi = [num(b["ci_hi"]["p99"]) - y for y, b in zip(ys, bs)]
+            err = [lo, hi]
+        bx.bar(xs, ys, width, yerr=err, capsize=3, color=COLORS.get(m), label=m)
+        rel = modes[m].get("vs_packet", {}).get("rel_err", {}).get("buckets")
+        if rel:
+            for x, y, r in zip(xs, ys, rel):
+                if r and r.get("p99") is not None and not math.isnan(y):
+                    bx.text(x, y, "%+.0f%%" % (100 * r["p99"]), ha="center", va="bottom",
+                            fontsize=6)
+    bx.set_xticks(range(len(buckets)))
+    bx.set_xticklabels(["%s B" % label(b) for b in buckets], fontsize=8)
+    bx.set_ylabel("p99 FCT slowdown")
+    bx.set_title("p99 per flow size (m3: %g%% interval; labels: error vs packet)"
+                 % (100 * modes.get("m3", {}).get("ci_level", 0.95)), fontsize=8)
+    bx.grid(alpha=0.3, axis="y")
+    bx.legend(fontsize=8)
     fig.tight_layout()
-    path = os.path.join(out, "slowdown.png")
-    tmp = path + ".tmp.png"
+    png = os.path.join(out, "slowdown.png")
+    tmp = png + ".tmp.png"
     fig.savefig(tmp, dpi=100)
-    os.replace(tmp, path)
-    print("wrote %s" % path)
+    os.replace(tmp, png)
+    print("wrote %s" % png)
     return 0
 
 
