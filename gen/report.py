@@ -114,7 +114,7 @@ def plot_p99(res, ev, bnames, path):
     plt.close(fig)
 
 
-def plot_curve(pts, path):
+def plot_curve(pts, path, size):
     x = [p["train_samples"] for p in pts]
     fig, ax = plt.subplots(figsize=(7, 4.4))
     ax.plot(x, [p["model_p99_err"] for p in pts], "o-", color="tab:blue", label="model test |p99 err|")
@@ -134,7 +134,7 @@ def plot_curve(pts, path):
     h = ax.get_legend_handles_labels()
     h2 = ax2.get_legend_handles_labels()
     ax.legend(h[0] + h2[0], h[1] + h2[1], loc="center right", fontsize=9)
-    ax.set_title("Learning curve (25/50/100% of the training workloads)")
+    ax.set_title("Learning curve, %s model (25/50/100%% of the training workloads)" % size)
     ax.grid(alpha=0.3)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
@@ -281,7 +281,11 @@ def main():
     ev, cfg = rd("eval.json"), rd("config.json")
     with open(os.path.join(a.run, "train_log.csv")) as f:
         log = [{k: float(v) for k, v in r.items()} for r in csv.DictReader(f)]
-    curve = json.load(open(a.curve))[cfg["size"]]
+    curves = json.load(open(a.curve))
+    # the curve of the run's own size, else the one size the file has
+    # (e.g. a small-model curve beside a medium run: the plot says which)
+    curve_size = cfg["size"] if cfg["size"] in curves else sorted(curves)[0]
+    curve = curves[curve_size]
     bnames = bucket_names(cfg["schema"]["out_bounds"])
     ds = T.load(a.data)
     rows = read_samples(a.samples)
@@ -304,6 +308,7 @@ def main():
            "overall_mix": {who: {s: ev[who]["overall_mix"].get(s) for s in KEEP} for who, _, _ in WHO},
            "bucket_names": bnames,
            "learning_curve": curve,
+           "learning_curve_size": curve_size,
            "sizes": json.load(open(a.sizes)) if a.sizes else None,
            "cdf_recomputed": {"dataset_sha256": ds["samples_sha256"], "same_dataset_as_training": same,
                               "test_samples": summ["test_samples"],
@@ -315,7 +320,7 @@ def main():
         json.dump(res, f, indent=1, sort_keys=False)
         f.write("\n")
     plot_p99(res["headline"], ev, bnames, os.path.join(a.out, "p99_error.png"))
-    plot_curve(curve, os.path.join(a.out, "learning_curve.png"))
+    plot_curve(curve, os.path.join(a.out, "learning_curve.png"), curve_size)
     plot_loss(log, cfg["best_epoch"], os.path.join(a.out, "train_loss.png"))
     note = "test split, %d pairs" % len(errs["model"])
     if not same:
