@@ -37,7 +37,7 @@ typedef struct m3_model m3_model;
 
 /* What the checkpoint's metadata says about itself. */
 typedef struct m3_model_info {
-    char name[64];               /* e.g. "m3-small" */
+    char name[64];               /* e.g. "m3-medium" */
     char size[32];               /* gen/model.py size name */
     long params;                 /* trainable parameters */
     int max_links, out_buckets, pcts, token_dim;
