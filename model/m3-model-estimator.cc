@@ -120,6 +120,17 @@ bool
 M3ModelEstimator::LoadModel(std::string* error)
 {
     NS_LOG_FUNCTION(this);
+    // Checked here too, so that a caller that loads the model before a long
+    // run (m3-compare) learns of a bad interval level before, not after.
+    if (m_bootstrap > 0 && !(m_ciLevel > 0 && m_ciLevel < 1))
+    {
+        if (error)
+        {
+            *error = "m3: ConfidenceLevel (--ci-level) is " + std::to_string(m_ciLevel) +
+                     "; it must lie in (0, 1) while Bootstrap > 0";
+        }
+        return false;
+    }
     if (m_model && m_loadedPath == m_modelPath && m_loadedThreads == m_threads)
     {
         return true;

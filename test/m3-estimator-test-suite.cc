@@ -395,6 +395,12 @@ class M3ModelEstimatorAttributesTestCase : public TestCase
         NS_TEST_EXPECT_MSG_EQ(e->SetAttributeFailSafe("ConfidenceLevel", DoubleValue(1.5)),
                               false,
                               "level above 1 refused");
+        // a level of exactly 1 passes the attribute checker but no interval
+        // has it: LoadModel, which callers run before long work, refuses it
+        e->SetAttribute("ConfidenceLevel", DoubleValue(1.0));
+        std::string error;
+        NS_TEST_EXPECT_MSG_EQ(e->LoadModel(&error), false, "level 1 refused at load");
+        NS_TEST_EXPECT_MSG_NE(error.find("ConfidenceLevel"), std::string::npos, error);
     }
 };
 
