@@ -12,7 +12,7 @@
  * Cost: O(path length x sum over path links of the flows crossing them) to
  * merge the links' flow lists (flows touching several links appear once,
  * in scenario order), O(route length x path length) per flow to cut
- * pieces. The arrays
+ * pieces, in one pass; memory for ceil(links / 2) pieces per flow. The arrays
  * grow only when a larger path scenario comes: a worker reuses one
  * m3_path_scenario for all its paths. */
 #include "m3-internal.h"
@@ -139,16 +139,12 @@ int m3_path_scenario_build(const m3_scenario *s, const m3_route_index *x, uint32
                 head[l]++;
     }
 
-    /* count the pieces, then cut them into arrays sized once */
+    /* runs of one flow on the path are separated by at least one link it
+     * does not cross: at most ceil(pn / 2) pieces a flow, so the arrays
+     * are sized once, for that bound, and the flows are cut in one pass
+     * (each flow's route is looked up once: the lookups miss the cache) */
     uint32_t src[M3_MAX_PATH_LINKS], dst[M3_MAX_PATH_LINKS];
-    size_t pieces = 0;
-    for (size_t i = 0; i < u; i++) {
-        uint32_t fp = m3_route_index_flow_path(x, ps->scratch[i]);
-        uint32_t fn;
-        const uint32_t *flinks = m3_route_index_path_links(x, fp, &fn);
-        pieces += fp == path ? 1 : cut_pieces(plinks, pn, flinks, fn, src, dst, 0);
-    }
-    if (grow(ps, pieces, err))
+    if (grow(ps, u * ((pn + 1) / 2), err))
         return -1;
     ps->flows.n = 0;
     ps->num_fg = 0;
