@@ -139,6 +139,19 @@ def parse_sample(text, schema):
     return s
 
 
+def path_inputs(s, flows):
+    """A sample's configuration (parsed and validated by the core), its
+    parking-lot line, the switch pools and flowSim's slowdown of each of
+    `flows`: what the feature map reads besides the flows."""
+    cfg = m3core.config_check(s["config"])
+    ln = s["line"]
+    line, pools = m3core.parking_lot(s["n"], ln["edge_bps"], ln["inner_bps"], ln["mid_host_bps"],
+                                     int(ln["delay_ns"]), ln["cap_bps"],
+                                     buffer_bytes=round(cfg["buffer_kb"] * 1000))
+    _, fct, ideal = m3core.line_flowsim(line, flows, mtu=cfg["mtu"])
+    return cfg, line, pools, m3core.slowdown(fct, ideal)
+
+
 def build_one(s, schema):
     """Tokens, flowSim target and configuration row of one parsed sample."""
     n, nf = s["n"], s["num_flows"]
@@ -153,13 +166,7 @@ def build_one(s, schema):
     if "size_kind" in w and w["size_kind"] != info["size_kind"]:
         raise Skip("workload.size_kind: the sample has %r, the core regenerates %r"
                    % (w["size_kind"], info["size_kind"]))
-    cfg = m3core.config_check(s["config"])  # parsed and validated by the core
-    ln = s["line"]
-    line, pools = m3core.parking_lot(n, ln["edge_bps"], ln["inner_bps"], ln["mid_host_bps"],
-                                     int(ln["delay_ns"]), ln["cap_bps"],
-                                     buffer_bytes=round(cfg["buffer_kb"] * 1000))
-    _, fct, ideal = m3core.line_flowsim(line, flows, mtu=cfg["mtu"])
-    sd = m3core.slowdown(fct, ideal)
+    cfg, line, pools, sd = path_inputs(s, flows)
     tok = m3core.path_features(line, flows, sd, cfg, pools)
     fg = (flows["src"] == 0) & (flows["dst"] == n - 1)
     fs, fs_count = m3core.bucket_percentiles(flows["size"][fg], sd[fg], schema["out_bounds"],

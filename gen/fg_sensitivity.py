@@ -20,6 +20,8 @@ import torch
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "bindings"))
 import m3core  # noqa: E402
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from build_dataset import path_inputs  # noqa: E402  the dataset's own inputs
 
 path = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "gen/data/h200-2026-11-30d.jsonl.xz")
 ckpt = sys.argv[2] if len(sys.argv) > 2 else os.path.join(ROOT, "ckpts/m3-medium.pt")
@@ -33,13 +35,7 @@ res = {k: [] for k in ("all", 50, 5, 1)}
 for s in samples:
     n = s["n"]
     flows, _ = m3core.workload_path_m3(n, s["num_flows"], s["workload_seed"])
-    cfg = m3core.config_check(s["config"])
-    ln = s["line"]
-    line, pools = m3core.parking_lot(n, ln["edge_bps"], ln["inner_bps"], ln["mid_host_bps"],
-                                     int(ln["delay_ns"]), ln["cap_bps"],
-                                     buffer_bytes=round(cfg["buffer_kb"] * 1000))
-    _, fct, ideal = m3core.line_flowsim(line, flows, mtu=cfg["mtu"])
-    sd = m3core.slowdown(fct, ideal)
+    cfg, line, pools, sd = path_inputs(s, flows)
     fg = np.where((flows["src"] == 0) & (flows["dst"] == n - 1))[0]
     target = np.array(s["target"]["pcts"], dtype=np.float64)
     counts = s["target"]["counts"]

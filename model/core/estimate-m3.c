@@ -83,14 +83,6 @@ static int worker_grow(worker_mem *w, size_t n, m3_error *err)
     return 0;
 }
 
-static int out_bucket(const uint64_t *bounds, int O, uint64_t size)
-{
-    int b = 0;
-    while (b + 1 < O && size >= bounds[b])
-        b++;
-    return b;
-}
-
 /* One path: line scenario, flowSim, tokens into the batch's slot i. */
 static int one_path(batch_job *j, worker_mem *w, uint32_t i, m3_error *err)
 {
@@ -123,7 +115,7 @@ static int one_path(batch_job *j, worker_mem *w, uint32_t i, m3_error *err)
         c[b] = 0;
     for (size_t k = 0; k < F; k++)
         if (ps->flows.v[k].src == 0 && ps->flows.v[k].dst == n - 1)
-            c[out_bucket(j->out_bounds, j->O, ps->flows.v[k].size)] += 1;
+            c[m3_bucket_of(ps->flows.v[k].size, j->out_bounds, j->O)] += 1;
 
     /* what the tokens carry, in the units of the checkpoint's ranges */
     double *st = j->stats + (size_t)p * ST_COUNT;
@@ -366,7 +358,7 @@ int m3_estimate_m3(const m3_scenario *s, const m3_routing *r, const m3_predictor
     double t2 = m3_now_s();
     size_t bucket_flows[M3_MAX_BUCKETS] = {0};
     for (size_t i = 0; i < s->flows.n; i++)
-        bucket_flows[out_bucket(sc->out_bounds, O, s->flows.v[i].size)]++;
+        bucket_flows[m3_bucket_of(s->flows.v[i].size, sc->out_bounds, O)]++;
     m3_mixture m = {
         .num_paths = (uint32_t)P, .out_buckets = O, .pcts = K, .pred = pred,
         .fg_counts = fg_counts, .mult = mult, .bucket_flows = bucket_flows,

@@ -93,7 +93,7 @@ static int cmp_double(const void *a, const void *b)
 
 /* Bucket of `size`: the number of bounds <= size (bucket b is
  * [bounds[b-1], bounds[b])). */
-static int bucket_of(uint64_t size, const uint64_t *bounds, int nb)
+int m3_bucket_of(uint64_t size, const uint64_t *bounds, int nb)
 {
     int lo = 0, hi = nb - 1; /* answer in [lo, hi] */
     while (lo < hi) {
@@ -115,7 +115,7 @@ static void bucket_pcts(const uint64_t *sizes, const double *values, const uint3
 {
     memset(counts, 0, (size_t)nb * sizeof *counts);
     for (size_t i = 0; i < n; i++)
-        counts[bucket_of(sizes[idx ? idx[i] : i], bounds, nb)]++;
+        counts[m3_bucket_of(sizes[idx ? idx[i] : i], bounds, nb)]++;
     size_t start = 0;
     for (int b = 0; b < nb; b++) {
         pos[b] = start;
@@ -123,7 +123,7 @@ static void bucket_pcts(const uint64_t *sizes, const double *values, const uint3
     }
     for (size_t i = 0; i < n; i++) {
         size_t j = idx ? idx[i] : i;
-        sorted[pos[bucket_of(sizes[j], bounds, nb)]++] = values[j];
+        sorted[pos[m3_bucket_of(sizes[j], bounds, nb)]++] = values[j];
     }
     start = 0;
     for (int b = 0; b < nb; b++) {
@@ -300,7 +300,7 @@ int m3_path_features(const m3_line *l, const m3_flows *f, const double *slowdown
             return m3_fail(err, "%s: flow %zu (id %llu) has slowdown %g (need finite and "
                            ">= 1)", who, i, (unsigned long long)fl->id, s);
         }
-        int b = bucket_of(fl->size, in_bounds_v2, nb);
+        int b = m3_bucket_of(fl->size, in_bounds_v2, nb);
         bkt[i] = (uint8_t)b;
         if (fl->src == 0 && fl->dst == n - 1)
             cnt[0][b]++;

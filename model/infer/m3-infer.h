@@ -27,7 +27,10 @@
 #ifndef M3_INFER_H
 #define M3_INFER_H
 
-#include "m3.h"
+/* By its path beside this file, so that the include resolves wherever the
+ * build system puts (or points to) this header: in-tree ns-3's header stubs
+ * include the real file, whose directory does not hold m3.h. */
+#include "../core/m3.h"
 
 #ifdef __cplusplus
 extern "C" {
