@@ -6,7 +6,8 @@
  *  - the result does not depend on the thread count (1, 2, 3) and is
  *    deterministic in the seed; flows per bucket are the scenario's;
  *  - warnings: a buffer outside the configuration range, a switch pool
- *    outside the feature range; a range of another CC's key stays silent;
+ *    outside the feature range, foreground shares below the trained ones;
+ *    a range of another CC's key stays silent;
  *  - a path longer than the model takes and a failing predictor give
  *    clear errors. */
 #include "check.h"
@@ -181,10 +182,10 @@ static void test_warnings_and_errors(void)
     fake f = {0};
     f.first_fg = calloc(D, sizeof(float));
     m3_predictor p = predictor(&f);
-    m3_range cfg[2] = {{"buffer_kb", 80, 200}, {"dctcp_k_kb", 50, 60}};
+    m3_range cfg[3] = {{"buffer_kb", 80, 200}, {"dctcp_k_kb", 50, 60}, {"fg_weight", 0.03, 0.99}};
     m3_range fields[2] = {{"pool_kb", 0, 10}, {"link_gbps", 10, 40}};
     p.cfg_ranges = cfg;
-    p.num_cfg_ranges = 2;
+    p.num_cfg_ranges = 3;
     p.field_ranges = fields;
     p.num_field_ranges = 2;
     m3_m3_opts o;
@@ -195,13 +196,16 @@ static void test_warnings_and_errors(void)
     m3_result_init(&res, "m3");
     m3_error err;
     CHECK_MSG(m3_estimate_m3(&s, r, &p, &o, &res, &err) == 0, "%s", err.msg);
-    int buffer = 0, pool = 0, other = 0;
+    int buffer = 0, pool = 0, other = 0, share = 0;
     for (int i = 0; i < res.num_warnings && i < M3_RESULT_MAX_WARNINGS; i++) {
+        /* a k=4 fat-tree path: a few foreground flows among hundreds */
+        share += strstr(res.warnings[i], "fg_weight: ") != NULL &&
+                 strstr(res.warnings[i], "of 40 sampled paths") != NULL;
         buffer += strstr(res.warnings[i], "buffer_kb = 400") != NULL;
         pool += strstr(res.warnings[i], "pool_kb") != NULL;
         other += strstr(res.warnings[i], "dctcp") != NULL || strstr(res.warnings[i], "link") != NULL;
     }
-    CHECK(buffer == 1 && pool == 1 && other == 0);
+    CHECK(buffer == 1 && pool == 1 && other == 0 && share == 1);
     m3_result_free(&res);
 
     /* a model that takes 4 links cannot see the 6-link paths */
