@@ -116,6 +116,58 @@ static int unknown_key(const char *key, const char *where, m3_error *err)
                    "timely_thigh_us base_rtt_us nic_rate_gbps seed)", pre(where), sep(where), key);
 }
 
+/* The ranges of the numeric keys: what the packet mode's models accept
+ * and physical sense (buffers up to 10 GB, times from 1 ns to 1 s, rates
+ * from 1 Kbps (AI steps) to 1 Tbps). One table for the setter and
+ * m3_config_validate. */
+typedef struct range {
+    int key;
+    double lo, hi;
+    int lo_strict;
+    const char *text;
+} range;
+
+#define NIC_RANGE "0 (the host link rate) or 0.001..1e6 Gbps"
+
+static const range ranges[] = {
+    {K_BUFFER_KB, 0, 1e7, 1, "> 0 and at most 1e7 (10 GB)"},
+    {K_WINDOW_BYTES, 0, 1e9, 0, "0 (no window) to 1e9"},
+    {K_DCTCP_K_KB, 0, 1e7, 1, "> 0 and at most 1e7"},
+    {K_DCQCN_KMIN_KB, 0, 1e7, 1, "> 0 and at most 1e7"},
+    {K_DCQCN_KMAX_KB, 0, 1e7, 1, "> 0 and at most 1e7"},
+    {K_HPCC_ETA, 0.01, 1, 0, "0.01..1"},
+    {K_HPCC_AI_MBPS, 0.001, 1e6, 0, "0.001..1e6 Mbps"},
+    {K_TIMELY_TLOW_US, 0.001, 1e6, 0, "0.001..1e6 us"},
+    {K_TIMELY_THIGH_US, 0.001, 1e6, 0, "0.001..1e6 us"},
+    {K_BASE_RTT_US, 0.001, 1e6, 0, "0.001..1e6 us"},
+};
+
+static const range *range_of(int key)
+{
+    for (size_t i = 0; i < sizeof ranges / sizeof ranges[0]; i++)
+        if (ranges[i].key == key)
+            return &ranges[i];
+    return NULL;
+}
+
+static double *double_field(m3_config *c, int key)
+{
+    switch (key) {
+    case K_BUFFER_KB: return &c->buffer_kb;
+    case K_WINDOW_BYTES: return &c->window_bytes;
+    case K_DCTCP_K_KB: return &c->dctcp_k_kb;
+    case K_DCQCN_KMIN_KB: return &c->dcqcn_kmin_kb;
+    case K_DCQCN_KMAX_KB: return &c->dcqcn_kmax_kb;
+    case K_HPCC_ETA: return &c->hpcc_eta;
+    case K_HPCC_AI_MBPS: return &c->hpcc_ai_mbps;
+    case K_TIMELY_TLOW_US: return &c->timely_tlow_us;
+    case K_TIMELY_THIGH_US: return &c->timely_thigh_us;
+    case K_BASE_RTT_US: return &c->base_rtt_us;
+    case K_NIC_RATE_GBPS: return &c->nic_rate_gbps;
+    default: return NULL;
+    }
+}
+
 /* Finite double with a lower bound (strict or not) and optional upper. */
 static int set_double(double *dst, const char *key, const char *value, double lo, int lo_strict,
                       double hi, const char *range, const char *where, m3_error *err)
@@ -176,30 +228,25 @@ int m3_config_set(m3_config *c, const char *key, const char *value, const char *
                            "0..18446744073709551615)", pre(where), sep(where), value);
         c->seed = u;
         return 0;
-    case K_BUFFER_KB:
-        return set_double(&c->buffer_kb, name, value, 0, 1, INFINITY, "> 0", where, err);
-    case K_WINDOW_BYTES:
-        return set_double(&c->window_bytes, name, value, 0, 0, INFINITY, ">= 0, 0 = no window",
-                          where, err);
-    case K_DCTCP_K_KB:
-        return set_double(&c->dctcp_k_kb, name, value, 0, 1, INFINITY, "> 0", where, err);
-    case K_DCQCN_KMIN_KB:
-        return set_double(&c->dcqcn_kmin_kb, name, value, 0, 1, INFINITY, "> 0", where, err);
-    case K_DCQCN_KMAX_KB:
-        return set_double(&c->dcqcn_kmax_kb, name, value, 0, 1, INFINITY, "> 0", where, err);
-    case K_HPCC_ETA:
-        return set_double(&c->hpcc_eta, name, value, 0, 1, 1, "0 < eta <= 1", where, err);
-    case K_HPCC_AI_MBPS:
-        return set_double(&c->hpcc_ai_mbps, name, value, 0, 1, INFINITY, "> 0", where, err);
-    case K_TIMELY_TLOW_US:
-        return set_double(&c->timely_tlow_us, name, value, 0, 1, INFINITY, "> 0", where, err);
-    case K_TIMELY_THIGH_US:
-        return set_double(&c->timely_thigh_us, name, value, 0, 1, INFINITY, "> 0", where, err);
-    case K_BASE_RTT_US:
-        return set_double(&c->base_rtt_us, name, value, 0, 1, INFINITY, "> 0", where, err);
     case K_NIC_RATE_GBPS:
-        return set_double(&c->nic_rate_gbps, name, value, 0, 0, 1e6,
-                          "0 (the host link rate) or a rate in Gbps up to 1e6", where, err);
+        /* 0 (the host link rate) or a rate in M3_RATE_MIN_BPS..M3_RATE_MAX_BPS */
+    {
+        double old = c->nic_rate_gbps;
+        if (set_double(&c->nic_rate_gbps, name, value, 0, 0, M3_RATE_MAX_BPS / 1e9,
+                       NIC_RANGE, where, err))
+            return -1;
+        if (c->nic_rate_gbps != 0 && c->nic_rate_gbps < M3_RATE_MIN_BPS / 1e9) {
+            c->nic_rate_gbps = old;
+            return m3_fail(err, "%s%s%s: %s is out of range (accepted: %s)", pre(where),
+                           sep(where), name, value, NIC_RANGE);
+        }
+        return 0;
+    }
+    default: {
+        const range *g = range_of(k);
+        return set_double(double_field(c, k), name, value, g->lo, g->lo_strict, g->hi, g->text,
+                          where, err);
+    }
     }
     return m3_fail(err, "internal error: key %s not handled", name);
 }
@@ -208,20 +255,6 @@ int m3_config_set(m3_config *c, const char *key, const char *value, const char *
  * the file reader can point at the right line. */
 static int validate(const m3_config *c, int *k1, int *k2, m3_error *err)
 {
-    struct { int key; double v, lo, hi; int lo_strict; const char *range; } one[] = {
-        {K_BUFFER_KB, c->buffer_kb, 0, INFINITY, 1, "> 0"},
-        {K_WINDOW_BYTES, c->window_bytes, 0, INFINITY, 0, ">= 0"},
-        {K_MTU, c->mtu, 64, 9000, 0, "64..9000"},
-        {K_DCTCP_K_KB, c->dctcp_k_kb, 0, INFINITY, 1, "> 0"},
-        {K_DCQCN_KMIN_KB, c->dcqcn_kmin_kb, 0, INFINITY, 1, "> 0"},
-        {K_DCQCN_KMAX_KB, c->dcqcn_kmax_kb, 0, INFINITY, 1, "> 0"},
-        {K_HPCC_ETA, c->hpcc_eta, 0, 1, 1, "0 < eta <= 1"},
-        {K_HPCC_AI_MBPS, c->hpcc_ai_mbps, 0, INFINITY, 1, "> 0"},
-        {K_TIMELY_TLOW_US, c->timely_tlow_us, 0, INFINITY, 1, "> 0"},
-        {K_TIMELY_THIGH_US, c->timely_thigh_us, 0, INFINITY, 1, "> 0"},
-        {K_BASE_RTT_US, c->base_rtt_us, 0, INFINITY, 1, "> 0"},
-        {K_NIC_RATE_GBPS, c->nic_rate_gbps, 0, 1e6, 0, "0..1e6"},
-    };
     *k1 = *k2 = -1;
     if ((unsigned)c->cc >= M3_CC_COUNT) {
         *k1 = K_CC;
@@ -231,14 +264,25 @@ static int validate(const m3_config *c, int *k1, int *k2, m3_error *err)
         *k1 = K_PFC;
         return m3_fail(err, "pfc: %d is not 0 or 1", c->pfc);
     }
-    for (size_t i = 0; i < sizeof one / sizeof one[0]; i++) {
-        double v = one[i].v;
-        int low = one[i].lo_strict ? !(v > one[i].lo) : !(v >= one[i].lo);
-        if (!isfinite(v) || low || v > one[i].hi) {
-            *k1 = one[i].key;
-            return m3_fail(err, "%s: %.17g is out of range (accepted: %s)", key_names[one[i].key],
-                           v, one[i].range);
+    if (c->mtu < 64 || c->mtu > 9000) {
+        *k1 = K_MTU;
+        return m3_fail(err, "mtu: %u is out of range (accepted: 64..9000)", c->mtu);
+    }
+    for (size_t i = 0; i < sizeof ranges / sizeof ranges[0]; i++) {
+        double v = *double_field((m3_config *)c, ranges[i].key);
+        int low = ranges[i].lo_strict ? !(v > ranges[i].lo) : !(v >= ranges[i].lo);
+        if (!isfinite(v) || low || v > ranges[i].hi) {
+            *k1 = ranges[i].key;
+            return m3_fail(err, "%s: %.17g is out of range (accepted: %s)",
+                           key_names[ranges[i].key], v, ranges[i].text);
         }
+    }
+    double nic = c->nic_rate_gbps;
+    if (!isfinite(nic) || !(nic == 0 || (nic >= M3_RATE_MIN_BPS / 1e9 &&
+                                         nic <= M3_RATE_MAX_BPS / 1e9))) {
+        *k1 = K_NIC_RATE_GBPS;
+        return m3_fail(err, "nic_rate_gbps: %.17g is out of range (accepted: %s)", nic,
+                       NIC_RANGE);
     }
     if (c->dcqcn_kmin_kb > c->dcqcn_kmax_kb) {
         *k1 = K_DCQCN_KMIN_KB;

@@ -16,7 +16,8 @@
 #define SPORT_BASE 10000u
 #define SPORT_SPAN (65536u - SPORT_BASE) /* 10000 .. 65535 */
 #define MAX_PG 7u                        /* 8 priority queues per port */
-/* Whole seconds such that s * 1e9 + 1e9 still fits in uint64_t. */
+/* Whole seconds such that s * 1e9 + 1e9 still fits in uint64_t (the
+ * digit loop's guard; the limit itself is M3_START_MAX_NS). */
 #define MAX_START_S (UINT64_MAX / 1000000000u - 1)
 
 void m3_flows_init(m3_flows *f)
@@ -107,7 +108,7 @@ static int parse_start_ns(const char *s, uint64_t *ns)
             return -1;
         if (v < 0)
             return -2;
-        if (v * 1e9 > 9e18) /* llround's range */
+        if (v * 1e9 > (double)M3_START_MAX_NS)
             return -3;
         *ns = (uint64_t)llround(v * 1e9);
         return 0;
@@ -137,7 +138,7 @@ static int parse_start_ns(const char *s, uint64_t *ns)
     for (int i = nf; i < 9; i++)
         frac *= 10;
     *ns = ip * 1000000000u + frac + (uint64_t)round_up;
-    return 0;
+    return *ns > M3_START_MAX_NS ? -3 : 0;
 }
 
 /* Parses an unsigned field that must fit in `max`. */
@@ -191,20 +192,42 @@ static int parse_flow(const char *path, size_t ln, char **tok, int with_id, uint
         return m3_fail(err, "%s:%zu: size \"%s\" is not a byte count", path, ln, tok[4]);
     if (fl->size == 0)
         return m3_fail(err, "%s:%zu: size is 0 (a flow must carry at least 1 byte)", path, ln);
+    if (fl->size > M3_FLOW_MAX_BYTES)
+        return m3_fail(err, "%s:%zu: size %" PRIu64 " bytes is above the largest flow, 1e12 "
+                       "bytes (1 TB)", path, ln, fl->size);
     switch (parse_start_ns(tok[5], &fl->start_ns)) {
     case 0:
         return 0;
     case -2:
         return m3_fail(err, "%s:%zu: start time %s is negative", path, ln, tok[5]);
     case -3:
-        return m3_fail(err, "%s:%zu: start time %s s is too large", path, ln, tok[5]);
+        return m3_fail(err, "%s:%zu: start time %s s is after the latest start, 1e6 s", path, ln,
+                       tok[5]);
     default:
         return m3_fail(err, "%s:%zu: start time \"%s\" is not a time in seconds (e.g. 2.000001)",
                        path, ln, tok[5]);
     }
 }
 
-static int read_flows(m3_line_reader *lr, const m3_topology *t, m3_flows *f, m3_error *err)
+/* Checks that flow `fl` (line `ln`) has a route of at most
+ * M3_MAX_PATH_LINKS links in `r`. */
+static int check_route(const char *path, size_t ln, const m3_routing *r, const m3_flow *fl,
+                       m3_error *err)
+{
+    uint32_t links[M3_MAX_PATH_LINKS];
+    m3_error e;
+    if (m3_routing_path(r, fl, links, M3_MAX_PATH_LINKS, &e) >= 0)
+        return 0;
+    if (m3_routing_distance(r, fl->src, fl->dst) < 0)
+        return m3_fail(err, "%s:%zu: no route from host %u to host %u in the topology", path, ln,
+                       fl->src, fl->dst);
+    return m3_fail(err, "%s:%zu: the route from host %u to host %u is %d links long; the core "
+                   "handles at most %d", path, ln, fl->src, fl->dst,
+                   m3_routing_distance(r, fl->src, fl->dst), M3_MAX_PATH_LINKS);
+}
+
+static int read_flows(m3_line_reader *lr, const m3_topology *t, const m3_routing *rt,
+                      m3_flows *f, m3_error *err)
 {
     const char *path = lr->path;
     char *line, *tok[8];
@@ -218,6 +241,11 @@ static int read_flows(m3_line_reader *lr, const m3_topology *t, m3_flows *f, m3_
     if (nt != 1 || m3_parse_u64(tok[0], &n))
         return m3_fail(err, "%s:%zu: expected the flow count as the only field on the first line",
                        path, lr->lineno);
+    char what[600], detail[64];
+    snprintf(what, sizeof what, "%s:%zu: %" PRIu64 " flows", path, lr->lineno, n);
+    snprintf(detail, sizeof detail, "%zu bytes per flow", sizeof(m3_flow));
+    if (m3_memory_check((double)n * sizeof(m3_flow), what, detail, err))
+        return -1;
     int form = 0; /* 7 or 6 tokens, fixed by the first flow line */
     uint64_t prev_start = 0;
     size_t prev_line = 0;
@@ -243,6 +271,8 @@ static int read_flows(m3_line_reader *lr, const m3_topology *t, m3_flows *f, m3_
         m3_flow fl;
         if (parse_flow(path, ln, tok, form == 7, i, t, &fl, err))
             return -1;
+        if (rt && check_route(path, ln, rt, &fl, err))
+            return -1;
         if (i > 0 && fl.start_ns < prev_start)
             return m3_fail(err, "%s:%zu: start time goes back (%" PRIu64 " ns < %" PRIu64
                            " ns on line %zu); flows must be sorted by start time", path, ln,
@@ -261,7 +291,21 @@ static int read_flows(m3_line_reader *lr, const m3_topology *t, m3_flows *f, m3_
     return 0;
 }
 
+static int flows_read(const char *path, const m3_topology *t, const m3_routing *r,
+                      m3_flows *out, m3_error *err);
+
 int m3_flows_read(const char *path, const m3_topology *t, m3_flows *out, m3_error *err)
+{
+    return flows_read(path, t, NULL, out, err);
+}
+
+int m3_flows_read_routed(const char *path, const m3_routing *r, m3_flows *out, m3_error *err)
+{
+    return flows_read(path, m3_routing_topology(r), r, out, err);
+}
+
+static int flows_read(const char *path, const m3_topology *t, const m3_routing *r,
+                      m3_flows *out, m3_error *err)
 {
     /* *out is treated as uninitialised; it receives the flows only if the
      * whole file is good, and is left empty otherwise. */
@@ -271,7 +315,7 @@ int m3_flows_read(const char *path, const m3_topology *t, m3_flows *out, m3_erro
         return -1;
     m3_flows f;
     m3_flows_init(&f);
-    int rc = read_flows(&lr, t, &f, err);
+    int rc = read_flows(&lr, t, r, &f, err);
     m3_line_reader_close(&lr);
     if (rc) {
         m3_flows_free(&f);

@@ -124,10 +124,8 @@ out:
 int m3_flowsim_run_line_naive(const m3_line *line, const m3_flows *f, uint32_t mtu,
                               uint32_t header, double *fct_ns, m3_error *err)
 {
-    if (m3_line_check(line, err))
+    if (m3_line_check(line, err) || m3_flowsim_check_input(f, 0, mtu, err))
         return -1;
-    if (mtu == 0)
-        return m3_fail(err, "flowsim (naive): mtu must be positive");
     uint32_t n = line->n;
     size_t N = f->n;
     double *cap = m3_calloc(2 * (size_t)(n - 1), sizeof *cap, err);
@@ -164,6 +162,8 @@ out:
 int m3_flowsim_run_naive(const m3_topology *t, const m3_routing *r, const m3_flows *f,
                          const m3_flowsim_opts *o, double *fct_ns, m3_error *err)
 {
+    if (m3_flowsim_check_input(f, o->rate_cap_bps, o->mtu, err))
+        return -1;
     size_t N = f->n;
     uint32_t L = 2 * m3_topology_num_links(t);
     double *cap = m3_calloc(L, sizeof *cap, err);

@@ -538,7 +538,7 @@ static int fs_run(const fs_problem *p, const m3_flows *f, const m3_flowsim_opts 
 int m3_flowsim_run_line(const m3_line *line, const m3_flows *f, uint32_t mtu, uint32_t header,
                         double *fct_ns, m3_error *err)
 {
-    if (m3_line_check(line, err))
+    if (m3_line_check(line, err) || m3_flowsim_check_input(f, 0, mtu, err))
         return -1;
     uint32_t n = line->n;
     if (n <= M3_LINE_ENGINE_MAX_NODES)
@@ -585,9 +585,30 @@ out:
     return rc;
 }
 
+int m3_flowsim_check_input(const m3_flows *f, double cap_bps, uint32_t mtu, m3_error *err)
+{
+    if (!(cap_bps == 0 || (cap_bps >= M3_RATE_MIN_BPS && cap_bps <= M3_RATE_MAX_BPS)))
+        return m3_fail(err, "flowsim: rate cap %g bps (need 0 = none, or 1 Mbps..1 Pbps)",
+                       cap_bps);
+    if (mtu == 0)
+        return m3_fail(err, "flowsim: mtu must be positive");
+    for (size_t i = 0; i < f->n; i++) {
+        const m3_flow *x = &f->v[i];
+        if (x->size == 0 || x->size > M3_FLOW_MAX_BYTES)
+            return m3_fail(err, "flowsim: flow %llu: size %llu bytes (need 1..1e12)",
+                           (unsigned long long)x->id, (unsigned long long)x->size);
+        if (x->start_ns > M3_START_MAX_NS)
+            return m3_fail(err, "flowsim: flow %llu: start %llu ns is after 1e6 s",
+                           (unsigned long long)x->id, (unsigned long long)x->start_ns);
+    }
+    return 0;
+}
+
 int m3_flowsim_run(const m3_topology *t, const m3_routing *r, const m3_flows *f,
                    const m3_flowsim_opts *o, double *fct_ns, m3_error *err)
 {
+    if (m3_flowsim_check_input(f, o->rate_cap_bps, o->mtu, err))
+        return -1;
     m3_route_index *x = m3_route_index_new(r, f, err);
     if (!x)
         return -1;

@@ -22,7 +22,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define LINE_MAX_DELAY_NS 1000000000ull /* delays must stay below 1 s */
 
 int m3_line_check(const m3_line *l, m3_error *err)
 {
@@ -31,15 +30,15 @@ int m3_line_check(const m3_line *l, m3_error *err)
     if (l->n < 2 || l->n > M3_LINE_MAX_POSITIONS)
         return m3_fail(err, "line: %u positions (need 2..%d)", l->n, M3_LINE_MAX_POSITIONS);
     for (uint32_t k = 0; k + 1 < l->n; k++) {
-        if (!isfinite(l->link_bps[k]) || !(l->link_bps[k] > 0))
-            return m3_fail(err, "line: link %u rate %g bps (need finite and > 0)", k,
+        if (!(l->link_bps[k] >= M3_RATE_MIN_BPS && l->link_bps[k] <= M3_RATE_MAX_BPS))
+            return m3_fail(err, "line: link %u rate %g bps (need 1 Mbps..1 Pbps)", k,
                            l->link_bps[k]);
-        if (l->delay_ns[k] >= LINE_MAX_DELAY_NS)
-            return m3_fail(err, "line: link %u delay %llu ns (need below 1 s)", k,
+        if (l->delay_ns[k] > M3_DELAY_MAX_NS)
+            return m3_fail(err, "line: link %u delay %llu ns (need at most 1 s)", k,
                            (unsigned long long)l->delay_ns[k]);
     }
-    if (!isfinite(l->cap_bps) || !(l->cap_bps >= 0))
-        return m3_fail(err, "line: cap %g bps (need finite and >= 0; 0 = no cap)", l->cap_bps);
+    if (!(l->cap_bps == 0 || (l->cap_bps >= M3_RATE_MIN_BPS && l->cap_bps <= M3_RATE_MAX_BPS)))
+        return m3_fail(err, "line: cap %g bps (need 0 = no cap, or 1 Mbps..1 Pbps)", l->cap_bps);
     return 0;
 }
 

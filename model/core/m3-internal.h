@@ -35,6 +35,12 @@ int m3_topology_finalize(m3_topology *t, m3_error *err);
 int m3_flowsim_line_engine(const m3_line *l, const m3_flows *f, uint32_t mtu, uint32_t header,
                            double *fct_ns, m3_error *err);
 
+/* flowSim's input check, shared by its engines: the per-flow cap (0 = none,
+ * else within M3_RATE_MIN_BPS..M3_RATE_MAX_BPS), mtu > 0, every flow's size
+ * in 1..M3_FLOW_MAX_BYTES and start at most M3_START_MAX_NS, so that the
+ * event loop always ends. */
+int m3_flowsim_check_input(const m3_flows *f, double cap_bps, uint32_t mtu, m3_error *err);
+
 /* Ideal FCT (packet-model.md section 5) over n links given as arrays of
  * rates (bps) and propagation delays (ns), bottleneck capped at nic_bps
  * (0 = no cap): the one copy of the formula, behind m3_ideal_fct_ns and
@@ -78,13 +84,7 @@ int m3_fail(m3_error *err, const char *fmt, ...)
 void *m3_calloc(size_t n, size_t size, m3_error *err);
 void *m3_realloc_array(void *p, size_t n, size_t size, m3_error *err);
 
-/* Parses helpers used by every reader: strict numbers, no trailing junk. */
-int m3_parse_u64(const char *s, uint64_t *out);
-int m3_parse_double(const char *s, double *out);
-/* "10Gbps", "40Gbps", "100Mbps", "1e10" (bps) -> bits per second. */
-int m3_parse_rate(const char *s, double *bps);
-/* "1us", "1000ns", "0.001ms", "1e-6s" -> ns (rounded). */
-int m3_parse_delay(const char *s, uint64_t *ns);
+/* The strict number parsers are public (m3.h, "numbers in text"). */
 
 /* Line reader that tracks line numbers, strips '#' comments and blank lines. */
 typedef struct m3_line_reader {
@@ -107,13 +107,6 @@ char *m3_next_token(char **cursor);
  * there are more than max. */
 int m3_split_ws(char *line, char **tok, int max);
 
-/* Writes to path.tmp then renames, so failures leave nothing half-written. */
-typedef struct m3_atomic_file {
-    FILE *fp;
-    char *path, *tmp;
-} m3_atomic_file;
-int m3_atomic_open(m3_atomic_file *af, const char *path, m3_error *err);
-int m3_atomic_commit(m3_atomic_file *af, m3_error *err);
-void m3_atomic_abort(m3_atomic_file *af);
+/* The atomic file writer is public (m3.h, "output files"). */
 
 #endif

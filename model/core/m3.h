@@ -17,6 +17,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -33,6 +34,74 @@ typedef struct m3_error {
 #define M3_MTU_DEFAULT 1000u   /* payload bytes per packet */
 #define M3_HEADER_BYTES 48u    /* L2 + IPv4 + UDP + seq header (no INT) */
 #define M3_MAX_PATH_LINKS 64   /* longest route the core handles */
+
+/* ---------------------------------------------------------------- limits */
+
+/* What the models accept. Every reader, builder and setter refuses a value
+ * outside these ranges up front, naming the file and line or the flag, so
+ * that no simulation starts on input it cannot run. They are chosen so that
+ * the largest flow at the slowest rate, started at the latest start time,
+ * still ends inside ns-3's time range (signed 64-bit ns, about 292 years)
+ * and flowSim's double-precision clock keeps nanosecond resolution:
+ * 1 TB at 1 Mbps takes 8e6 s, and 1e6 s + 8e6 s is 9e15 ns. */
+#define M3_RATE_MIN_BPS 1e6                     /* 1 Mbps, slowest link or cap */
+#define M3_RATE_MAX_BPS 1e15                    /* 1 Pbps, fastest link or cap */
+#define M3_DELAY_MAX_NS 1000000000ull           /* 1 s, longest link delay */
+#define M3_FLOW_MAX_BYTES 1000000000000ull      /* 1 TB, largest flow */
+#define M3_PACKET_FLOW_MAX_BYTES 4294967295ull  /* packet mode: 32-bit sequence numbers */
+#define M3_START_MAX_NS 1000000000000000ull     /* 1e6 s (11.6 days), latest start */
+
+/* ---------------------------------------------------------------- numbers in text */
+
+/* The one number syntax of every reader and command-line tool: an optional
+ * sign, digits with an optional fraction, an optional exponent, and nothing
+ * else (no spaces, hexadecimal, inf or nan, nothing after the number).
+ * Overflow (1e999) and underflow (1e-999) are refused, not rounded to
+ * infinity or zero. Each returns 0, or -1 when the text is not such a
+ * number; the range-checked ones return -2 when it is, but out of range. */
+int m3_parse_double(const char *s, double *out);
+/* Digits only, 0..UINT64_MAX (file fields: ids, sizes, node ids). */
+int m3_parse_u64(const char *s, uint64_t *out);
+/* A whole number 0..max written as digits or in the decimal syntax above
+ * when its value is exactly an integer: "1000", "1e3" and "2.5e3" are
+ * accepted, "1.5", "1e-3" and "10abc" are not (-1); above max is -2. */
+int m3_parse_count(const char *s, uint64_t max, uint64_t *out);
+/* A rate: a number and an optional unit bps, Kbps (or kbps), Mbps, Gbps,
+ * Tbps; -2 outside M3_RATE_MIN_BPS..M3_RATE_MAX_BPS. */
+int m3_parse_rate(const char *s, double *bps);
+/* A delay: a number and a unit s, ms, us or ns, rounded to the ns; -2 when
+ * negative or above M3_DELAY_MAX_NS. */
+int m3_parse_delay(const char *s, uint64_t *ns);
+
+/* ---------------------------------------------------------------- output files */
+
+/* Writes a file through a temporary of its own, `path.tmp.XXXXXX` (created
+ * exclusively, so no existing file or directory is ever truncated or
+ * removed), renamed over `path` on commit: a failure at any point leaves
+ * `path` as it was and removes only the temporary this writer created. */
+typedef struct m3_atomic_file {
+    FILE *fp;
+    char *path, *tmp;
+} m3_atomic_file;
+int m3_atomic_open(m3_atomic_file *af, const char *path, m3_error *err);
+int m3_atomic_commit(m3_atomic_file *af, m3_error *err);
+void m3_atomic_abort(m3_atomic_file *af);
+/* Checks up front, before any work, that `path` can be written by the
+ * writer above: its directory exists and is writable, and `path` is not a
+ * directory. `flag` ("--out", may be NULL) prefixes the message. */
+int m3_check_output_path(const char *path, const char *flag, m3_error *err);
+
+/* ---------------------------------------------------------------- memory */
+
+/* Physical memory of this machine in bytes; the environment variable
+ * M3_MEMORY_LIMIT (bytes, e.g. 8e9) replaces it when set. */
+double m3_memory_limit_bytes(void);
+/* Refuses work that needs more than m3_memory_limit_bytes(): 0 when
+ * `need_bytes` fits, else -1 and "WHAT needs about 35.3 TB (DETAIL), more
+ * than the 23.4 GB of memory of this machine". */
+int m3_memory_check(double need_bytes, const char *what, const char *detail, m3_error *err);
+/* Formats a byte count as "23.4 GB" (decimal units) into buf. */
+const char *m3_format_bytes(double bytes, char *buf, size_t size);
 
 /* ---------------------------------------------------------------- topology */
 
@@ -132,6 +201,19 @@ int m3_flows_equal(const m3_flows *a, const m3_flows *b);
  * without id (ids become 0..N-1). Start times are rounded to the ns. If `t`
  * is given, src/dst must be distinct hosts of it. */
 int m3_flows_read(const char *path, const m3_topology *t, m3_flows *out, m3_error *err);
+/* Input rules every flows file follows (both readers enforce them, with
+ * "path:line" in each message): the first field line holds the count N and
+ * exactly N flow lines follow, all of one form; ids, node ids, pg, dport and
+ * size are plain digits; src and dst are distinct hosts; pg is 0..7, dport
+ * 0..65535, size 1..M3_FLOW_MAX_BYTES; start times are decimal seconds
+ * (2.5e-3 allowed), at most M3_START_MAX_NS, and never decrease from one
+ * line to the next (flows sorted by start time). */
+struct m3_routing;
+/* m3_flows_read on r's topology that also checks every flow has a route of
+ * at most M3_MAX_PATH_LINKS links ("flows.txt:7: no route from host 3 to
+ * host 9 in the topology"). */
+int m3_flows_read_routed(const char *path, const struct m3_routing *r, m3_flows *out,
+                         m3_error *err);
 int m3_flows_write(const m3_flows *f, const char *path, m3_error *err);
 
 /* ---------------------------------------------------------------- config */
@@ -203,6 +285,13 @@ typedef struct m3_routing m3_routing;
  * hash of (src ip, dst ip, sport, dport) seeded with the switch id. */
 m3_routing *m3_routing_new(const m3_topology *t, m3_error *err);
 void m3_routing_free(m3_routing *r);
+/* The topology the routing was built on. */
+const m3_topology *m3_routing_topology(const m3_routing *r);
+/* Bytes m3_routing_new allocates for `t`: a 16-bit distance per node for
+ * every switch that hosts hang off (and every host with more than one
+ * link); m3_routing_new refuses, with this number, a topology whose table
+ * exceeds m3_memory_limit_bytes(). */
+double m3_routing_memory_bytes(const m3_topology *t);
 /* The IPv4 address of a node, as the original simulator numbers them. */
 uint32_t m3_node_ip(uint32_t node);
 /* The hash the switches use; exposed for tests. */

@@ -15,11 +15,71 @@
 struct m3_routing {
     const m3_topology *topo;
     uint32_t num_nodes;
-    int32_t *host_index;  /* node -> host index or -1 */
-    uint16_t *dist;       /* [host index][node], UNREACHED if none */
+    uint32_t num_rows;
+    uint32_t *row_of;     /* host node -> its distance row; NO_ROW for switches */
+    uint8_t *row_off;     /* host node -> hops its row's distances are short by (0 or 1) */
+    uint16_t *dist;       /* [row][node], UNREACHED if none */
 };
 
 #define UNREACHED 0xffffu
+#define NO_ROW UINT32_MAX
+
+/* Distance tables. A host with one link to a switch s is reached only
+ * through s, so its distance from any other node is s's distance plus one:
+ * every such host shares the row of s (a BFS from s over switches), with
+ * row_off 1. Other hosts (several links, or one link to a host) get a BFS
+ * of their own (row_off 0). On m3's fat-trees that is one row per rack
+ * switch instead of one per host. */
+
+/* Distance from node v to destination host dst (UNREACHED if none). */
+static uint32_t dist_to(const m3_routing *r, uint32_t v, uint32_t dst)
+{
+    if (v == dst)
+        return 0;
+    uint16_t d = r->dist[(size_t)r->row_of[dst] * r->num_nodes + v];
+    return d == UNREACHED ? UNREACHED : (uint32_t)d + r->row_off[dst];
+}
+
+/* The switch a host hangs off when it has exactly one link to a switch,
+ * else the host itself. */
+static uint32_t anchor_of(const m3_topology *t, uint32_t h)
+{
+    if (m3_topology_degree(t, h) != 1)
+        return h;
+    uint32_t s = m3_dlink_dst(t, m3_topology_out_dlink(t, h, 0));
+    return m3_topology_is_switch(t, s) ? s : h;
+}
+
+/* Rows the table needs: distinct anchors over hosts. `row_of_anchor` (may
+ * be NULL) receives node -> row for anchors. */
+static uint32_t count_rows(const m3_topology *t, uint32_t *row_of_anchor)
+{
+    uint32_t rows = 0;
+    uint8_t *seen = calloc(t->num_nodes ? t->num_nodes : 1, 1);
+    if (!seen)
+        return t->num_hosts; /* an upper bound */
+    for (uint32_t i = 0; i < t->num_hosts; i++) {
+        uint32_t a = anchor_of(t, t->hosts[i]);
+        if (!seen[a]) {
+            seen[a] = 1;
+            if (row_of_anchor)
+                row_of_anchor[a] = rows;
+            rows++;
+        }
+    }
+    free(seen);
+    return rows;
+}
+
+double m3_routing_memory_bytes(const m3_topology *t)
+{
+    if (m3_topology_finalize((m3_topology *)t, NULL))
+        return 0;
+    return (double)count_rows(t, NULL) * t->num_nodes * sizeof(uint16_t) +
+           (double)t->num_nodes * (sizeof(uint32_t) + 1);
+}
+
+const m3_topology *m3_routing_topology(const m3_routing *r) { return r->topo; }
 
 uint32_t m3_node_ip(uint32_t node)
 {
@@ -50,18 +110,18 @@ uint32_t m3_ecmp_hash(uint32_t sip, uint32_t dip, uint16_t sport, uint16_t dport
     return h;
 }
 
-static void bfs_from(m3_routing *r, uint32_t dst, uint16_t *dist, uint32_t *queue)
+static void bfs_from(m3_routing *r, uint32_t src, uint16_t *dist, uint32_t *queue)
 {
     const m3_topology *t = r->topo;
     for (uint32_t v = 0; v < r->num_nodes; v++)
         dist[v] = UNREACHED;
     uint32_t head = 0, tail = 0;
-    dist[dst] = 0;
-    queue[tail++] = dst;
+    dist[src] = 0;
+    queue[tail++] = src;
     while (head < tail) {
         uint32_t u = queue[head++];
-        if (u != dst && !m3_topology_is_switch(t, u))
-            continue; /* a host other than the destination forwards nothing */
+        if (u != src && !m3_topology_is_switch(t, u))
+            continue; /* a host other than the source forwards nothing */
         uint32_t deg = m3_topology_degree(t, u);
         for (uint32_t i = 0; i < deg; i++) {
             uint32_t v = m3_dlink_dst(t, m3_topology_out_dlink(t, u, i));
@@ -77,27 +137,47 @@ m3_routing *m3_routing_new(const m3_topology *t, m3_error *err)
 {
     if (m3_topology_finalize((m3_topology *)t, err))
         return NULL;
+    char detail[160];
+    uint32_t rows = count_rows(t, NULL);
+    snprintf(detail, sizeof detail, "%u distance rows x %u nodes x 2 bytes", rows, t->num_nodes);
+    if (m3_memory_check(m3_routing_memory_bytes(t), "the routing table", detail, err))
+        return NULL;
     m3_routing *r = m3_calloc(1, sizeof *r, err);
     if (!r)
         return NULL;
     r->topo = t;
     r->num_nodes = t->num_nodes;
-    uint32_t nh = t->num_hosts;
-    r->host_index = m3_calloc(r->num_nodes, sizeof *r->host_index, err);
-    r->dist = m3_calloc((size_t)nh * r->num_nodes, sizeof *r->dist, err);
+    r->row_of = m3_calloc(r->num_nodes, sizeof *r->row_of, err);
+    r->row_off = m3_calloc(r->num_nodes, 1, err);
+    uint32_t *row_of_anchor = m3_calloc(r->num_nodes, sizeof *row_of_anchor, err);
     uint32_t *queue = m3_calloc(r->num_nodes, sizeof *queue, err);
-    if (!r->host_index || !r->dist || !queue) {
+    if (r->row_of && row_of_anchor) {
+        r->num_rows = count_rows(t, row_of_anchor);
+        r->dist = m3_calloc((size_t)r->num_rows * r->num_nodes, sizeof *r->dist, err);
+    }
+    if (!r->row_of || !r->row_off || !row_of_anchor || !queue || !r->dist) {
         free(queue);
+        free(row_of_anchor);
         m3_routing_free(r);
         return NULL;
     }
     for (uint32_t v = 0; v < r->num_nodes; v++)
-        r->host_index[v] = -1;
-    for (uint32_t i = 0; i < nh; i++) {
-        r->host_index[t->hosts[i]] = (int32_t)i;
-        bfs_from(r, t->hosts[i], r->dist + (size_t)i * r->num_nodes, queue);
+        r->row_of[v] = NO_ROW;
+    for (uint32_t i = 0; i < t->num_hosts; i++) {
+        uint32_t h = t->hosts[i], a = anchor_of(t, h);
+        r->row_of[h] = row_of_anchor[a];
+        r->row_off[h] = a != h;
+    }
+    /* one BFS per row, from its anchor */
+    for (uint32_t i = 0; i < t->num_hosts; i++) {
+        uint32_t a = anchor_of(t, t->hosts[i]);
+        if (row_of_anchor[a] != NO_ROW) {
+            bfs_from(r, a, r->dist + (size_t)row_of_anchor[a] * r->num_nodes, queue);
+            row_of_anchor[a] = NO_ROW; /* each row once */
+        }
     }
     free(queue);
+    free(row_of_anchor);
     return r;
 }
 
@@ -105,26 +185,27 @@ void m3_routing_free(m3_routing *r)
 {
     if (!r)
         return;
-    free(r->host_index);
+    free(r->row_of);
+    free(r->row_off);
     free(r->dist);
     free(r);
 }
 
 int m3_routing_distance(const m3_routing *r, uint32_t node, uint32_t dst)
 {
-    if (node >= r->num_nodes || dst >= r->num_nodes || r->host_index[dst] < 0)
+    if (node >= r->num_nodes || dst >= r->num_nodes || r->row_of[dst] == NO_ROW)
         return -1;
-    uint16_t d = r->dist[(size_t)r->host_index[dst] * r->num_nodes + node];
-    return d == UNREACHED ? -1 : d;
+    uint32_t d = dist_to(r, node, dst);
+    return d == UNREACHED ? -1 : (int)d;
 }
 
 int m3_routing_next(const m3_routing *r, uint32_t node, uint32_t dst, uint32_t sip, uint32_t dip,
                     uint16_t sport, uint16_t dport)
 {
-    if (node == dst || node >= r->num_nodes || dst >= r->num_nodes || r->host_index[dst] < 0)
+    if (node == dst || node >= r->num_nodes || dst >= r->num_nodes || r->row_of[dst] == NO_ROW)
         return -1;
-    const uint16_t *dist = r->dist + (size_t)r->host_index[dst] * r->num_nodes;
-    if (dist[node] == UNREACHED)
+    uint32_t here = dist_to(r, node, dst);
+    if (here == UNREACHED)
         return -1;
     const m3_topology *t = r->topo;
     uint32_t deg = m3_topology_degree(t, node), count = 0;
@@ -140,7 +221,9 @@ int m3_routing_next(const m3_routing *r, uint32_t node, uint32_t dst, uint32_t s
         }
         for (uint32_t i = 0; i < deg; i++) {
             uint32_t v = m3_dlink_dst(t, out[i]);
-            if (dist[v] + 1 != dist[node] || (v != dst && !t->is_switch[v]))
+            if (v != dst && !t->is_switch[v])
+                continue;
+            if (dist_to(r, v, dst) + 1 != here)
                 continue;
             if (pass == 0)
                 count++;

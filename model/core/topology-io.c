@@ -116,10 +116,17 @@ static int read_link(m3_line_reader *lr, char *line, uint32_t k, m3_topology *t,
                        k, tok[1], t->num_nodes - 1);
     if (l.a == l.b)
         return m3_fail(err, "%s:%zu: link %u: joins node %u to itself", path, ln, k, l.a);
-    if (m3_parse_rate(tok[2], &l.rate_bps))
+    int rc = m3_parse_rate(tok[2], &l.rate_bps);
+    if (rc == -2)
+        return m3_fail(err, "%s:%zu: link %u: rate %s is outside 1Mbps..1000Tbps", path, ln, k,
+                       tok[2]);
+    if (rc)
         return m3_fail(err, "%s:%zu: link %u: rate \"%s\" is not a rate (use e.g. 10Gbps)", path,
                        ln, k, tok[2]);
-    if (m3_parse_delay(tok[3], &l.delay_ns))
+    rc = m3_parse_delay(tok[3], &l.delay_ns);
+    if (rc == -2)
+        return m3_fail(err, "%s:%zu: link %u: delay %s is outside 0..1s", path, ln, k, tok[3]);
+    if (rc)
         return m3_fail(err, "%s:%zu: link %u: delay \"%s\" is not a delay (use e.g. 1us or 1000ns)",
                        path, ln, k, tok[3]);
     if (m3_parse_double(tok[4], &l.error_rate) || !(l.error_rate >= 0 && l.error_rate <= 1))

@@ -50,8 +50,12 @@ int m3_topology_add_link(m3_topology *t, const m3_link *l, m3_error *err)
         return m3_fail(err, "link %u-%u: node out of range (0..%u)", l->a, l->b, t->num_nodes - 1);
     if (l->a == l->b)
         return m3_fail(err, "link %u-%u: a link cannot join a node to itself", l->a, l->b);
-    if (!(l->rate_bps > 0))
-        return m3_fail(err, "link %u-%u: rate must be positive", l->a, l->b);
+    if (!(l->rate_bps >= M3_RATE_MIN_BPS && l->rate_bps <= M3_RATE_MAX_BPS))
+        return m3_fail(err, "link %u-%u: rate %g bps is outside 1 Mbps..1 Pbps", l->a, l->b,
+                       l->rate_bps);
+    if (l->delay_ns > M3_DELAY_MAX_NS)
+        return m3_fail(err, "link %u-%u: delay %llu ns is above 1 s", l->a, l->b,
+                       (unsigned long long)l->delay_ns);
     if (!(l->error_rate >= 0 && l->error_rate <= 1))
         return m3_fail(err, "link %u-%u: error rate must be in [0, 1]", l->a, l->b);
     if (t->num_links >= (1u << 30))

@@ -1,5 +1,6 @@
 /* util.c - errors, checked allocation, strict number parsing, line reading,
- * atomic file output and the wall clock shared by the core's files. */
+ * atomic file output, output-path and memory checks, and the wall clock
+ * shared by the core's files. */
 #define _POSIX_C_SOURCE 200809L /* clock_gettime */
 #include "m3-internal.h"
 
@@ -8,7 +9,9 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 double m3_now_s(void)
 {
@@ -49,28 +52,146 @@ void *m3_realloc_array(void *p, size_t n, size_t size, m3_error *err)
     return q;
 }
 
+/* Length of the number at the start of s in the one syntax of m3.h: sign,
+ * digits with an optional fraction (at least one digit in all), optional
+ * exponent. 0 when s does not start with such a number. */
+static size_t number_prefix(const char *s)
+{
+    const char *p = s;
+    size_t digits = 0;
+    if (*p == '+' || *p == '-')
+        p++;
+    while (isdigit((unsigned char)*p))
+        p++, digits++;
+    if (*p == '.')
+        for (p++; isdigit((unsigned char)*p); p++)
+            digits++;
+    if (!digits)
+        return 0;
+    if (*p == 'e' || *p == 'E') {
+        const char *q = p + 1;
+        if (*q == '+' || *q == '-')
+            q++;
+        if (isdigit((unsigned char)*q)) {
+            while (isdigit((unsigned char)*q))
+                q++;
+            p = q;
+        }
+    }
+    return (size_t)(p - s);
+}
+
+/* strtod over a prefix already checked by number_prefix; -1 on overflow,
+ * underflow to zero or a subnormal result. */
+static int to_double(const char *s, size_t len, double *out)
+{
+    char buf[128];
+    const char *text = s;
+    if (s[len] != '\0') {
+        if (len >= sizeof buf)
+            return -1;
+        memcpy(buf, s, len);
+        buf[len] = '\0';
+        text = buf;
+    }
+    errno = 0;
+    char *end;
+    double v = strtod(text, &end);
+    if (errno || (size_t)(end - text) != len || !isfinite(v))
+        return -1;
+    *out = v;
+    return 0;
+}
+
 int m3_parse_u64(const char *s, uint64_t *out)
 {
     if (!s || !isdigit((unsigned char)*s))
         return -1;
-    errno = 0;
-    char *end;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno || *end)
-        return -1;
+    uint64_t v = 0;
+    for (; *s; s++) {
+        if (!isdigit((unsigned char)*s))
+            return -1;
+        unsigned d = (unsigned)(*s - '0');
+        if (v > (UINT64_MAX - d) / 10)
+            return -1;
+        v = v * 10 + d;
+    }
     *out = v;
     return 0;
 }
 
 int m3_parse_double(const char *s, double *out)
 {
-    if (!s || !*s)
+    if (!s)
         return -1;
-    errno = 0;
-    char *end;
-    double v = strtod(s, &end);
-    if (errno || *end || !isfinite(v))
+    size_t len = number_prefix(s);
+    if (!len || s[len])
         return -1;
+    return to_double(s, len, out);
+}
+
+int m3_parse_count(const char *s, uint64_t max, uint64_t *out)
+{
+    if (!s)
+        return -1;
+    size_t len = number_prefix(s);
+    if (!len || s[len] || *s == '-')
+        return -1;
+    /* The value from the digits, exactly: mantissa digits m (leading and
+     * trailing zeros dropped) times 10^e. */
+    const char *p = s + (*s == '+');
+    char digits[64];
+    size_t nd = 0;
+    long e = 0;
+    int seen_point = 0, leading = 1;
+    for (; *p && *p != 'e' && *p != 'E'; p++) {
+        if (*p == '.') {
+            seen_point = 1;
+            continue;
+        }
+        if (leading && *p == '0') {
+            if (seen_point)
+                e--; /* 0.05: the zeros after the point shift the scale */
+            continue;
+        }
+        leading = 0;
+        if (nd == sizeof digits)
+            return -2; /* more than 64 significant digits: far above any max */
+        digits[nd++] = *p;
+        if (seen_point)
+            e--;
+    }
+    if (*p == 'e' || *p == 'E') {
+        errno = 0;
+        long x = strtol(p + 1, NULL, 10);
+        if (errno || x > 1000 || x < -1000)
+            return x > 0 ? -2 : -1;
+        e += x;
+    }
+    while (nd > 0 && digits[nd - 1] == '0') {
+        nd--;
+        e++;
+    }
+    if (nd == 0) {
+        *out = 0;
+        return 0;
+    }
+    if (e < 0)
+        return -1; /* a fraction remains: not a whole number */
+    uint64_t v = 0;
+    for (size_t i = 0; i < nd; i++) {
+        unsigned d = (unsigned)(digits[i] - '0');
+        if (v > (UINT64_MAX - d) / 10)
+            return -2;
+        v = v * 10 + d;
+    }
+    for (long i = 0; i < e; i++) {
+        if (v > UINT64_MAX / 10)
+            return -2;
+        v *= 10;
+    }
+    if (v > max)
+        return -2;
     *out = v;
     return 0;
 }
@@ -78,15 +199,12 @@ int m3_parse_double(const char *s, double *out)
 /* Splits "12.5Gbps" into number and unit suffix. */
 static int split_unit(const char *s, double *num, const char **unit)
 {
-    if (!s || !*s)
+    if (!s)
         return -1;
-    errno = 0;
-    char *end;
-    double v = strtod(s, &end);
-    if (end == s || errno || !isfinite(v))
+    size_t len = number_prefix(s);
+    if (!len || to_double(s, len, num))
         return -1;
-    *num = v;
-    *unit = end;
+    *unit = s + len;
     return 0;
 }
 
@@ -102,8 +220,11 @@ int m3_parse_rate(const char *s, double *bps)
         return -1;
     for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
         if (!strcmp(u, units[i].u)) {
-            *bps = v * units[i].mul;
-            return *bps > 0 ? 0 : -1;
+            double x = v * units[i].mul;
+            if (!(x >= M3_RATE_MIN_BPS && x <= M3_RATE_MAX_BPS))
+                return -2;
+            *bps = x;
+            return 0;
         }
     return -1;
 }
@@ -115,13 +236,13 @@ int m3_parse_delay(const char *s, uint64_t *ns)
     };
     double v;
     const char *u;
-    if (split_unit(s, &v, &u) || v < 0)
+    if (split_unit(s, &v, &u))
         return -1;
     for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
         if (!strcmp(u, units[i].u)) {
             double x = v * units[i].mul;
-            if (x > 1e18)
-                return -1;
+            if (!(x >= 0) || x > (double)M3_DELAY_MAX_NS)
+                return -2;
             *ns = (uint64_t)llround(x);
             return 0;
         }
@@ -228,6 +349,8 @@ int m3_split_ws(char *line, char **tok, int max)
 int m3_atomic_open(m3_atomic_file *af, const char *path, m3_error *err)
 {
     memset(af, 0, sizeof *af);
+    if (!path || !*path)
+        return m3_fail(err, "no output file name given");
     size_t n = strlen(path);
     af->path = m3_calloc(n + 1, 1, err);
     af->tmp = m3_calloc(n + 16, 1, err);
@@ -236,10 +359,23 @@ int m3_atomic_open(m3_atomic_file *af, const char *path, m3_error *err)
         return -1;
     }
     memcpy(af->path, path, n + 1);
-    snprintf(af->tmp, n + 16, "%s.tmp", path);
-    af->fp = fopen(af->tmp, "w");
-    if (!af->fp) {
+    snprintf(af->tmp, n + 16, "%s.tmp.XXXXXX", path);
+    /* mkstemp creates a name no file has (O_EXCL): nothing the user owns is
+     * truncated, and abort removes only this file. */
+    int fd = mkstemp(af->tmp);
+    if (fd < 0) {
         int e = errno;
+        free(af->tmp);
+        af->tmp = NULL; /* nothing of ours to remove */
+        m3_atomic_abort(af);
+        return m3_fail(err, "%s: cannot write: %s", path, strerror(e));
+    }
+    /* mkstemp's 0600 -> the mode fopen would give (0666 less the umask) */
+    mode_t um = umask(0);
+    umask(um);
+    if (fchmod(fd, 0666 & ~um) != 0 || !(af->fp = fdopen(fd, "w"))) {
+        int e = errno;
+        close(fd);
         m3_atomic_abort(af);
         return m3_fail(err, "%s: cannot write: %s", path, strerror(e));
     }
@@ -249,11 +385,17 @@ int m3_atomic_open(m3_atomic_file *af, const char *path, m3_error *err)
 int m3_atomic_commit(m3_atomic_file *af, m3_error *err)
 {
     int bad = ferror(af->fp);
-    if (fclose(af->fp))
+    int e = bad ? EIO : 0;
+    if (fclose(af->fp)) {
         bad = 1;
+        e = errno;
+    }
     af->fp = NULL;
-    if (bad || rename(af->tmp, af->path)) {
-        int e = errno;
+    if (!bad && rename(af->tmp, af->path)) {
+        bad = 1;
+        e = errno;
+    }
+    if (bad) {
         remove(af->tmp);
         m3_fail(err, "%s: write failed: %s", af->path, strerror(e));
         free(af->path);
@@ -274,8 +416,76 @@ void m3_atomic_abort(m3_atomic_file *af)
         af->fp = NULL;
     }
     if (af->tmp)
-        remove(af->tmp);
+        unlink(af->tmp); /* our own regular file; never a directory */
     free(af->path);
     free(af->tmp);
     af->path = af->tmp = NULL;
+}
+
+int m3_check_output_path(const char *path, const char *flag, m3_error *err)
+{
+    const char *pre = flag && *flag ? flag : "", *sep = flag && *flag ? ": " : "";
+    if (!path || !*path)
+        return m3_fail(err, "%s%sno file name given", pre, sep);
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        return m3_fail(err, "%s%s%s is a directory, not a file", pre, sep, path);
+    size_t n = strlen(path);
+    char *dir = m3_calloc(n + 2, 1, err);
+    if (!dir)
+        return -1;
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        strcpy(dir, ".");
+    else if (slash == path)
+        strcpy(dir, "/");
+    else
+        memcpy(dir, path, (size_t)(slash - path));
+    int rc = 0;
+    if (stat(dir, &st) != 0)
+        rc = m3_fail(err, "%s%s%s: directory %s: %s", pre, sep, path, dir, strerror(errno));
+    else if (!S_ISDIR(st.st_mode))
+        rc = m3_fail(err, "%s%s%s: %s is not a directory", pre, sep, path, dir);
+    else if (access(dir, W_OK | X_OK) != 0)
+        rc = m3_fail(err, "%s%s%s: directory %s is not writable: %s", pre, sep, path, dir,
+                     strerror(errno));
+    free(dir);
+    return rc;
+}
+
+/* ------------------------------------------------------------ memory */
+
+double m3_memory_limit_bytes(void)
+{
+    const char *env = getenv("M3_MEMORY_LIMIT");
+    double v;
+    if (env && *env && m3_parse_double(env, &v) == 0 && v > 0)
+        return v;
+    long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+    return pages > 0 && size > 0 ? (double)pages * (double)size : 0;
+}
+
+const char *m3_format_bytes(double bytes, char *buf, size_t size)
+{
+    static const char *const unit[] = {"bytes", "KB", "MB", "GB", "TB", "PB", "EB"};
+    int u = 0;
+    while (bytes >= 1000 && u < 6) {
+        bytes /= 1000;
+        u++;
+    }
+    snprintf(buf, size, u ? "%.1f %s" : "%.0f %s", bytes, unit[u]);
+    return buf;
+}
+
+int m3_memory_check(double need_bytes, const char *what, const char *detail, m3_error *err)
+{
+    double have = m3_memory_limit_bytes();
+    if (!(have > 0) || need_bytes <= have)
+        return 0;
+    char a[32], b[32];
+    return m3_fail(err, "%s needs about %s%s%s%s, more than the %s of memory of this machine%s",
+                   what ? what : "this", m3_format_bytes(need_bytes, a, sizeof a),
+                   detail && *detail ? " (" : "", detail && *detail ? detail : "",
+                   detail && *detail ? ")" : "", m3_format_bytes(have, b, sizeof b),
+                   getenv("M3_MEMORY_LIMIT") ? " (M3_MEMORY_LIMIT)" : "");
 }

@@ -37,8 +37,10 @@ int m3_set_start_times(m3_flows *f, const double *arrivals, double busiest_secon
     if (f->n == 0)
         return 0;
     double span_s = busiest_seconds / load;
-    if (!(span_s > 0) || span_s > 1e9)
-        return m3_fail(err, "workload: arrival span %g s out of range", span_s);
+    if (!(span_s > 0) || span_s * 1e9 > (double)M3_START_MAX_NS)
+        return m3_fail(err, "workload: the flows need %g s of arrivals at this load, more than "
+                       "the latest start time (1e6 s); use fewer flows or a higher load",
+                       span_s);
     double k = span_s * 1e9 / arrivals[f->n - 1];
     for (size_t i = 0; i < f->n; i++)
         f->v[i].start_ns = (uint64_t)llround(arrivals[i] * k);
@@ -276,10 +278,12 @@ static int busiest_seconds(const m3_topology *t, const m3_routing *rt, const m3_
         return -1;
     uint32_t path[M3_MAX_PATH_LINKS];
     for (size_t i = 0; i < f->n; i++) {
-        int n = m3_routing_path(rt, &f->v[i], path, M3_MAX_PATH_LINKS, err);
+        m3_error e;
+        int n = m3_routing_path(rt, &f->v[i], path, M3_MAX_PATH_LINKS, &e);
         if (n < 0) {
             free(bits);
-            return -1;
+            return m3_fail(err, "workload: %s (every pair of hosts the traffic matrix can pick "
+                           "needs a route of at most %d links)", e.msg, M3_MAX_PATH_LINKS);
         }
         double b = 8.0 * m3_wire_bytes(f->v[i].size);
         for (int k = 0; k < n; k++)
@@ -303,10 +307,16 @@ int m3_workload_generate(const m3_topology *t, const m3_routing *rt, const m3_wo
         return m3_fail(err, "workload: missing topology, routing, spec or output");
     if (check_spec(w, err))
         return -1;
+    char what[64], detail[64];
+    snprintf(what, sizeof what, "a workload of %zu flows", w->num_flows);
+    snprintf(detail, sizeof detail, "%zu bytes per flow", sizeof(m3_flow) + sizeof(double));
+    if (m3_memory_check((double)w->num_flows * (sizeof(m3_flow) + sizeof(double)), what, detail,
+                        err))
+        return -1;
     pair_picker pk;
     m3_flows f;
     m3_flows_init(&f);
-    double *arr = NULL, busy;
+    double *arr = NULL, busy = 0;
     gsl_rng *r = NULL;
     int rc = -1;
     if (picker_init(&pk, t, w, err))

@@ -93,9 +93,9 @@ static void test_check(void)
     l.cap_bps = NAN;
     check_refused(&l, "cap nan", "NaN cap");
     l = good;
+    l.delay_ns[1] = 1000000001;
+    check_refused(&l, "link 1 delay 1000000001", "delay 1 s + 1 ns");
     l.delay_ns[1] = 1000000000;
-    check_refused(&l, "link 1 delay 1000000000", "delay 1 s");
-    l.delay_ns[1] = 999999999;
     CHECK(m3_line_check(&l, &err) == 0);
     /* links past the line's end are not read */
     l = good;
@@ -282,7 +282,9 @@ static void test_ideal_equals_topology(void)
 /* m3_line_flowsim against m3_flowsim_estimate on the equivalent parking
  * lot: mid-path hosts on links so much faster than the 10 Gbps cap that
  * they neither bottleneck a flow nor add a measurable store-and-forward
- * (8384 bits at 1e18 bps: 8.4e-6 ns). Flows of m3's path recipe, some
+ * (8384 bits at 1e15 bps, the fastest rate the core accepts: 8.4e-3 ns,
+ * up to 1.3e-5 of the shortest ideal FCTs, hence the 2e-5 tolerance on
+ * the FCT and ideal columns; fluid FCTs agree to 1e-6). Flows of m3's path recipe, some
  * turned around so both directions run. */
 static void test_flowsim_equals_estimate(uint32_t n, uint64_t seed)
 {
@@ -296,7 +298,7 @@ static void test_flowsim_equals_estimate(uint32_t n, uint64_t seed)
         f.v[i].dst = x;
     }
     m3_flows_assign_sports(&f);
-    m3_topology *t = m3_topology_parking_lot(n, 10e9, 40e9, 1e18, 1000, &err);
+    m3_topology *t = m3_topology_parking_lot(n, 10e9, 40e9, M3_RATE_MAX_BPS, 1000, &err);
     m3_routing *r = t ? m3_routing_new(t, &err) : NULL;
     CHECK(t && r);
     m3_line l;
@@ -312,8 +314,8 @@ static void test_flowsim_equals_estimate(uint32_t n, uint64_t seed)
     size_t bad = 0;
     for (size_t i = 0; i < f.n; i++)
         bad += !(fabs(fl_a[i] - fl_b[i]) <= 1e-6 * fl_b[i]) ||
-               !(fabs(fct_a[i] - fct_b[i]) <= 1e-6 * fct_b[i]) ||
-               !(fabs(id_a[i] - id_b[i]) <= 1e-6 * id_b[i]);
+               !(fabs(fct_a[i] - fct_b[i]) <= 2e-5 * fct_b[i]) ||
+               !(fabs(id_a[i] - id_b[i]) <= 2e-5 * id_b[i]);
     CHECK_MSG(bad == 0, "n=%u seed=%llu: %zu of %zu flows differ", n, (unsigned long long)seed,
               bad, f.n);
     free(a);
