@@ -334,7 +334,7 @@ class Lines(unittest.TestCase):
             subprocess.run([tool("m3-workload"), "--path-m3", "--parking-lot", "5", "--flows",
                             "3000", "--seed", "5", "--out", fpath], capture_output=True,
                            check=True)
-            subprocess.run([tool("m3-flowsim"), "--flows", fpath, "--parking-lot", "5",
+            subprocess.run([tool("m3-flowsim"), "--flows", fpath, "--m3-line", "5",
                             "--out", cpath], capture_output=True, check=True)
             with open(cpath) as fh:
                 head = fh.readline().strip().split(",")

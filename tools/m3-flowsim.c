@@ -1,8 +1,10 @@
-/* m3-flowsim - max-min fluid FCTs for a flows file on a topology file or
- * m3's parking-lot preset; writes a per-flow CSV and prints the slowdown
- * summary (overall and per size bucket). */
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* m3-flowsim - max-min fluid FCTs for a flows file on a topology file, the
+ * parking lot every tool shares, or m3's fluid line preset; writes a
+ * per-flow CSV and prints the slowdown summary (overall and per size
+ * bucket). Command line: tools/m3-cli.h. */
 #define _POSIX_C_SOURCE 200809L
-#include "m3.h"
+#include "m3-cli.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,18 +12,27 @@
 #include <time.h>
 
 static const char usage[] =
-    "usage: m3-flowsim --flows FILE (--topology FILE | --parking-lot N) [--out FILE] [--timing]\n"
-    "                  [--cap RATE]\n"
-    "  --flows FILE        flows: N, then `id src dst pg dport size start_s` (or without id)\n"
+    "usage: m3-flowsim --flows FILE (--topology FILE | --parking-lot N | --m3-line N)\n"
+    "                  [--out FILE] [--cap RATE] [--timing]\n"
+    "  --flows FILE        flows: N, then `id src dst pg dport size start_s` (or without id),\n"
+    "                      sorted by start time; src and dst distinct hosts with a route\n"
     "  --topology FILE     topology in the community text format; routes with ECMP\n"
-    "  --parking-lot N     m3's preset: a line of N positions (hosts 0..N-1), first and last\n"
-    "                      link 10 Gbps, inner 40 Gbps, flows capped at 10 Gbps\n"
+    "  --parking-lot N     the parking lot of every tool (m3-workload, m3-compare): N\n"
+    "                      positions 2..65, hosts 0 and N-1 on the 10 Gbps end links, inner\n"
+    "                      line links 40 Gbps, mid-path hosts on 40 Gbps links, 1 us per\n"
+    "                      line link\n"
+    "  --m3-line N         m3's fluid preset instead: the same line, but mid-path hosts on\n"
+    "                      ideal links (1 Pbps, no delay) and flows capped at 10 Gbps, so\n"
+    "                      only the line links shape FCTs (what m3 trains flowSim on)\n"
     "  --out FILE          per-flow CSV: id,src,dst,size,start_ns,fct_ns,ideal_ns,slowdown,\n"
     "                      fluid_ns (fct_ns = fluid FCT + the path's base delay: propagation\n"
-    "                      and first-packet store-and-forward)\n"
+    "                      and first-packet store-and-forward); written atomically\n"
+    "  --cap RATE          per-flow rate cap, e.g. 10Gbps, 1Mbps..1000Tbps (default: the\n"
+    "                      fastest host link's rate, as in m3-compare; 10Gbps with --m3-line)\n"
     "  --timing            print `timing: parse_ms=X simulate_ms=Y write_ms=Z` to stderr\n"
-    "  --cap RATE          per-flow rate cap, e.g. 10Gbps (default: 10Gbps on the parking\n"
-    "                      lot, none on a topology)\n";
+    "  -h, --help          this text\n"
+    "Options take --key=value or --key value. Exit status: 0 done, 1 bad input file or\n"
+    "failure, 2 usage error (unknown option, malformed number, ...).\n";
 
 static double now_ms(void)
 {
@@ -30,62 +41,40 @@ static double now_ms(void)
     return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-static int parse_rate(const char *s, double *bps)
-{
-    /* accepts 10Gbps, 100Mbps, or plain bits per second */
-    char *end;
-    double v = strtod(s, &end);
-    double mul = !strcmp(end, "Gbps") ? 1e9 : !strcmp(end, "Mbps") ? 1e6
-               : !strcmp(end, "Kbps") ? 1e3 : (!strcmp(end, "bps") || !*end) ? 1 : 0;
-    if (end == s || mul == 0 || !(v > 0))
-        return -1;
-    *bps = v * mul;
-    return 0;
-}
-
 int main(int argc, char **argv)
 {
-    const char *flows_path = NULL, *topo_path = NULL, *out = NULL;
-    long parking = 0;
-    int timing = 0;
-    double cap = -1;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        int has_val = i + 1 < argc;
-        if (!strcmp(a, "--flows") && has_val)
-            flows_path = argv[++i];
-        else if (!strcmp(a, "--topology") && has_val)
-            topo_path = argv[++i];
-        else if (!strcmp(a, "--parking-lot") && has_val) {
-            char *end;
-            parking = strtol(argv[++i], &end, 10);
-            if (*end || parking < 2 || parking > 64) {
-                fprintf(stderr, "m3-flowsim: --parking-lot: \"%s\" is not a position count 2..64\n",
-                        argv[i]);
-                return 2;
-            }
-        } else if (!strcmp(a, "--out") && has_val)
-            out = argv[++i];
-        else if (!strcmp(a, "--cap") && has_val) {
-            if (parse_rate(argv[++i], &cap)) {
-                fprintf(stderr, "m3-flowsim: --cap: \"%s\" is not a rate (e.g. 10Gbps)\n", argv[i]);
-                return 2;
-            }
-        } else if (!strcmp(a, "--timing"))
-            timing = 1;
-        else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            fputs(usage, stdout);
-            return 0;
-        } else {
-            fprintf(stderr, "m3-flowsim: unknown or incomplete option \"%s\"\n%s", a, usage);
-            return 2;
-        }
-    }
-    if (!flows_path || (!topo_path) == (!parking)) {
-        fprintf(stderr, "m3-flowsim: need --flows and exactly one of --topology, --parking-lot\n%s",
-                usage);
-        return 2;
-    }
+    m3_cli_tool = "m3-flowsim";
+    m3_cli_option opt[] = {
+        {"--flows", 1, NULL}, {"--topology", 1, NULL}, {"--parking-lot", 1, NULL},
+        {"--m3-line", 1, NULL}, {"--out", 1, NULL}, {"--cap", 1, NULL},
+        {"--timing", 0, NULL}, {NULL, 0, NULL},
+    };
+    int prc = m3_cli_parse(argc, argv, opt, usage);
+    if (prc)
+        return prc < 0 ? 0 : prc;
+    const char *flows_path = m3_cli_get(opt, "--flows")->value;
+    const char *topo_path = m3_cli_get(opt, "--topology")->value;
+    const char *out = m3_cli_get(opt, "--out")->value;
+    int timing = m3_cli_get(opt, "--timing")->value != NULL;
+    m3_cli_option *pl = m3_cli_get(opt, "--parking-lot"), *ml = m3_cli_get(opt, "--m3-line");
+    int ntopo = (topo_path != NULL) + (pl->value != NULL) + (ml->value != NULL);
+    if (!flows_path)
+        return m3_cli_bad("--flows", "missing (the flows to simulate; see --help)");
+    if (ntopo != 1)
+        return m3_cli_bad("--topology", "give exactly one of --topology, --parking-lot, "
+                          "--m3-line");
+    uint64_t parking = 0;
+    int m3_line = ml->value != NULL;
+    if (pl->value && m3_cli_count(pl, 2, M3_LINE_MAX_POSITIONS, &parking))
+        return M3_CLI_USAGE;
+    if (ml->value && m3_cli_count(ml, 2, M3_LINE_MAX_POSITIONS, &parking))
+        return M3_CLI_USAGE;
+    double cap = 0;
+    m3_cli_option *co = m3_cli_get(opt, "--cap");
+    if (co->value && m3_cli_rate(co, &cap))
+        return M3_CLI_USAGE;
+    if (out && m3_cli_output(m3_cli_get(opt, "--out")))
+        return 1;
 
     int rc = 1;
     m3_error err = {{0}};
@@ -100,17 +89,19 @@ int main(int argc, char **argv)
 
     double t0 = now_ms();
     uint32_t n = (uint32_t)parking;
-    if (parking)
-        /* mid-path hosts on very fast, zero-delay links: only the line
-         * links shape FCTs, as in m3's preset */
-        t = m3_topology_parking_lot(n, 10e9, 40e9, 1e15, 1000, &err);
+    if (m3_line)
+        /* mid-path hosts on ideal, zero-delay links: only the line links
+         * shape FCTs, as in m3's preset */
+        t = m3_topology_parking_lot(n, 10e9, 40e9, M3_RATE_MAX_BPS, 1000, &err);
+    else if (parking)
+        t = m3_topology_parking_lot(n, 10e9, 40e9, 40e9, 1000, &err);
     else
         t = m3_topology_read(topo_path, &err);
     if (!t)
         goto done;
-    if (m3_flows_read(flows_path, t, &f, &err))
-        goto done;
     if (!(r = m3_routing_new(t, &err)))
+        goto done;
+    if (m3_flows_read_routed(flows_path, r, &f, &err))
         goto done;
     fluid = calloc(f.n + 1, sizeof *fluid);
     fct = calloc(f.n + 1, sizeof *fct);
@@ -123,9 +114,18 @@ int main(int argc, char **argv)
     }
     double t1 = now_ms();
 
-    /* the parking lot is m3's preset on its topology: flows capped at
-     * 10 Gbps, mid-path hosts on very fast links */
-    o.rate_cap_bps = cap > 0 ? cap : parking ? 10e9 : 0;
+    /* the cap: --cap, else m3's 10 Gbps on its line preset, else the
+     * scenario rule of m3-compare (the fastest host link) */
+    if (cap > 0) {
+        o.rate_cap_bps = cap;
+    } else if (m3_line) {
+        o.rate_cap_bps = 10e9;
+    } else {
+        m3_scenario sc;
+        m3_scenario_init(&sc);
+        sc.topo = t;
+        o.rate_cap_bps = m3_scenario_nic_bps(&sc);
+    }
     if (m3_flowsim_estimate(t, r, &f, &o, fluid, fct, ideal, &err))
         goto done;
     double t2 = now_ms();

@@ -1,8 +1,10 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* m3-workload - writes a flows file (packet-model.md section 6) for a
  * topology, a size distribution, an arrival process, a traffic matrix and a
- * target load; or m3's path recipe on a parking lot. Argument errors print
- * one line naming the flag and exit 2; nothing is written on failure. */
-#include "m3.h"
+ * target load; or m3's path recipe on a parking lot. Command line:
+ * tools/m3-cli.h (usage errors name the flag and exit 2); nothing is
+ * written on failure. */
+#include "m3-cli.h"
 
 #include <errno.h>
 #include <math.h>
@@ -11,20 +13,22 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define EXIT_USAGE 2
+#define EXIT_USAGE M3_CLI_USAGE
 
 static const char usage[] =
     "usage: m3-workload TOPOLOGY [options] --out FILE\n"
-    "       m3-workload --path-m3 --parking-lot N [--flows N] [--seed S] --out FILE\n"
+    "       m3-workload --path-m3 --parking-lot N [--num-flows N] [--workload-seed S] --out FILE\n"
     "\n"
-    "Topology (exactly one):\n"
+    "Topology (exactly one; rates and delays as in m3-compare):\n"
     "  --topology FILE            community topology text file\n"
-    "  --parking-lot N            m3's parking lot of N positions (10/40 Gbps, 1 us)\n"
+    "  --parking-lot N            the parking lot of every tool: N positions 2..65, hosts 0\n"
+    "                             and N-1 on 10 Gbps end links, inner line links 40 Gbps,\n"
+    "                             mid-path hosts on 40 Gbps links, 1 us per line link\n"
     "  --fat-tree P,R,H,O         m3's fat-tree: pods, racks/pod, hosts/rack, oversub 1|2|4\n"
     "                             (host links 10 Gbps, fabric 40 Gbps, 1 us)\n"
-    "  --k-ary K                  classic k-ary fat-tree (k even; 10/40 Gbps, 1 us)\n"
-    "Workload:\n"
-    "  --sizes SPEC               flow sizes (default websearch):\n"
+    "  --k-ary K                  classic k-ary fat-tree (k even, 2..64; 10/40 Gbps, 1 us)\n"
+    "Workload (the names and defaults of m3-compare's options):\n"
+    "  --workload SPEC            flow sizes (default webserver; alias --sizes):\n"
     "                               websearch|hadoop|webserver|cache|rpc  built-in CDF\n"
     "                               FILE                 `size_bytes cum_probability` lines\n"
     "                               exp:MEAN             exponential\n"
@@ -32,17 +36,22 @@ static const char usage[] =
     "                               lognormal:MEAN:SIGMA log-normal, shape SIGMA\n"
     "                               pareto:MEAN:XI       generalised Pareto, XI in (0, 1)\n"
     "  --min-size B               minimum synthetic size in bytes (default 50)\n"
-    "  --arrivals KIND            poisson (default) | lognormal:SIGMA\n"
+    "  --burst-sigma S            log-normal inter-arrival shape in (0, 5]; 0 (default) is\n"
+    "                             Poisson (also: --arrivals poisson | lognormal:SIGMA)\n"
     "  --tm KIND                  uniform (default) | matrix:FILE (racks x racks weights,\n"
     "                             a host's rack is its switch) | incast:HOST:FRACTION\n"
     "                             (FRACTION of flows go to node HOST)\n"
-    "  --load X                   busiest link's load in (0, 1] (default 0.5)\n"
-    "  --flows N                  number of flows (default 10000)\n"
-    "  --seed S                   random seed (default 1)\n"
+    "  --load X                   busiest link's load in (0, 1) (default 0.5)\n"
+    "  --num-flows N              number of flows, 1..1e8 (default 50000; 20000 with\n"
+    "                             --path-m3, as m3-gen-path; alias --flows)\n"
+    "  --workload-seed S          random seed (default 1; alias --seed)\n"
     "  --path-m3                  m3's path recipe (m3-method.md section 7) on the\n"
     "                             --parking-lot; draws sizes, arrivals and load itself\n"
     "  --out FILE                 flows file to write (written atomically)\n"
-    "  --help                     this text\n";
+    "  -h, --help                 this text\n"
+    "Options take --key=value or --key value; numbers are plain decimals (1e3 where the\n"
+    "value is a whole number). The flows are sorted by start time. Exit status: 0 done,\n"
+    "1 bad input file or failure, 2 usage error.\n";
 
 typedef struct opts {
     const char *topology, *sizes, *arrivals, *tm, *out;
@@ -50,62 +59,13 @@ typedef struct opts {
     int has_ft, path_m3, nset_topo;
     double load;
     uint64_t flows, seed, min_size;
-    int set_sizes, set_arrivals, set_tm, set_load, set_min;
+    int set_sizes, set_arrivals, set_tm, set_load, set_min, set_flows;
 } opts;
 
 /* Prints "m3-workload: FLAG: message" and returns the usage exit code. */
-static int bad(const char *flag, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
-static int bad(const char *flag, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, "m3-workload: %s: ", flag);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    va_end(ap);
-    return EXIT_USAGE;
-}
+#define bad m3_cli_bad
 
-static int parse_u64(const char *s, uint64_t *v)
-{
-    if (!s || *s < '0' || *s > '9')
-        return -1;
-    char *e;
-    errno = 0;
-    unsigned long long x = strtoull(s, &e, 10);
-    if (errno || *e)
-        return -1;
-    *v = x;
-    return 0;
-}
-
-static int parse_dbl(const char *s, double *v)
-{
-    if (!s || !*s)
-        return -1;
-    char *e;
-    errno = 0;
-    double x = strtod(s, &e);
-    if (errno || *e || !isfinite(x))
-        return -1;
-    *v = x;
-    return 0;
-}
-
-static int parse_u32(const char *s, uint32_t *v)
-{
-    uint64_t x;
-    if (parse_u64(s, &x) || x > UINT32_MAX)
-        return -1;
-    *v = (uint32_t)x;
-    return 0;
-}
-
-/* "a,b,c,d" -> four u32. */
+/* "a,b,c,d" -> four whole numbers, each <= 1e6 (the builders check more). */
 static int parse_fat_tree(const char *s, uint32_t v[4])
 {
     char buf[128];
@@ -119,88 +79,123 @@ static int parse_fat_tree(const char *s, uint32_t v[4])
             return -1;
         if (c)
             *c = '\0';
-        if (parse_u32(p, &v[i]))
+        uint64_t x;
+        if (m3_parse_count(p, 1000000, &x))
             return -1;
+        v[i] = (uint32_t)x;
         p = c ? c + 1 : p;
     }
     return 0;
 }
 
+/* The value of the first given of two alias options (both given: usage error). */
+static const m3_cli_option *alias(m3_cli_option *opt, const char *a, const char *b, int *rc)
+{
+    m3_cli_option *x = m3_cli_get(opt, a), *y = m3_cli_get(opt, b);
+    if (x->value && y->value)
+        *rc = bad(a, "given together with its alias %s", b);
+    return x->value ? x : y->value ? y : NULL;
+}
+
 static int parse_args(int argc, char **argv, opts *o)
 {
-    for (int i = 1; i < argc; i++) {
-        char *flag = argv[i], *val = NULL, *eq = strchr(flag, '=');
-        if (!strcmp(flag, "--help") || !strcmp(flag, "-h")) {
-            fputs(usage, stdout);
-            exit(0);
-        }
-        if (!strcmp(flag, "--path-m3")) {
-            o->path_m3 = 1;
-            continue;
-        }
-        if (strncmp(flag, "--", 2))
-            return bad(flag, "unexpected argument (see --help)");
-        if (eq) {
-            *eq = '\0';
-            val = eq + 1;
-        } else if (i + 1 < argc) {
-            val = argv[++i];
-        }
-        static const char *const known[] = {"--topology", "--parking-lot", "--fat-tree",
-                                            "--k-ary", "--sizes", "--min-size", "--arrivals",
-                                            "--tm", "--load", "--flows", "--seed", "--out", NULL};
-        int k = 0;
-        while (known[k] && strcmp(known[k], flag))
-            k++;
-        if (!known[k])
-            return bad(flag, "unknown option (see --help)");
-        if (!val)
-            return bad(flag, "missing value");
-        if (!strcmp(flag, "--topology")) {
-            o->topology = val;
-            o->nset_topo++;
-        } else if (!strcmp(flag, "--parking-lot")) {
-            if (parse_u32(val, &o->parking) || o->parking < 2 || o->parking > 64)
-                return bad(flag, "'%s' is not a position count in 2..64", val);
-            o->nset_topo++;
-        } else if (!strcmp(flag, "--fat-tree")) {
-            if (parse_fat_tree(val, o->ft))
-                return bad(flag, "'%s' is not PODS,RACKS,HOSTS,OVERSUB", val);
-            o->has_ft = 1;
-            o->nset_topo++;
-        } else if (!strcmp(flag, "--k-ary")) {
-            if (parse_u32(val, &o->kary) || o->kary < 2 || o->kary % 2)
-                return bad(flag, "'%s' is not an even k >= 2", val);
-            o->nset_topo++;
-        } else if (!strcmp(flag, "--sizes")) {
-            o->sizes = val;
-            o->set_sizes = 1;
-        } else if (!strcmp(flag, "--min-size")) {
-            if (parse_u64(val, &o->min_size) || o->min_size < 1)
-                return bad(flag, "'%s' is not a size >= 1 byte", val);
-            o->set_min = 1;
-        } else if (!strcmp(flag, "--arrivals")) {
-            o->arrivals = val;
-            o->set_arrivals = 1;
-        } else if (!strcmp(flag, "--tm")) {
-            o->tm = val;
-            o->set_tm = 1;
-        } else if (!strcmp(flag, "--load")) {
-            if (parse_dbl(val, &o->load) || !(o->load > 0 && o->load <= 1))
-                return bad(flag, "'%s' is not a load in (0, 1]", val);
-            o->set_load = 1;
-        } else if (!strcmp(flag, "--flows")) {
-            if (parse_u64(val, &o->flows) || o->flows < 1 || o->flows > 100000000)
-                return bad(flag, "'%s' is not a flow count in 1..1e8", val);
-        } else if (!strcmp(flag, "--seed")) {
-            if (parse_u64(val, &o->seed))
-                return bad(flag, "'%s' is not an unsigned integer", val);
-        } else {
-            o->out = val;
-        }
+    m3_cli_tool = "m3-workload";
+    m3_cli_option opt[] = {
+        {"--topology", 1, NULL}, {"--parking-lot", 1, NULL}, {"--fat-tree", 1, NULL},
+        {"--k-ary", 1, NULL}, {"--workload", 1, NULL}, {"--sizes", 1, NULL},
+        {"--min-size", 1, NULL}, {"--arrivals", 1, NULL}, {"--burst-sigma", 1, NULL},
+        {"--tm", 1, NULL}, {"--load", 1, NULL}, {"--num-flows", 1, NULL},
+        {"--flows", 1, NULL}, {"--workload-seed", 1, NULL}, {"--seed", 1, NULL},
+        {"--path-m3", 0, NULL}, {"--out", 1, NULL}, {NULL, 0, NULL},
+    };
+    int rc = m3_cli_parse(argc, argv, opt, usage);
+    if (rc < 0)
+        exit(0);
+    if (rc)
+        return rc;
+    const m3_cli_option *x;
+    o->path_m3 = m3_cli_get(opt, "--path-m3")->value != NULL;
+    if ((x = m3_cli_get(opt, "--topology"))->value) {
+        o->topology = x->value;
+        o->nset_topo++;
     }
-    if (!o->out)
+    if ((x = m3_cli_get(opt, "--parking-lot"))->value) {
+        uint64_t v;
+        if (m3_cli_count(x, 2, M3_LINE_MAX_POSITIONS, &v))
+            return EXIT_USAGE;
+        o->parking = (uint32_t)v;
+        o->nset_topo++;
+    }
+    if ((x = m3_cli_get(opt, "--fat-tree"))->value) {
+        if (parse_fat_tree(x->value, o->ft))
+            return bad(x->name, "'%s' is not PODS,RACKS,HOSTS,OVERSUB (whole numbers)",
+                       x->value);
+        o->has_ft = 1;
+        o->nset_topo++;
+    }
+    if ((x = m3_cli_get(opt, "--k-ary"))->value) {
+        uint64_t v;
+        if (m3_cli_count(x, 2, 64, &v))
+            return EXIT_USAGE;
+        if (v % 2)
+            return bad(x->name, "%s is not even", x->value);
+        o->kary = (uint32_t)v;
+        o->nset_topo++;
+    }
+    if ((x = alias(opt, "--workload", "--sizes", &rc)) || rc) {
+        if (rc)
+            return rc;
+        o->sizes = x->value;
+        o->set_sizes = 1;
+    }
+    if ((x = m3_cli_get(opt, "--min-size"))->value) {
+        if (m3_cli_count(x, 1, M3_FLOW_MAX_BYTES, &o->min_size))
+            return EXIT_USAGE;
+        o->set_min = 1;
+    }
+    const m3_cli_option *arr = m3_cli_get(opt, "--arrivals"), *bs = m3_cli_get(opt, "--burst-sigma");
+    if (arr->value && bs->value)
+        return bad("--arrivals", "given together with --burst-sigma (one arrival process)");
+    if (arr->value) {
+        o->arrivals = arr->value;
+        o->set_arrivals = 1;
+    }
+    if (bs->value) {
+        double sigma = 0;
+        static char spec[64];
+        if (m3_cli_real(bs, 0, 0, 5, "0 for Poisson, or (0, 5]", &sigma))
+            return EXIT_USAGE;
+        if (sigma > 0) {
+            snprintf(spec, sizeof spec, "lognormal:%.17g", sigma);
+            o->arrivals = spec;
+        }
+        o->set_arrivals = 1;
+    }
+    if ((x = m3_cli_get(opt, "--tm"))->value) {
+        o->tm = x->value;
+        o->set_tm = 1;
+    }
+    if ((x = m3_cli_get(opt, "--load"))->value) {
+        if (m3_cli_real(x, 0, 1, 1, "a load in (0, 1]", &o->load))
+            return EXIT_USAGE;
+        o->set_load = 1;
+    }
+    if ((x = alias(opt, "--num-flows", "--flows", &rc)) || rc) {
+        if (rc)
+            return rc;
+        if (m3_cli_count(x, 1, 100000000, &o->flows))
+            return EXIT_USAGE;
+        o->set_flows = 1;
+    }
+    if ((x = alias(opt, "--workload-seed", "--seed", &rc)) || rc) {
+        if (rc)
+            return rc;
+        if (m3_cli_count(x, 0, UINT64_MAX, &o->seed))
+            return EXIT_USAGE;
+    }
+    if (!(x = m3_cli_get(opt, "--out"))->value)
         return bad("--out", "missing (where to write the flows)");
+    o->out = x->value;
     if (o->nset_topo != 1)
         return bad("--topology", "give exactly one of --topology, --parking-lot, --fat-tree, "
                    "--k-ary");
@@ -209,9 +204,13 @@ static int parse_args(int argc, char **argv, opts *o)
             return bad("--path-m3", "needs --parking-lot N");
         if (o->set_sizes || o->set_arrivals || o->set_tm || o->set_load || o->set_min)
             return bad("--path-m3", "draws sizes, arrivals, pairs and load itself; drop "
-                       "--sizes/--min-size/--arrivals/--tm/--load");
+                       "--workload/--min-size/--burst-sigma/--arrivals/--tm/--load");
+        if (!o->set_flows)
+            o->flows = 20000;
     }
-    return 0;
+    /* checked before any work: the file can be written */
+    int orc = m3_cli_output(m3_cli_get(opt, "--out"));
+    return orc ? orc : 0;
 }
 
 /* "kind:a[:b]" -> number of numbers parsed (or -1). */
@@ -227,7 +226,7 @@ static int split_nums(const char *s, double *a, double *b)
     *c1 = '\0';
     if (c2)
         *c2 = '\0';
-    if (parse_dbl(c1 + 1, a) || (c2 && parse_dbl(c2 + 1, b)))
+    if (m3_parse_double(c1 + 1, a) || (c2 && m3_parse_double(c2 + 1, b)))
         return -1;
     return c2 ? 2 : 1;
 }
@@ -246,7 +245,7 @@ static m3_size_dist *make_sizes(const opts *o, int *rc)
     for (const char *const *n = m3_size_dist_builtin_names(); *n; n++)
         if (!strcmp(*n, s)) {
             if (!(d = m3_size_dist_builtin(s, &err)))
-                *rc = bad("--sizes", "%s", err.msg);
+                *rc = bad("--workload", "%s", err.msg);
             return d;
         }
     for (size_t i = 0; i < sizeof syn / sizeof syn[0]; i++)
@@ -254,16 +253,24 @@ static m3_size_dist *make_sizes(const opts *o, int *rc)
             double mean = 0, shape = 0;
             int n = split_nums(s, &mean, &shape);
             if (n < syn[i].min_n || n > syn[i].max_n) {
-                *rc = bad("--sizes", "'%s' does not match exp:MEAN, gaussian:MEAN[:CV], "
-                          "lognormal:MEAN:SIGMA or pareto:MEAN:XI", s);
+                *rc = bad("--workload", "'%s' does not match exp:MEAN, gaussian:MEAN[:CV], "
+                          "lognormal:MEAN:SIGMA or pareto:MEAN:XI (numbers)", s);
                 return NULL;
             }
             if (!(d = m3_size_dist_synthetic(syn[i].k, mean, shape, o->min_size, &err)))
-                *rc = bad("--sizes", "%s", err.msg);
+                *rc = bad("--workload", "%s", err.msg);
             return d;
         }
-    if (!(d = m3_size_dist_read(s, &err)))
-        *rc = bad("--sizes", "%s", err.msg);
+    if (!strchr(s, '/') && !strchr(s, '.') && !strchr(s, ':')) {
+        /* neither a path nor a synthetic spec: name the choices */
+        *rc = bad("--workload", "'%s' is not a built-in distribution (websearch, hadoop, "
+                  "webserver, cache, rpc), a synthetic spec or a CDF file path", s);
+        return NULL;
+    }
+    if (!(d = m3_size_dist_read(s, &err))) {
+        fprintf(stderr, "m3-workload: --workload: %s\n", err.msg);
+        *rc = 1;
+    }
     return d;
 }
 
@@ -286,9 +293,19 @@ static m3_topology *make_topology(const opts *o, int *rc)
         flag = "--k-ary";
         t = m3_topology_fat_tree_k(o->kary, 10e9, 40e9, 1000, &err);
     }
-    if (!t)
-        *rc = bad(flag, "%s", err.msg);
+    if (!t) {
+        /* a file's content is an input error (1); a builder's argument a usage error (2) */
+        fprintf(stderr, "m3-workload: %s: %s\n", flag, err.msg);
+        *rc = o->topology ? 1 : EXIT_USAGE;
+    }
     return t;
+}
+
+/* The flag that chose the topology, for messages about it. */
+static const char *topology_flag(const opts *o)
+{
+    return o->topology ? "--topology" : o->parking ? "--parking-lot"
+                                                   : o->has_ft ? "--fat-tree" : "--k-ary";
 }
 
 /* Fills the arrival and traffic-matrix parts of the spec; the matrix and
@@ -330,8 +347,10 @@ static int make_spec(const opts *o, const m3_topology *t, m3_workload_spec *w, d
         *matrix = calloc((size_t)racks * racks, sizeof **matrix);
         if (!*matrix)
             return bad("--tm", "out of memory");
-        if (m3_tm_read(o->tm + 7, (uint32_t)racks, *matrix, &err))
-            return bad("--tm", "%s", err.msg);
+        if (m3_tm_read(o->tm + 7, (uint32_t)racks, *matrix, &err)) {
+            fprintf(stderr, "m3-workload: --tm: %s\n", err.msg);
+            return 1;
+        }
         w->tm = M3_TM_MATRIX;
         w->matrix = *matrix;
         w->racks = (uint32_t)racks;
@@ -367,11 +386,11 @@ static int run_path_m3(const opts *o)
 int main(int argc, char **argv)
 {
     opts o = {0};
-    o.sizes = "websearch";
+    o.sizes = "webserver";
     o.arrivals = "poisson";
     o.tm = "uniform";
     o.load = 0.5;
-    o.flows = 10000;
+    o.flows = 50000;
     o.seed = 1;
     o.min_size = 50;
     int rc = parse_args(argc, argv, &o);
@@ -398,8 +417,11 @@ int main(int argc, char **argv)
     if ((rc = make_spec(&o, t, &w, &matrix, &rack_of)))
         goto out;
     rc = 1;
-    if (!(r = m3_routing_new(t, &err)) || m3_workload_generate(t, r, &w, &f, &err) ||
-        m3_flows_write(&f, o.out, &err)) {
+    if (!(r = m3_routing_new(t, &err))) {
+        fprintf(stderr, "m3-workload: %s: %s\n", topology_flag(&o), err.msg);
+        goto out;
+    }
+    if (m3_workload_generate(t, r, &w, &f, &err) || m3_flows_write(&f, o.out, &err)) {
         fprintf(stderr, "m3-workload: %s\n", err.msg);
         goto out;
     }

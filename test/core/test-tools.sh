@@ -13,7 +13,7 @@ check() { if ! eval "$2"; then echo "FAIL: $1" >&2; fail=1; fi; }
     --load 0.6 --flows 2000 --seed 3 --out "$tmp/flows.txt" >/dev/null 2>&1
 check "m3-workload writes N flows" '[ "$(head -1 "$tmp/flows.txt")" = 2000 ]'
 
-"$bin/m3-flowsim" --flows "$tmp/flows.txt" --parking-lot 5 --out "$tmp/fct.csv" --timing \
+"$bin/m3-flowsim" --flows "$tmp/flows.txt" --m3-line 5 --out "$tmp/fct.csv" --timing \
     >"$tmp/summary.txt" 2>"$tmp/err.txt"
 check "m3-flowsim exits 0" '[ $? -eq 0 ]'
 check "CSV header" 'head -1 "$tmp/fct.csv" | grep -q "^id,src,dst,size,start_ns,fct_ns,ideal_ns,slowdown"'
