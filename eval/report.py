@@ -72,7 +72,7 @@ def rst_report(res):
               "``eval/run-suite.py --modes=packet`` (``eval/README.md``)."
               % (len(a["missing"]), ", ".join("``%s``" % m for m in a["missing"])), ""]
 
-    L += heading("Accuracy: |p99 error| against packet mode")
+    L += heading("Accuracy: \\|p99 error\\| against packet mode")
     L += ["Main scenarios inside the training ranges (%d scored). m3's published figures "
           "(SIGCOMM 2024; 192 DCTCP scenarios on the same 256-host fat-tree) beside ours."
           % a["n_in_range"], ""]
@@ -189,7 +189,7 @@ def rst_report(res):
                      pct(e["rel_err"].get("flowsim", {}).get("overall"), True),
                      num(p.get("m3", {}).get("overall")) + ci,
                      pct(e["rel_err"].get("m3", {}).get("overall"), True), inside,
-                     " / ".join(num(w.get(m), "%.2f") for m in evallib.MODES),
+                     " / ".join(num(w.get(m), "%.3g") for m in evallib.MODES),
                      _pfc(e), _warn(e)])
     L += table(["scenario", "cc", "packets", "packet p99", "flowSim p99", "err", "m3 p99 [95 %]", "err",
                 "in CI", "wall s (pkt / fs / m3)", "PFC pauses / drops", "warnings"], rows)

@@ -25,6 +25,7 @@ import fnmatch
 import json
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -42,13 +43,22 @@ import evallib  # noqa: E402
 PACKETS_PER_S = 95000.0
 
 
+_NUM_LIST = re.compile(r"\[(\s*(?:-?[0-9.eE+-]+|null),?)+\s*\]")
+
+
+def dumps(obj):
+    """Indented JSON with lists of numbers on one line each."""
+    text = json.dumps(obj, indent=1, allow_nan=False)
+    return _NUM_LIST.sub(lambda m: re.sub(r"\s+", "", m.group(0)).replace(",", ", "), text)
+
+
 def atomic_write_json(path, obj):
     d = os.path.dirname(path) or "."
     os.makedirs(d, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=d)
     try:
         with os.fdopen(fd, "w") as f:
-            json.dump(obj, f, indent=1, sort_keys=False, allow_nan=False)
+            f.write(dumps(obj))
             f.write("\n")
             f.flush()
             os.fsync(f.fileno())

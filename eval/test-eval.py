@@ -292,6 +292,14 @@ def quick(bin_dir, work):
     check(set(a["sweeps"]) == {"quick-sweep-window"} and a["sweeps"]["quick-sweep-window"]["scored"] == 2,
           "quick sweep aggregated")
 
+    # The generated tables name every scenario and carry the aggregate.
+    import report
+    text = report.rst_report(res)
+    check(all("``%s``" % e["name"] in text for e in res["scenarios"]), "results.rst names every scenario")
+    check(report.pct(a["overall"]["m3"]["mean"]) in text and "9.9 %" in text,
+          "results.rst has our m3 mean and the published one")
+    check("Missing packet-mode results" not in text, "nothing reported missing")
+
     # A second run simulates nothing; a removed packet result is reported missing.
     r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True)
     check(r.returncode == 0 and "runs to do" not in r.stdout, "re-run hits the cache:\n" + r.stdout)
@@ -304,6 +312,7 @@ def quick(bin_dir, work):
         res2 = json.load(f)
     miss = [e["name"] for e in res2["scenarios"] if "packet" in e["missing"]]
     check(len(miss) == 1 and res2["aggregate"]["missing"] == miss, "missing packet reported: %r" % miss)
+    check("Missing packet-mode results" in report.rst_report(res2), "results.rst reports it missing")
     print("quick: %d checks passed" % CHECKS[0])
 
 
