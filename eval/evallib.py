@@ -320,6 +320,9 @@ def aggregate(entries):
     ccs = sorted({e["params"].get("cc", "?") for e in inr})
     agg["by_cc"] = {cc: {m: stats([e for e in inr if e["params"].get("cc") == cc], m)
                          for m in ESTIMATORS} for cc in ccs}
+    wls = sorted({str(e["params"].get("workload", "?")) for e in inr})
+    agg["by_workload"] = {w: {m: stats([e for e in inr if str(e["params"].get("workload", "?")) == w], m)
+                              for m in ESTIMATORS} for w in wls}
     oor = [e for e in scored if not e["in_range"]]
     agg["by_range"] = {"in_range": {m: stats(inr, m) for m in ESTIMATORS},
                        "out_of_range": {m: stats(oor, m) for m in ESTIMATORS},

@@ -107,6 +107,14 @@ def rst_report(res):
         rows.append(["*%s*" % lab, d["m3"]["n"], pct(d["m3"]["mean"]), pct(d["m3"]["max"]),
                      pct(d["flowsim"]["mean"]), pct(d["flowsim"]["max"])])
     L += table(["group", "scenarios", "m3 mean", "m3 max", "flowSim mean", "flowSim max"], rows)
+    rows = []
+    for w, d in sorted(a.get("by_workload", {}).items()):
+        rows.append([w, d["m3"]["n"], pct(d["m3"]["mean"]), pct(d["m3"]["max"]),
+                     pct(d["flowsim"]["mean"]), pct(d["flowsim"]["max"])])
+    if rows:
+        L += ["Per flow-size distribution (in-range scenarios; the model was trained on synthetic "
+              "sizes with means of 1-100 KB, which web search, Hadoop and cache exceed):", ""]
+        L += table(["sizes", "scenarios", "m3 mean", "m3 max", "flowSim mean", "flowSim max"], rows)
 
     c, ca = a["coverage"], a["coverage_all"]
     L += ["m3's %s interval holds the packet-mode p99: overall in %s of %d in-range scenarios, "

@@ -153,6 +153,7 @@ def oracle():
     close(g["by_cc"]["dctcp"]["m3"]["mean"], 0.10, "dctcp m3 (C is out of range)")
     check(g["by_cc"]["dctcp"]["m3"]["n"] == 1, "dctcp n")
     close(g["by_cc"]["hpcc"]["m3"]["mean"], 0.05, "hpcc m3")
+    check(list(g["by_workload"]) == ["?"] and g["by_workload"]["?"]["m3"]["n"] == 3, "by_workload")
     close(g["by_range"]["out_of_range"]["m3"]["mean"], 0.5, "oor m3")
     close(g["by_range"]["out_of_range"]["flowsim"]["mean"], 0.2, "oor flowsim")
     check(g["by_range"]["out_of_range_names"] == ["C"], "oor names")
