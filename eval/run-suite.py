@@ -215,21 +215,43 @@ def run_all(args, suite, todo, model_path):
         k = int(round(w * n / total)) if total else w
         return "[" + "#" * k + "." * (w - k) + "]"
 
+    # ETA from the packet runs: their flowSim packet counts and the seconds
+    # per packet measured so far (other modes take seconds).
+    state["pk_left"] = sum(j.est_packets or 0 for j in todo if j.mode == "packet")
+    state["pk_done"], state["pk_s"] = 0, 0.0
+
+    def eta():
+        if not state["pk_done"] or not state["pk_left"]:
+            return ""
+        left = state["pk_left"] * state["pk_s"] / state["pk_done"] / args.jobs
+        return "  ~%s left" % fmt_dur(left)
+
     def line(msg):
         with lock:
             n = state["done"]
-            print("%s %3d/%d %s  %s  (running %d)" % (bar(n), n, total, fmt_dur(time.time() - t0), msg,
-                                                      len(state["running"])), flush=True)
+            print("%s %3d/%d %s  %s  (running %d)%s" % (bar(n), n, total, fmt_dur(time.time() - t0), msg,
+                                                        len(state["running"]), eta()), flush=True)
 
     def work(j):
         with lock:
+            if state.get("cancel"):
+                return
             state["running"][id(j)] = (j, time.time())
-        ok, msg = run_job(args, suite, j, model_path)
+        ts = time.time()
+        try:
+            ok, msg = run_job(args, suite, j, model_path)
+        except Exception as e:       # a bad summary, a full disk: report, go on
+            ok, msg = False, "%s: %s" % (type(e).__name__, e)
         with lock:
             state["running"].pop(id(j), None)
             state["done"] += 1
             if not ok:
                 state["failed"].append((j, msg))
+            if j.mode == "packet" and j.est_packets:
+                state["pk_left"] -= j.est_packets
+                if ok:
+                    state["pk_done"] += j.est_packets
+                    state["pk_s"] += time.time() - ts
         line("%-6s %-7s %s: %s" % ("ok" if ok else "FAILED", j.mode, j.sc["name"], msg))
 
     stop = threading.Event()
@@ -244,10 +266,18 @@ def run_all(args, suite, todo, model_path):
 
     hb = threading.Thread(target=heartbeat, daemon=True)
     hb.start()
+    ex = concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs)
     try:
-        with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as ex:
-            list(ex.map(work, todo))
+        futs = [ex.submit(work, j) for j in todo]
+        for f in futs:
+            f.result()
+    except KeyboardInterrupt:
+        with lock:
+            state["cancel"] = True  # queued jobs return at once; running ones got the signal too
+        print("interrupted: waiting for the running m3-compare processes to end", flush=True)
+        raise
     finally:
+        ex.shutdown(wait=True)
         stop.set()
     return state["failed"]
 
@@ -410,4 +440,8 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        print("interrupted; finished runs are cached, results.json not rewritten")
+        sys.exit(130)
