@@ -93,6 +93,7 @@ M3_NS3_SOURCES = [
     'helper/m3-packet-helper-run.cc',
     'helper/m3-path-sample-helper.cc',
     'helper/m3-estimator-helper.cc',
+    'helper/m3-command-line.cc',
 ]
 M3_NS3_HEADERS = [
     'model/m3-scenario.h',
@@ -119,6 +120,7 @@ M3_NS3_HEADERS = [
     'helper/m3-packet-helper.h',
     'helper/m3-path-sample-helper.h',
     'helper/m3-estimator-helper.h',
+    'helper/m3-command-line.h',
 ]
 M3_NS3_TEST_SOURCES = [
     'test/m3-scenario-test-suite.cc',

@@ -13,9 +13,12 @@
  * packet when packet ran, and the wall times with speedups over packet.
  *
  * Failures are checked as early as they can be: options, the scenario,
- * the output directory (writable?) and the m3 model all before the first
- * mode runs. Any failure prints one message and exits 1, and --out then
- * holds nothing of this run.
+ * each estimator's own checks (the packet network's memory and the values
+ * its models take, --pfc-log, the m3 model and its path lengths; every
+ * --sweep value), the output directory (writable?) all before the first
+ * mode runs. A usage error (M3CommandLine: unknown option, stray argument,
+ * malformed number) prints one line and exits 2; any other failure prints
+ * one message and exits 1, and --out then holds nothing of this run.
  *
  *   ./m3-compare                                   # all modes, m3's 256-host fat-tree
  *   ./m3-compare --mode=m3,flowsim --parking-lot=5 --workload=cache --out=results
@@ -31,8 +34,8 @@
  *
  *   ./m3-compare --mode=m3,flowsim --cc=hpcc --sweep=hpcc_eta:0.7,0.75,0.8,0.85,0.9,0.95
  */
-#include "ns3/command-line.h"
 #include "ns3/log.h"
+#include "ns3/m3-command-line.h"
 #include "ns3/m3-estimator-helper.h"
 #include "ns3/m3-model-estimator.h"
 #include "ns3/m3-result-json.h"
@@ -64,14 +67,14 @@ CheckOutDir(const std::string& dir, std::string* error)
     fs::create_directories(dir, ec);
     if (ec)
     {
-        *error = dir + ": cannot create directory: " + ec.message();
+        *error = "--out=" + dir + ": cannot create directory: " + ec.message();
         return false;
     }
     const std::string probe = dir + "/.m3-compare-write-test";
     m3_error err;
     if (m3_write_file_atomic(probe.c_str(), "", 0, &err) != 0)
     {
-        *error = dir + ": not writable (" + err.msg + ")";
+        *error = "--out=" + dir + ": not writable (" + err.msg + ")";
         return false;
     }
     fs::remove(probe, ec);
@@ -146,11 +149,12 @@ PrintWarnings(const M3Result& r)
     }
 }
 
+/** One line on stderr; the exit status (1, or 2 for a usage error). */
 int
-Fail(const std::string& msg)
+Fail(const std::string& msg, int rc = 1)
 {
     std::cerr << "m3-compare: " << msg << "\n";
-    return 1;
+    return rc;
 }
 
 /** "key:v1,v2" -> key and values; false + error when malformed. */
@@ -306,30 +310,45 @@ main(int argc, char* argv[])
     scenarioHelper.SetDefaultWorkload("webserver", 0.5, 50000);
     M3EstimatorHelper estimatorHelper;
 
-    CommandLine cmd(__FILE__);
-    cmd.Usage("Estimates the FCT slowdown distribution of a datacenter scenario with the "
-              "packet, flowsim and m3 estimators and compares them.");
-    cmd.AddValue("mode",
-                 "estimators: packet, flowsim, m3, a comma list (m3,flowsim), or all "
-                 "(= packet,flowsim,m3)",
-                 mode);
-    cmd.AddValue("out", "directory for fct-<mode>.csv and summary.json (sweep.json with --sweep)",
-                 out);
+    M3CommandLine cmd("m3-compare",
+                      "usage: m3-compare [--mode=all|packet|flowsim|m3|LIST] [--out=DIR] "
+                      "[--sweep=KEY:V1,V2,...] [options]\n"
+                      "Estimates the FCT slowdown distribution of a datacenter scenario with "
+                      "the packet, flowsim and m3 estimators and compares them. Default "
+                      "scenario: --fat-tree=2,16,8,1 --workload=webserver --load=0.5 "
+                      "--num-flows=50000.");
+    cmd.AddText("mode",
+                "estimators: packet, flowsim, m3, a comma list (m3,flowsim), or all "
+                "(= packet,flowsim,m3)",
+                &mode);
+    cmd.AddText("out",
+                "directory for fct-<mode>.csv and summary.json (sweep.json with --sweep)",
+                &out);
     std::string sweep;
-    cmd.AddValue("sweep",
-                 "KEY:V1,V2,...: a counterfactual curve over configuration key KEY, every "
-                 "mode of --mode at each value (e.g. hpcc_eta:0.7,0.8,0.9)",
-                 sweep);
+    cmd.AddText("sweep",
+                "KEY:V1,V2,...: a counterfactual curve over configuration key KEY, every "
+                "mode of --mode at each value (e.g. hpcc_eta:0.7,0.8,0.9)",
+                &sweep);
     estimatorHelper.AddCommandLine(cmd);
     scenarioHelper.AddCommandLine(cmd);
+    // The packet mode's attributes that the scenario's configuration sets
+    // are refused as --ns3::... overrides (each message names the key).
+    cmd.RefuseScenarioAttributes();
     cmd.Parse(argc, argv);
 
     // Everything that can be checked before a mode runs is checked first.
+    // Options alone: a bad one is a usage error (exit 2).
     std::vector<std::string> modes;
     std::string error;
     if (!M3EstimatorHelper::ParseModes(mode, &modes, &error))
     {
-        return Fail(error);
+        return Fail(error, 2);
+    }
+    std::string sweepKey;
+    std::vector<std::string> sweepValues;
+    if (!sweep.empty() && !ParseSweep(sweep, &sweepKey, &sweepValues, &error))
+    {
+        return Fail(error, 2);
     }
     std::vector<Ptr<M3Estimator>> estimators;
     for (const auto& m : modes)
@@ -337,7 +356,7 @@ main(int argc, char* argv[])
         Ptr<M3Estimator> e = estimatorHelper.Create(m, &error);
         if (!e)
         {
-            return Fail(error);
+            return Fail(error, 2);
         }
         estimators.push_back(e);
     }
@@ -351,18 +370,31 @@ main(int argc, char* argv[])
     {
         return Fail("the scenario has no flows");
     }
+    // Each estimator's own checks (the packet network's memory and model
+    // values, --pfc-log, the m3 model and its path lengths), every value of
+    // a sweep included, before the first one runs.
+    std::vector<std::string> points = sweepValues.empty() ? std::vector<std::string>{""}
+                                                          : sweepValues;
+    const m3_config base = scenario->GetConfig();
+    for (const auto& v : points)
+    {
+        if (!v.empty() && (!scenario->SetConfigKey(sweepKey, v, "--sweep", &error) ||
+                           !scenario->ValidateConfig(&error)))
+        {
+            return Fail(error, 2);
+        }
+        for (const auto& e : estimators)
+        {
+            if (!e->Check(scenario, &error))
+            {
+                return Fail(v.empty() ? error : sweepKey + "=" + v + ": " + error);
+            }
+        }
+        scenario->SetConfig(base);
+    }
     if (!out.empty() && !CheckOutDir(out, &error))
     {
         return Fail(error);
-    }
-    for (const auto& e : estimators)
-    {
-        // The model loads before the (possibly long) packet run, not after.
-        Ptr<M3ModelEstimator> m3 = DynamicCast<M3ModelEstimator>(e);
-        if (m3 && !m3->LoadModel(&error))
-        {
-            return Fail(error);
-        }
     }
 
     const std::string description = scenarioHelper.Describe();

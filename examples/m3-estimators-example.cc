@@ -9,12 +9,12 @@
  * busiest link at 50% load, DCTCP.
  *
  *   ./m3-estimators-example
- *   ./m3-estimators-example --k=4 --flows=5000 --cc=hpcc
+ *   ./m3-estimators-example --k-ary=4 --num-flows=5000 --cc=hpcc
  *
  * An estimator that fails (e.g. m3 in a build without libtorch) is reported
  * and skipped; the program fails only when none of them ran.
  */
-#include "ns3/command-line.h"
+#include "ns3/m3-command-line.h"
 #include "ns3/m3-estimator-helper.h"
 #include "ns3/m3-result-table.h"
 #include "ns3/m3-scenario.h"
@@ -33,11 +33,29 @@ main(int argc, char* argv[])
     uint32_t k = 4;
     uint32_t numFlows = 3000;
     std::string cc = "dctcp";
-    CommandLine cmd(__FILE__);
-    cmd.AddValue("k", "fat-tree arity (even)", k);
-    cmd.AddValue("flows", "number of flows", numFlows);
-    cmd.AddValue("cc", "congestion control: dctcp, hpcc, dcqcn, timely", cc);
+    M3CommandLine cmd("m3-estimators-example",
+                      "usage: m3-estimators-example [--k-ary=K] [--num-flows=N] [--cc=CC]\n"
+                      "The three estimators on one k-ary fat-tree scenario.");
+    cmd.AddCount("k-ary", "classic k-ary fat-tree of this even K, 2..16 (default 4)", &k, 2, 16);
+    cmd.AddCount("num-flows", "number of flows, 1..1e6 (default 3000)", &numFlows, 1, 1000000);
+    cmd.AddChecked("cc", "congestion control: dctcp (default), hpcc, dcqcn, timely", &cc,
+                   [](const std::string& v, std::string* error) {
+                       m3_config c;
+                       m3_config_default(&c);
+                       m3_error err;
+                       if (m3_config_set(&c, "cc", v.c_str(), nullptr, &err) != 0)
+                       {
+                           *error = err.msg;
+                           return false;
+                       }
+                       return true;
+                   });
     cmd.Parse(argc, argv);
+    if (k % 2)
+    {
+        std::cerr << "m3-estimators-example: --k-ary: " << k << " is not even\n";
+        return 2;
+    }
 
     // 1. The scenario: topology, flows, network configuration.
     std::string error;

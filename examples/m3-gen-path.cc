@@ -13,7 +13,7 @@
  * gen/generate.py runs it many times in parallel. Cost: one packet-level
  * simulation of --num-flows flows (about 0.4 to 30 s on one core at 20k).
  */
-#include "ns3/command-line.h"
+#include "ns3/m3-command-line.h"
 #include "ns3/m3-packet-helper.h"
 #include "ns3/m3-path-sample-helper.h"
 #include "ns3/nstime.h"
@@ -86,33 +86,6 @@ Round5(double v)
     return std::round(v * scale) / scale;
 }
 
-/** Writes \p text to \p path through a temporary file and a rename. */
-bool
-WriteAtomic(const std::string& path, const std::string& text, std::string* error)
-{
-    const std::string tmp = path + ".tmp";
-    {
-        std::ofstream os(tmp, std::ios::trunc);
-        os << text;
-        os.close();
-        if (!os)
-        {
-            *error = tmp + ": cannot write";
-            std::remove(tmp.c_str());
-            return false;
-        }
-    }
-    std::error_code ec;
-    std::filesystem::rename(tmp, path, ec);
-    if (ec)
-    {
-        *error = path + ": cannot rename: " + ec.message();
-        std::remove(tmp.c_str());
-        return false;
-    }
-    return true;
-}
-
 } // namespace
 
 int
@@ -125,26 +98,37 @@ main(int argc, char* argv[])
     double limitS = 0;
     double progressS = 0;
 
-    CommandLine cmd(__FILE__);
-    cmd.Usage("Simulates one path training sample in packet mode and writes it as JSON.");
-    cmd.AddValue("n", "path positions (m3 trains on 3, 5, 7)", spec.n);
-    cmd.AddValue("workload-seed", "seed of m3's path-workload recipe", spec.workloadSeed);
-    cmd.AddValue("config-seed", "seed of the configuration draw", spec.configSeed);
-    cmd.AddValue("num-flows", "flows in the path scenario", numFlows);
-    cmd.AddValue("out", "the sample's JSON file (written atomically)", out);
-    cmd.AddValue("stall-ms", "stop when no flow progresses for this simulated time", stallMs);
-    cmd.AddValue("time-limit", "stop at this simulated time in seconds (0 = none)", limitS);
-    cmd.AddValue("progress", "a progress line on stderr every this many wall seconds", progressS);
+    M3CommandLine cmd("m3-gen-path",
+                      "usage: m3-gen-path --out=FILE [--n=N] [--workload-seed=S] "
+                      "[--config-seed=S] [--num-flows=N] [options]\n"
+                      "Simulates one path training sample in packet mode and writes it as JSON.");
+    cmd.AddCount("n", "path positions, 2..65 (m3 trains on 3, 5, 7; default 5)", &spec.n, 2,
+                 M3_LINE_MAX_POSITIONS);
+    cmd.AddCount("workload-seed", "seed of m3's path-workload recipe (default 1)",
+                 &spec.workloadSeed, 0, UINT64_MAX);
+    cmd.AddCount("config-seed", "seed of the configuration draw (default 1)", &spec.configSeed,
+                 0, UINT64_MAX);
+    cmd.AddCount("num-flows", "flows in the path scenario, 1..1e8 (default 20000)", &numFlows,
+                 1, 100000000);
+    cmd.AddText("out", "the sample's JSON file (written atomically; required)", &out);
+    cmd.AddReal("stall-ms", "stop when no flow progresses for this simulated time, ms "
+                "(default 100)", &stallMs, 0, true, 1e6, "> 0 and at most 1e6");
+    cmd.AddReal("time-limit", "stop at this simulated time in seconds (default 0 = none)",
+                &limitS, 0, false, 1e6, "0..1e6");
+    cmd.AddReal("progress", "a progress line on stderr every this many wall seconds "
+                "(default 0 = none)", &progressS, 0, false, 1e6, "0..1e6");
     cmd.Parse(argc, argv);
     if (out.empty())
     {
-        std::cerr << "m3-gen-path: --out=FILE is required\n";
+        std::cerr << "m3-gen-path: --out: missing (the sample's JSON file)\n";
         return 2;
     }
-    if (!(stallMs > 0) || !(limitS >= 0) || !(progressS >= 0))
+    m3_error oerr;
+    if (m3_check_output_path(out.c_str(), "--out", &oerr) != 0)
     {
-        std::cerr << "m3-gen-path: --stall-ms must be > 0, --time-limit and --progress >= 0\n";
-        return 2;
+        // checked before the simulation, not after it
+        std::cerr << "m3-gen-path: " << oerr.msg << "\n";
+        return 1;
     }
     spec.numFlows = numFlows;
 
@@ -226,9 +210,11 @@ main(int argc, char* argv[])
                {"max_load", info.max_load}}},
              {"packet", packet},
              {"target", {{"counts", counts}, {"pcts", rows}}}};
-    if (!WriteAtomic(out, doc.dump() + "\n", &error))
+    const std::string text = doc.dump() + "\n";
+    m3_error werr;
+    if (m3_write_file_atomic(out.c_str(), text.data(), text.size(), &werr) != 0)
     {
-        std::cerr << "m3-gen-path: " << error << "\n";
+        std::cerr << "m3-gen-path: " << werr.msg << "\n";
         return 1;
     }
     size_t fg = 0;

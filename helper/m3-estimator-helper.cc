@@ -5,6 +5,7 @@
 #include "m3-estimator-helper.h"
 
 #include "ns3/log.h"
+#include "ns3/m3.h"
 #include "ns3/object-factory.h"
 #include "ns3/string.h"
 
@@ -165,6 +166,11 @@ M3EstimatorHelper::SetAttribute(const std::string& modeOrType,
     m_settings[type].push_back({name, value.Copy(), ""});
 }
 
+namespace
+{
+bool IsNumber(const std::string& text, bool digitsOnly, std::string* canonical);
+} // namespace
+
 void
 M3EstimatorHelper::AddCommandLine(CommandLine& cmd)
 {
@@ -175,24 +181,65 @@ M3EstimatorHelper::AddCommandLine(CommandLine& cmd)
     }
 }
 
+void
+M3EstimatorHelper::AddCommandLine(M3CommandLine& cmd)
+{
+    for (const Option& o : m_options)
+    {
+        if (o.kind == Kind::TEXT)
+        {
+            cmd.AddText(o.flag, o.help, &m_optionValues[o.flag]);
+            continue;
+        }
+        // numbers: the syntax at parse time (a usage error), the range at Create()
+        const bool digits = o.kind == Kind::UNSIGNED;
+        cmd.AddChecked(o.flag,
+                       o.help,
+                       &m_optionValues[o.flag],
+                       [digits](const std::string& v, std::string* error) {
+                           std::string canonical;
+                           if (!IsNumber(v, digits, &canonical))
+                           {
+                               *error = "'" + v + "' is not " +
+                                        (digits ? "an unsigned integer" : "a number");
+                               return false;
+                           }
+                           return true;
+                       });
+    }
+}
+
 namespace
 {
 
-/** Whether \p text is a finite number (NUMBER) or digits only (UNSIGNED). */
+/**
+ * \p text in the core's strict syntax (m3.h, "numbers in text"): a finite
+ * number (NUMBER) or a whole number (UNSIGNED; 1e3 where exact), rewritten
+ * into \p canonical, the form ns-3's value parsers read.
+ */
 bool
-IsNumber(const std::string& text, bool digitsOnly)
+IsNumber(const std::string& text, bool digitsOnly, std::string* canonical)
 {
-    if (text.empty())
+    if (digitsOnly)
+    {
+        uint64_t v;
+        if (m3_parse_count(text.c_str(), UINT64_MAX, &v) != 0)
+        {
+            return false;
+        }
+        *canonical = std::to_string(v);
+        return true;
+    }
+    double v;
+    if (m3_parse_double(text.c_str(), &v) != 0)
     {
         return false;
     }
-    if (digitsOnly)
-    {
-        return text.find_first_not_of("0123456789") == std::string::npos && text.size() <= 19;
-    }
-    char* end = nullptr;
-    double v = std::strtod(text.c_str(), &end);
-    return *end == '\0' && std::isfinite(v);
+    std::ostringstream os;
+    os.precision(17);
+    os << v;
+    *canonical = os.str();
+    return true;
 }
 
 } // namespace
@@ -211,9 +258,9 @@ M3EstimatorHelper::SettingsOf(const std::string& typeName,
         {
             continue;
         }
-        const std::string& text = val->second;
+        std::string text = val->second;
         std::string given = "--" + o.flag + "=" + text;
-        if (o.kind != Kind::TEXT && !IsNumber(text, o.kind == Kind::UNSIGNED))
+        if (o.kind != Kind::TEXT && !IsNumber(val->second, o.kind == Kind::UNSIGNED, &text))
         {
             *error = given + ": not " +
                      (o.kind == Kind::UNSIGNED ? "an unsigned integer" : "a number");

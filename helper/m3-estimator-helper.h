@@ -18,6 +18,7 @@
 
 #include "ns3/attribute.h"
 #include "ns3/command-line.h"
+#include "ns3/m3-command-line.h"
 #include "ns3/m3-estimator.h"
 #include "ns3/ptr.h"
 
@@ -75,6 +76,8 @@ class M3EstimatorHelper
      * --bootstrap; packet: --progress, --stall-ms, --time-limit, --pfc-log.
      */
     void AddCommandLine(CommandLine& cmd);
+    /** The same on the m3 programs' command line (M3CommandLine). */
+    void AddCommandLine(M3CommandLine& cmd);
 
     /**
      * Creates the estimator of \p modeOrType with its attribute settings.

@@ -134,5 +134,69 @@ MapConfig(const m3_config& cfg, double nicBps, ConfigMapping* out, std::string* 
     return true;
 }
 
+namespace
+{
+
+/** The serialized text of a value for an attribute, to compare two values. */
+std::string
+Text(const TypeId::AttributeInformation& info, const AttributeValue& v)
+{
+    return v.SerializeToString(info.checker);
+}
+
+} // namespace
+
+void
+KeepUserDefaults(AttrList& list, const std::string& typeName)
+{
+    TypeId tid;
+    if (!TypeId::LookupByNameFailSafe(typeName, &tid))
+    {
+        return;
+    }
+    AttrList kept;
+    for (const auto& a : list)
+    {
+        TypeId::AttributeInformation info;
+        if (tid.LookupAttributeByName(a.name, &info) && info.initialValue &&
+            info.originalInitialValue &&
+            Text(info, *info.initialValue) != Text(info, *info.originalInitialValue))
+        {
+            continue; // the user's default stays
+        }
+        kept.push_back(a);
+    }
+    list = kept;
+}
+
+bool
+CheckAttrs(const AttrList& list, const std::string& typeName, std::string* error)
+{
+    TypeId tid;
+    if (!TypeId::LookupByNameFailSafe(typeName, &tid))
+    {
+        *error = "packet: no type " + typeName;
+        return false;
+    }
+    for (const auto& a : list)
+    {
+        TypeId::AttributeInformation info;
+        if (!tid.LookupAttributeByName(a.name, &info))
+        {
+            *error = "packet: " + typeName + " has no attribute " + a.name;
+            return false;
+        }
+        if (!info.checker->CreateValidValue(*a.value))
+        {
+            std::string text = a.value->SerializeToString(info.checker);
+            *error = "packet: the configuration gives " + typeName + "::" + a.name + " = " +
+                     text + ", which the model does not accept (" +
+                     info.checker->GetUnderlyingTypeInformation() + ")";
+            return false;
+        }
+    }
+    return true;
+}
+
 } // namespace m3packet
 } // namespace ns3

@@ -75,6 +75,19 @@ struct ConfigMapping
  */
 bool MapConfig(const m3_config& cfg, double nicBps, ConfigMapping* out, std::string* error);
 
+/**
+ * Drops from \p list the attributes of \p typeName whose default the user
+ * changed (Config::SetDefault, --ns3::TYPE::ATTRIBUTE=VALUE): the
+ * scenario's configuration is the default and the user's setting wins.
+ */
+void KeepUserDefaults(AttrList& list, const std::string& typeName);
+
+/**
+ * Whether every value of \p list is one that attribute of \p typeName
+ * accepts; false + a message naming the attribute and value otherwise.
+ */
+bool CheckAttrs(const AttrList& list, const std::string& typeName, std::string* error);
+
 } // namespace m3packet
 } // namespace ns3
 

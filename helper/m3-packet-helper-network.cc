@@ -29,14 +29,20 @@ CheckScenario(const M3Scenario& s, std::string* error)
     const m3_flows& flows = s.GetFlows();
     const uint32_t nNodes = m3_topology_num_nodes(topo);
     const uint32_t nLinks = m3_topology_num_links(topo);
+    // messages name the topology ("topo.txt: ...", "fat-tree=2,16,8,1: ...")
+    const std::string src = s.GetTopologySource().empty() ? "the topology"
+                                                          : s.GetTopologySource();
     for (uint32_t i = 0; i < nLinks; i++)
     {
         const m3_link* l = m3_topology_link(topo, i);
-        if (!(l->rate_bps >= 1) || l->rate_bps > 1e15)
+        if (!(l->rate_bps >= M3_RATE_MIN_BPS) || l->rate_bps > M3_RATE_MAX_BPS ||
+            l->delay_ns > M3_DELAY_MAX_NS)
         {
-            *error = "packet: link " + std::to_string(i) + " (" + std::to_string(l->a) + "-" +
-                     std::to_string(l->b) + "): rate " + std::to_string(l->rate_bps) +
-                     " bps cannot be simulated (1 bps .. 1 Pbps)";
+            *error = "packet: " + src + ": link " + std::to_string(i + 1) + " (" +
+                     std::to_string(l->a) + "-" + std::to_string(l->b) + "): rate " +
+                     std::to_string(l->rate_bps) + " bps or delay " +
+                     std::to_string(l->delay_ns) +
+                     " ns cannot be simulated (1 Mbps .. 1 Pbps, at most 1 s)";
             return false;
         }
     }
@@ -44,9 +50,10 @@ CheckScenario(const M3Scenario& s, std::string* error)
     {
         if (!m3_topology_is_switch(topo, n) && m3_topology_degree(topo, n) != 1)
         {
-            *error = "packet: host " + std::to_string(n) + " has " +
+            *error = "packet: " + src + ": host " + std::to_string(n) + " has " +
                      std::to_string(m3_topology_degree(topo, n)) +
-                     " links; the packet mode's NIC has exactly one port";
+                     " links; the packet mode's NIC has exactly one port (mark the node a "
+                     "switch, or give it one link)";
             return false;
         }
     }
@@ -60,10 +67,16 @@ CheckScenario(const M3Scenario& s, std::string* error)
             *error = which + ": size 0; flows must carry at least one byte";
             return false;
         }
-        if (f.size >= (uint64_t(1) << 32))
+        if (f.size > M3_PACKET_FLOW_MAX_BYTES)
         {
             *error = which + ": size " + std::to_string(f.size) +
                      " bytes is 4 GiB or more; sequence numbers on the wire are 32-bit";
+            return false;
+        }
+        if (f.start_ns > M3_START_MAX_NS)
+        {
+            *error = which + ": start " + std::to_string(f.start_ns) +
+                     " ns is after the latest start (1e6 s)";
             return false;
         }
         if (f.src >= nNodes || f.dst >= nNodes || m3_topology_is_switch(topo, f.src) ||
@@ -100,7 +113,10 @@ BuildLinks(const m3_topology* topo, bool pfc, const AttrList& devAttrs, Network*
             Ptr<M3PortDevice> dev = CreateObject<M3PortDevice>();
             dev->SetAttribute("DataRate", AttrRate(l->rate_bps));
             dev->SetAttribute("PfcEnabled", AttrBool(pfc));
+            dev->SetAttribute("ErrorRate", AttrDouble(l->error_rate));
             ApplyAttrs(dev, devAttrs);
+            // after the switches' streams (one per node)
+            dev->AssignStreams(int64_t(m3_topology_num_nodes(topo)) + 2 * int64_t(i) + end);
             dev->SetAddress(Mac48Address::Allocate());
             net->nodes.Get(end ? l->b : l->a)->AddDevice(dev);
             dev->Attach(ch);

@@ -100,6 +100,14 @@ Runner::Attach(Ptr<M3Scenario> s, Network* net)
             sw->TraceConnectWithoutContext("Drop", MakeBoundCallback(&Runner::DropSink, this, n));
         }
     }
+    for (const auto& dev : net->devOfDlink)
+    {
+        if (dev)
+        {
+            // frames lost on a link (its error_rate) count as drops
+            dev->TraceConnectWithoutContext("RxLoss", MakeBoundCallback(&Runner::LossSink, this));
+        }
+    }
     for (const auto& nic : net->nics)
     {
         if (nic)
@@ -254,6 +262,13 @@ Runner::PfcSink(Runner* r, uint32_t node, uint32_t port, uint32_t queue, bool pa
                      queue,
                      pause ? 1 : 0);
     }
+}
+
+void
+Runner::LossSink(Runner* r, Ptr<const Packet> p)
+{
+    r->drops++;
+    r->linkLosses++;
 }
 
 void

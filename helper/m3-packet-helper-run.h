@@ -86,7 +86,8 @@ class Runner
     size_t finished = 0;
     std::string stopReason = "not run";
     uint64_t pfcPauses = 0;
-    uint64_t drops = 0;
+    uint64_t drops = 0;      //!< switch buffer drops and frames lost on links
+    uint64_t linkLosses = 0; //!< frames lost on links (their error_rate)
     Time simEnd;
 
     // Logs.
@@ -104,6 +105,8 @@ class Runner
 
     /** Trace sinks of the switches, bound to (runner, node id). */
     static void PfcSink(Runner* r, uint32_t node, uint32_t port, uint32_t queue, bool pause);
+    /** RxLoss of a device: a frame lost on a link. */
+    static void LossSink(Runner* r, Ptr<const Packet> p);
     static void DropSink(Runner* r,
                          uint32_t node,
                          Ptr<const Packet> p,

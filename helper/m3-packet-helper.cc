@@ -13,7 +13,10 @@
 #include "m3-packet-helper-run.h"
 
 #include "ns3/log.h"
+#include "ns3/m3.h"
 #include "ns3/rng-seed-manager.h"
+
+#include <cstdio>
 #include "ns3/simulator.h"
 
 namespace ns3
@@ -103,15 +106,56 @@ M3PacketHelper::SetStopConditions(Time stall, Time limit)
     m_impl->run.limit = limit;
 }
 
-bool
-M3PacketHelper::Install(Ptr<M3Scenario> scenario, std::string* error)
+double
+M3PacketHelper::EstimateMemoryBytes(const M3Scenario& s)
 {
-    NS_LOG_FUNCTION(this << scenario);
-    Impl& m = *m_impl;
-    if (m.installed)
+    // Measured on k-ary fat-trees (k = 8, 16, 24; max RSS after Install):
+    // about 11 KB per link (two devices with 8 queues, a channel), 0.2 KB
+    // per pair of ports of a switch (its buffer accounting), 1 KB per flow
+    // (sender, receiver, results), 20 MB of ns-3 itself; 25% margin.
+    const m3_topology* t = s.GetTopology();
+    double pairs = 0;
+    for (uint32_t n = 0; n < m3_topology_num_nodes(t); n++)
     {
-        return Fail(error, "packet: Install() may be called once per helper");
+        if (m3_topology_is_switch(t, n))
+        {
+            double d = m3_topology_degree(t, n);
+            pairs += d * d;
+        }
     }
+    return 1.25 * (20e6 + 11e3 * m3_topology_num_links(t) + 250 * pairs +
+                   1e3 * double(s.GetFlows().n)) +
+           m3_routing_memory_bytes(t);
+}
+
+namespace
+{
+
+/** The RngRun value this helper set last: another value was the user's. */
+uint64_t g_runSetByHelper = 1;
+
+/** The run number of ns-3's random streams: --RngRun when the user gave one, else the seed. */
+bool
+RunNumber(const m3_config& cfg, uint64_t* run, std::string* error)
+{
+    const uint64_t global = RngSeedManager::GetRun();
+    const bool userRun = global != 1 && global != g_runSetByHelper;
+    if (userRun && cfg.seed != 1 && cfg.seed != global)
+    {
+        *error = "packet: --RngRun=" + std::to_string(global) + " and the configuration's seed " +
+                 std::to_string(cfg.seed) + " disagree (they set the same random streams; "
+                 "give one)";
+        return false;
+    }
+    *run = userRun ? global : cfg.seed;
+    return true;
+}
+
+} // namespace
+
+bool
+M3PacketHelper::Check(Ptr<M3Scenario> scenario, std::string* error) const
+{
     if (!scenario || !scenario->HasTopology() || !scenario->GetRouting())
     {
         return Fail(error, "packet: the scenario has no topology");
@@ -121,22 +165,75 @@ M3PacketHelper::Install(Ptr<M3Scenario> scenario, std::string* error)
         return false;
     }
     std::string msg;
-    if (!CheckScenario(*scenario, &msg) || !m.run.Prepare(*scenario, &msg))
+    if (!CheckScenario(*scenario, &msg))
+    {
+        return Fail(error, msg);
+    }
+    char detail[128];
+    std::snprintf(detail,
+                  sizeof detail,
+                  "%u links, %zu flows",
+                  m3_topology_num_links(scenario->GetTopology()),
+                  scenario->GetFlows().n);
+    m3_error err;
+    if (m3_memory_check(EstimateMemoryBytes(*scenario), "packet: the network", detail, &err) != 0)
+    {
+        return Fail(error, err.msg);
+    }
+    uint64_t run;
+    if (!RunNumber(scenario->GetConfig(), &run, &msg))
+    {
+        return Fail(error, msg);
+    }
+    // Every value the configuration maps to must be one the models accept.
+    ConfigMapping cfg;
+    if (!MapConfig(scenario->GetConfig(), scenario->GetNicRateBps(), &cfg, &msg) ||
+        !CheckAttrs(cfg.sw, "ns3::M3Switch", &msg) || !CheckAttrs(cfg.nic, "ns3::M3RdmaNic", &msg) ||
+        !CheckAttrs(cfg.cc, CcTypeName(scenario->GetConfig().cc), &msg))
+    {
+        return Fail(error, msg);
+    }
+    return true;
+}
+
+bool
+M3PacketHelper::Install(Ptr<M3Scenario> scenario, std::string* error)
+{
+    NS_LOG_FUNCTION(this << scenario);
+    Impl& m = *m_impl;
+    if (m.installed)
+    {
+        return Fail(error, "packet: Install() may be called once per helper");
+    }
+    if (!Check(scenario, error))
+    {
+        return false;
+    }
+    std::string msg;
+    if (!m.run.Prepare(*scenario, &msg))
     {
         return Fail(error, msg);
     }
     m.scenario = scenario;
 
-    // ns-3's random streams (ECN marking) follow the scenario's seed.
-    RngSeedManager::SetSeed(1);
-    RngSeedManager::SetRun(scenario->GetConfig().seed);
+    // ns-3's random streams (ECN marking, link losses) follow the
+    // scenario's seed, or --RngRun when the user gave one; --RngSeed and
+    // the seed manager's seed are left as they are.
+    uint64_t run = 1;
+    RunNumber(scenario->GetConfig(), &run, &msg);
+    RngSeedManager::SetRun(run);
+    g_runSetByHelper = run;
 
-    // The configuration mapping, then the user's overrides.
+    // The configuration mapping (where the user set no default of their
+    // own), then the helper's Set*Attribute overrides.
     ConfigMapping cfg;
     if (!MapConfig(scenario->GetConfig(), scenario->GetNicRateBps(), &cfg, &msg))
     {
         return Fail(error, msg);
     }
+    KeepUserDefaults(cfg.sw, "ns3::M3Switch");
+    KeepUserDefaults(cfg.nic, "ns3::M3RdmaNic");
+    KeepUserDefaults(cfg.cc, CcTypeName(scenario->GetConfig().cc));
     cfg.sw.insert(cfg.sw.end(), m.swAttrs.begin(), m.swAttrs.end());
     cfg.nic.insert(cfg.nic.end(), m.nicAttrs.begin(), m.nicAttrs.end());
     cfg.cc.insert(cfg.cc.end(), m.ccAttrs.begin(), m.ccAttrs.end());

@@ -34,12 +34,15 @@ namespace ns3
  * DCQCN: dcqcn_kmin_kb/kmax_kb, Pmax 0.2; HPCC: INT, no ECN; TIMELY: no
  * ECN), buffer_kb -> switch BufferSize, window_bytes -> NIC WindowBytes,
  * pfc -> switches send and devices obey PFC, mtu, base_rtt_us, hpcc_eta,
- * hpcc_ai_mbps, timely_tlow_us/thigh_us, seed -> ns-3's RNG seed.
+ * hpcc_ai_mbps, timely_tlow_us/thigh_us, seed -> ns-3's run number
+ * (RngRun), each link's error_rate -> its devices' ErrorRate (losses).
  * ACKs go at high priority for DCTCP and TIMELY (m3's configurations).
  * Every flow's rate is capped at the NIC rate (M3Scenario::GetNicRateBps:
  * nic_rate_gbps, or the host link rate), which is also the switches'
  * HostRate (the port rate at which alpha is the base alpha).
- * Set*Attribute() values are applied after that mapping, so they win.
+ * Set*Attribute() values are applied after that mapping, so they win; a
+ * model default the user changed (Config::SetDefault) is kept instead of
+ * the mapped value.
  */
 class M3PacketHelper
 {
@@ -52,7 +55,26 @@ class M3PacketHelper
     void SetNicAttribute(const std::string& name, const AttributeValue& value);
     void SetCcAttribute(const std::string& name, const AttributeValue& value);
 
-    /** Builds the network and installs the flows; false + error on bad input. */
+    /**
+     * Everything Install() refuses, checked without building anything, so
+     * that a program can refuse the scenario before any mode runs: the
+     * configuration, the topology (hosts with one link, rates and delays
+     * the models run), flows (1 byte .. 4 GiB, start times), the memory the
+     * network needs (EstimateMemoryBytes against the machine's), every
+     * attribute value the configuration maps to, and --RngRun against the
+     * seed.
+     */
+    bool Check(Ptr<M3Scenario> scenario, std::string* error) const;
+    /** The memory the packet mode needs for \p s (measured costs per link, port pair, flow). */
+    static double EstimateMemoryBytes(const M3Scenario& s);
+
+    /**
+     * Builds the network and installs the flows; false + error on bad
+     * input (Check() first). ns-3's run number (RngRun) is the scenario's
+     * seed unless the user set --RngRun; model defaults the user set
+     * (Config::SetDefault, --ns3::TYPE::ATTRIBUTE) win over the mapping
+     * below.
+     */
     bool Install(Ptr<M3Scenario> scenario, std::string* error);
 
     /** Print a progress line on stderr every \p wallSeconds (0 = never). */

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <sstream>
 #include <vector>
 
@@ -73,12 +74,11 @@ SplitColons(const std::string& text)
     return parts;
 }
 
+/** The core's strict number syntax (m3.h, "numbers in text"). */
 bool
 ParseDouble(const std::string& text, double* out)
 {
-    char* end = nullptr;
-    *out = std::strtod(text.c_str(), &end);
-    return !text.empty() && end && *end == '\0' && std::isfinite(*out);
+    return m3_parse_double(text.c_str(), out) == 0;
 }
 
 /**
@@ -87,7 +87,7 @@ ParseDouble(const std::string& text, double* out)
  * pareto:MEAN:XI, or else a CDF file.
  */
 m3_size_dist*
-MakeSizeDist(const std::string& spec, m3_error* err)
+MakeSizeDist(const std::string& spec, uint64_t minSize, m3_error* err)
 {
     std::vector<std::string> p = SplitColons(spec);
     static const struct
@@ -116,7 +116,7 @@ MakeSizeDist(const std::string& spec, m3_error* err)
                           k.maxArgs == 1 ? "" : (k.minArgs == 1 ? "[:CV]" : ":SHAPE"));
             return nullptr;
         }
-        return m3_size_dist_synthetic(k.kind, mean, shape, 50, err);
+        return m3_size_dist_synthetic(k.kind, mean, shape, minSize, err);
     }
     for (const char* const* n = m3_size_dist_builtin_names(); *n; n++)
     {
@@ -137,9 +137,10 @@ MakeSizeDist(const std::string& spec, m3_error* err)
 
 M3ScenarioHelper::M3ScenarioHelper()
     : m_load(0.5),
-      m_numFlows(20000),
+      m_numFlows(50000),
       m_burstSigma(0),
       m_workloadSeed(1),
+      m_minSize(50),
       m_tm("uniform")
 {
     m_factory.SetTypeId(M3Scenario::GetTypeId());
@@ -148,6 +149,23 @@ M3ScenarioHelper::M3ScenarioHelper()
         m_configKeys[*k] = "";
     }
 }
+
+namespace
+{
+
+/** The built-in size distributions, for help texts. */
+std::string
+SizeNames()
+{
+    std::string names;
+    for (const char* const* n = m3_size_dist_builtin_names(); *n; n++)
+    {
+        names += std::string(names.empty() ? "" : ", ") + *n;
+    }
+    return names;
+}
+
+} // namespace
 
 void
 M3ScenarioHelper::AddCommandLine(CommandLine& cmd)
@@ -158,29 +176,255 @@ M3ScenarioHelper::AddCommandLine(CommandLine& cmd)
     cmd.AddValue("parking-lot", "m3 parking lot of N positions", m_parkingLot);
     cmd.AddValue("flows", "flows file (N, then `id src dst pg dport size start_s` lines)",
                  m_flowsFile);
-    std::string names;
-    for (const char* const* n = m3_size_dist_builtin_names(); *n; n++)
-    {
-        names += std::string(names.empty() ? "" : ", ") + *n;
-    }
     cmd.AddValue("workload",
-                 "generate flows with these sizes: " + names +
+                 "generate flows with these sizes: " + SizeNames() +
                      ", exp:MEAN, gaussian:MEAN[:CV], lognormal:MEAN:SIGMA, pareto:MEAN:XI"
                      " or a CDF file",
                  m_workload);
     cmd.AddValue("tm", "workload traffic matrix: uniform, matrix:FILE (racks x racks) or "
                  "incast:HOST:FRACTION", m_tm);
-    cmd.AddValue("load", "workload: target utilisation of the busiest link (0..1)", m_load);
-    cmd.AddValue("num-flows", "workload: number of flows", m_numFlows);
+    cmd.AddValue("load", "workload: target utilisation of the busiest link, (0, 1]", m_loadText);
+    cmd.AddValue("num-flows", "workload: number of flows", m_numFlowsText);
     cmd.AddValue("burst-sigma", "workload: log-normal inter-arrival shape (0 = Poisson)",
-                 m_burstSigma);
-    cmd.AddValue("workload-seed", "workload: random seed", m_workloadSeed);
+                 m_burstSigmaText);
+    cmd.AddValue("workload-seed", "workload: random seed", m_workloadSeedText);
+    cmd.AddValue("min-size", "workload: smallest synthetic flow size in bytes", m_minSizeText);
     cmd.AddValue("config", "network configuration file (`key = value` lines)", m_configFile);
     for (auto& kv : m_configKeys)
     {
         cmd.AddValue(kv.first, "network config key " + kv.first + " (overrides --config)",
                      kv.second);
     }
+}
+
+namespace
+{
+
+/** A whole number lo..hi (1e3 where exact), for parse-time checks. */
+std::function<bool(const std::string&, std::string*)>
+CountCheck(uint64_t lo, uint64_t hi)
+{
+    return [lo, hi](const std::string& v, std::string* error) {
+        uint64_t x;
+        int rc = m3_parse_count(v.c_str(), hi, &x);
+        if (rc == -1)
+        {
+            *error = "'" + v + "' is not a whole number";
+            return false;
+        }
+        if (rc != 0 || x < lo)
+        {
+            *error = v + " is out of range (" + std::to_string(lo) + ".." + std::to_string(hi) +
+                     ")";
+            return false;
+        }
+        return true;
+    };
+}
+
+/** A number in [lo, hi] (lo excluded when loOpen). */
+std::function<bool(const std::string&, std::string*)>
+RealCheck(double lo, bool loOpen, double hi, const std::string& range)
+{
+    return [lo, loOpen, hi, range](const std::string& v, std::string* error) {
+        double x;
+        if (m3_parse_double(v.c_str(), &x) != 0)
+        {
+            *error = "'" + v + "' is not a number";
+            return false;
+        }
+        if ((loOpen ? !(x > lo) : !(x >= lo)) || !(x <= hi))
+        {
+            *error = v + " is out of range (" + range + ")";
+            return false;
+        }
+        return true;
+    };
+}
+
+/** A built-in topology's numbers: count of them, each in its range. */
+std::function<bool(const std::string&, std::string*)>
+TopologyCheck(const std::string& kind)
+{
+    return [kind](const std::string& v, std::string* error) {
+        std::vector<uint32_t> x;
+        if (kind == "fat-tree")
+        {
+            if (!ParseUintList(v, 4, &x))
+            {
+                *error = "'" + v + "' is not PODS,RACKS,HOSTS,OVERSUB (four whole numbers)";
+                return false;
+            }
+            if (x[0] < 1 || x[0] > 64 || x[1] < 1 || x[1] > 256 || x[2] < 1 || x[2] > 256 ||
+                (x[3] != 1 && x[3] != 2 && x[3] != 4) || x[1] % x[3] != 0)
+            {
+                *error = v + ": pods 1..64, racks 1..256, hosts 1..256, oversubscription 1, 2 "
+                             "or 4 dividing the racks";
+                return false;
+            }
+            return true;
+        }
+        if (!ParseUintList(v, 1, &x))
+        {
+            *error = "'" + v + "' is not a whole number";
+            return false;
+        }
+        if (kind == "k-ary" && (x[0] < 2 || x[0] > 64 || x[0] % 2))
+        {
+            *error = v + " is not an even K in 2..64";
+            return false;
+        }
+        if (kind == "parking-lot" && (x[0] < 2 || x[0] > M3_LINE_MAX_POSITIONS))
+        {
+            *error = v + " is out of range (2.." + std::to_string(M3_LINE_MAX_POSITIONS) + ")";
+            return false;
+        }
+        return true;
+    };
+}
+
+} // namespace
+
+void
+M3ScenarioHelper::AddCommandLine(M3CommandLine& cmd)
+{
+    cmd.AddText("topology", "topology file (community text format)", &m_topologyFile);
+    cmd.AddChecked("fat-tree",
+                   "m3's fat-tree PODS,RACKS,HOSTS,OVERSUB (oversub 1, 2 or 4; host links "
+                   "10 Gbps, fabric 40 Gbps, 1 us)",
+                   &m_fatTree,
+                   TopologyCheck("fat-tree"));
+    cmd.AddChecked("k-ary",
+                   "classic k-ary fat-tree of this even K, 2..64 (10/40 Gbps, 1 us)",
+                   &m_kAry,
+                   TopologyCheck("k-ary"));
+    cmd.AddChecked("parking-lot",
+                   "the parking lot of every tool: N positions 2..65, hosts 0 and N-1 on the "
+                   "10 Gbps end links, inner line links and mid-path host links 40 Gbps, 1 us "
+                   "per line link",
+                   &m_parkingLot,
+                   TopologyCheck("parking-lot"));
+    cmd.AddText("flows",
+                "flows file: N, then `id src dst pg dport size start_s` lines sorted by "
+                "start time (the older form without id too)",
+                &m_flowsFile);
+    cmd.AddText("workload",
+                "generate flows with these sizes: " + SizeNames() +
+                    ", exp:MEAN, gaussian:MEAN[:CV], lognormal:MEAN:SIGMA, pareto:MEAN:XI or a "
+                    "CDF file",
+                &m_workload);
+    cmd.AddText("tm",
+                "workload traffic matrix: uniform (default), matrix:FILE (racks x racks) or "
+                "incast:HOST:FRACTION",
+                &m_tm);
+    cmd.AddChecked("load",
+                   "workload: utilisation of the busiest link, (0, 1] (default 0.5)",
+                   &m_loadText,
+                   RealCheck(0, true, 1, "(0, 1]"));
+    cmd.AddChecked("num-flows",
+                   "workload: number of flows, 1..1e8 (default 50000)",
+                   &m_numFlowsText,
+                   CountCheck(1, 100000000));
+    cmd.AddChecked("burst-sigma",
+                   "workload: log-normal inter-arrival shape in (0, 5]; 0 = Poisson (default)",
+                   &m_burstSigmaText,
+                   RealCheck(0, false, 5, "0 = Poisson, or (0, 5]"));
+    cmd.AddChecked("workload-seed",
+                   "workload: random seed (default 1)",
+                   &m_workloadSeedText,
+                   CountCheck(0, UINT64_MAX));
+    cmd.AddChecked("min-size",
+                   "workload: smallest synthetic flow size in bytes (default 50)",
+                   &m_minSizeText,
+                   CountCheck(1, M3_FLOW_MAX_BYTES));
+    cmd.AddText("config", "network configuration file (`key = value` lines)", &m_configFile);
+    for (auto& kv : m_configKeys)
+    {
+        const std::string key = kv.first;
+        cmd.AddChecked(key,
+                       "configuration key " + key + " (overrides --config)",
+                       &kv.second,
+                       [key](const std::string& v, std::string* error) {
+                           // the key's own range, checked on a scratch configuration
+                           m3_config c;
+                           m3_config_default(&c);
+                           m3_error err;
+                           if (m3_config_set(&c, key.c_str(), v.c_str(), nullptr, &err) != 0)
+                           {
+                               *error = err.msg;
+                               return false;
+                           }
+                           return true;
+                       });
+    }
+}
+
+bool
+M3ScenarioHelper::ParseWorkloadOptions(double* load,
+                                       uint64_t* numFlows,
+                                       double* burstSigma,
+                                       uint64_t* seed,
+                                       uint64_t* minSize,
+                                       std::string* error) const
+{
+    *load = m_load;
+    *numFlows = m_numFlows;
+    *burstSigma = m_burstSigma;
+    *seed = m_workloadSeed;
+    *minSize = m_minSize;
+    auto real = [error](const std::string& flag,
+                        const std::string& text,
+                        double lo,
+                        bool loOpen,
+                        double hi,
+                        const std::string& range,
+                        double* out) {
+        if (text.empty())
+        {
+            return true;
+        }
+        double v;
+        if (m3_parse_double(text.c_str(), &v) != 0)
+        {
+            return Fail(error, "--" + flag + "=" + text + ": not a number");
+        }
+        if ((loOpen ? !(v > lo) : !(v >= lo)) || !(v <= hi))
+        {
+            return Fail(error, "--" + flag + "=" + text + ": out of range (" + range + ")");
+        }
+        *out = v;
+        return true;
+    };
+    auto count = [error](const std::string& flag,
+                         const std::string& text,
+                         uint64_t lo,
+                         uint64_t hi,
+                         uint64_t* out) {
+        if (text.empty())
+        {
+            return true;
+        }
+        uint64_t v;
+        int rc = m3_parse_count(text.c_str(), hi, &v);
+        if (rc == -1)
+        {
+            return Fail(error, "--" + flag + "=" + text + ": not a whole number");
+        }
+        if (rc != 0 || v < lo)
+        {
+            return Fail(error,
+                        "--" + flag + "=" + text + ": out of range (" + std::to_string(lo) +
+                            ".." + std::to_string(hi) + ")");
+        }
+        *out = v;
+        return true;
+    };
+    return real("load", m_loadText, 0, true, 1, "(0, 1]", load) &&
+           count("num-flows", m_numFlowsText, 1, 100000000, numFlows) &&
+           real("burst-sigma", m_burstSigmaText, 0, false, 5, "0 = Poisson, or (0, 5]",
+                burstSigma) &&
+           count("workload-seed", m_workloadSeedText, 0, UINT64_MAX, seed) &&
+           count("min-size", m_minSizeText, 1, M3_FLOW_MAX_BYTES, minSize);
 }
 
 void
@@ -253,8 +497,19 @@ M3ScenarioHelper::Describe() const
     }
     else
     {
-        flows << "workload=" << m_workload << " tm=" << m_tm << " load=" << m_load
-              << " flows=" << m_numFlows;
+        double load;
+        double sigma;
+        uint64_t n;
+        uint64_t seed;
+        uint64_t minSize;
+        std::string ignored;
+        if (!ParseWorkloadOptions(&load, &n, &sigma, &seed, &minSize, &ignored))
+        {
+            load = m_load;
+            n = m_numFlows;
+        }
+        flows << "workload=" << m_workload << " tm=" << m_tm << " load=" << load
+              << " flows=" << n;
     }
     return (topo.empty() ? "?" : topo) + " " + flows.str();
 }
@@ -273,33 +528,45 @@ M3ScenarioHelper::BuildTopology(Ptr<M3Scenario> s, std::string* error) const
     std::vector<uint32_t> v;
     if (kind == "topology")
     {
-        return s->ReadTopology(value, error);
+        std::string msg;
+        if (s->ReadTopology(value, &msg))
+        {
+            return true;
+        }
+        // the reader's messages start with the file name; others get it
+        return Fail(error, msg.compare(0, value.size(), value) == 0 ? msg : value + ": " + msg);
     }
+    std::string msg;
+    bool ok = false;
     if (kind == "fat-tree")
     {
         if (!ParseUintList(value, 4, &v))
         {
             return Fail(error, "--fat-tree=" + value + ": expected PODS,RACKS,HOSTS,OVERSUB");
         }
-        return s->BuildFatTree(v[0], v[1], v[2], v[3], error);
+        ok = s->BuildFatTree(v[0], v[1], v[2], v[3], &msg);
     }
-    if (kind == "k-ary")
+    else if (kind == "k-ary")
     {
         if (!ParseUintList(value, 1, &v))
         {
             return Fail(error, "--k-ary=" + value + ": expected an even whole number K");
         }
-        return s->BuildKAry(v[0], error);
+        ok = s->BuildKAry(v[0], &msg);
     }
-    if (kind == "parking-lot")
+    else if (kind == "parking-lot")
     {
         if (!ParseUintList(value, 1, &v))
         {
             return Fail(error, "--parking-lot=" + value + ": expected a whole number N >= 2");
         }
-        return s->BuildParkingLot(v[0], error);
+        ok = s->BuildParkingLot(v[0], &msg);
     }
-    return Fail(error, "unknown topology kind '" + kind + "'");
+    else
+    {
+        return Fail(error, "unknown topology kind '" + kind + "'");
+    }
+    return ok || Fail(error, "--" + spec + ": " + msg);
 }
 
 bool
@@ -313,33 +580,30 @@ M3ScenarioHelper::BuildFlows(Ptr<M3Scenario> s, std::string* error) const
     {
         return Fail(error, "no flows: give --flows=FILE or --workload=NAME");
     }
-    if (!(m_load > 0 && m_load < 1))
+    double load;
+    double burstSigma;
+    uint64_t numFlows;
+    uint64_t seed;
+    uint64_t minSize;
+    if (!ParseWorkloadOptions(&load, &numFlows, &burstSigma, &seed, &minSize, error))
     {
-        return Fail(error, "--load=" + std::to_string(m_load) + ": must be in (0, 1)");
-    }
-    if (m_numFlows == 0)
-    {
-        return Fail(error, "--num-flows=0: need at least one flow");
-    }
-    if (m_burstSigma < 0)
-    {
-        return Fail(error, "--burst-sigma: must be >= 0");
+        return false;
     }
     SizeDist sizes;
     m3_error err;
-    sizes.d = MakeSizeDist(m_workload, &err);
+    sizes.d = MakeSizeDist(m_workload, minSize, &err);
     if (!sizes.d)
     {
         return Fail(error, std::string("--workload=") + m_workload + ": " + err.msg);
     }
     m3_workload_spec spec{};
     spec.sizes = sizes.d;
-    spec.arrival = m_burstSigma > 0 ? M3_ARRIVAL_LOGNORMAL : M3_ARRIVAL_POISSON;
-    spec.burst_sigma = m_burstSigma;
+    spec.arrival = burstSigma > 0 ? M3_ARRIVAL_LOGNORMAL : M3_ARRIVAL_POISSON;
+    spec.burst_sigma = burstSigma;
     spec.tm = M3_TM_UNIFORM;
-    spec.load = m_load;
-    spec.num_flows = m_numFlows;
-    spec.seed = m_workloadSeed;
+    spec.load = load;
+    spec.num_flows = numFlows;
+    spec.seed = seed;
 
     // --tm: uniform | matrix:FILE | incast:HOST:FRACTION (as m3-workload).
     std::vector<uint32_t> rackOf;
@@ -362,7 +626,7 @@ M3ScenarioHelper::BuildFlows(Ptr<M3Scenario> s, std::string* error) const
         matrix.resize(static_cast<size_t>(racks) * racks);
         if (m3_tm_read(path.c_str(), racks, matrix.data(), &err) != 0)
         {
-            return Fail(error, err.msg);
+            return Fail(error, "--tm=" + m_tm + ": " + err.msg);
         }
         spec.tm = M3_TM_MATRIX;
         spec.matrix = matrix.data();
@@ -377,6 +641,16 @@ M3ScenarioHelper::BuildFlows(Ptr<M3Scenario> s, std::string* error) const
         {
             return Fail(error, "--tm=" + m_tm + ": expected incast:HOST:FRACTION");
         }
+        if (!(fraction >= 0 && fraction <= 1))
+        {
+            return Fail(error, "--tm=" + m_tm + ": FRACTION must be in [0, 1]");
+        }
+        if (host[0] >= m3_topology_num_nodes(topo) || m3_topology_is_switch(topo, host[0]))
+        {
+            return Fail(error,
+                        "--tm=" + m_tm + ": node " + std::to_string(host[0]) +
+                            " is not a host of the topology");
+        }
         spec.tm = M3_TM_INCAST;
         spec.hotspot = host[0];
         spec.incast_fraction = fraction;
@@ -386,7 +660,12 @@ M3ScenarioHelper::BuildFlows(Ptr<M3Scenario> s, std::string* error) const
         return Fail(error,
                     "--tm=" + m_tm + ": expected uniform, matrix:FILE or incast:HOST:FRACTION");
     }
-    return s->GenerateWorkload(spec, error);
+    std::string msg;
+    if (!s->GenerateWorkload(spec, &msg))
+    {
+        return Fail(error, "--workload=" + m_workload + ": " + msg);
+    }
+    return true;
 }
 
 bool
@@ -411,7 +690,16 @@ Ptr<M3Scenario>
 M3ScenarioHelper::Build(std::string* error) const
 {
     Ptr<M3Scenario> s = m_factory.Create<M3Scenario>();
-    if (!BuildTopology(s, error) || !BuildFlows(s, error) || !BuildConfig(s, error))
+    // The cheap checks first (configuration, workload numbers), then the
+    // topology and its routing, then the flows.
+    double load;
+    double sigma;
+    uint64_t n;
+    uint64_t seed;
+    uint64_t minSize;
+    if (!BuildConfig(s, error) ||
+        (m_flowsFile.empty() && !ParseWorkloadOptions(&load, &n, &sigma, &seed, &minSize, error)) ||
+        !BuildTopology(s, error) || !BuildFlows(s, error))
     {
         s->Dispose();
         return nullptr;

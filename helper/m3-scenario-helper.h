@@ -5,6 +5,7 @@
 #define M3_SCENARIO_HELPER_H
 
 #include "ns3/command-line.h"
+#include "ns3/m3-command-line.h"
 #include "ns3/m3-scenario.h"
 #include "ns3/object-factory.h"
 #include "ns3/ptr.h"
@@ -23,7 +24,7 @@ namespace ns3
  * --parking-lot=N (or the default set with SetDefaultTopology).
  * Flows: --flows=FILE, or a generated workload (--workload=NAME|CDF-FILE
  * or a synthetic family, with --tm, --load, --num-flows, --burst-sigma,
- * --workload-seed).
+ * --workload-seed, --min-size; m3-workload's names and defaults).
  * Configuration: --config=FILE, then every core config key as --<key>.
  */
 class M3ScenarioHelper
@@ -31,8 +32,14 @@ class M3ScenarioHelper
   public:
     M3ScenarioHelper();
 
-    /** Registers the options above on \p cmd; call before cmd.Parse(). */
+    /**
+     * Registers the options above on \p cmd; call before cmd.Parse(). Every
+     * value is taken as text and checked strictly by Build(), whose
+     * messages name the flag ("--num-flows=10abc: not a whole number").
+     */
     void AddCommandLine(CommandLine& cmd);
+    /** The same on the m3 programs' command line. */
+    void AddCommandLine(M3CommandLine& cmd);
 
     /** Topology used when no topology option is given, e.g. "fat-tree=2,16,8,1". */
     void SetDefaultTopology(const std::string& spec);
@@ -40,6 +47,17 @@ class M3ScenarioHelper
     void SetDefaultWorkload(const std::string& sizeDist, double load, uint64_t numFlows);
     /** Sets an M3Scenario attribute (HostRate, FabricRate, LinkDelay, ...). */
     void SetScenarioAttribute(const std::string& name, const AttributeValue& value);
+
+    /**
+     * The workload options as numbers, checked strictly; false + an error
+     * naming the flag. Build() calls it before anything is built.
+     */
+    bool ParseWorkloadOptions(double* load,
+                              uint64_t* numFlows,
+                              double* burstSigma,
+                              uint64_t* seed,
+                              uint64_t* minSize,
+                              std::string* error) const;
 
     /** Builds the scenario; on bad input stops with NS_FATAL_ERROR naming the problem. */
     Ptr<M3Scenario> Build() const;
@@ -65,10 +83,16 @@ class M3ScenarioHelper
     std::string m_flowsFile;
     std::string m_configFile;
     std::string m_workload;         //!< size distribution: built-in name or CDF file
-    double m_load;                  //!< busiest-link utilisation target
-    uint64_t m_numFlows;
+    double m_load;                  //!< busiest-link utilisation target (default)
+    uint64_t m_numFlows;            //!< (default)
     double m_burstSigma;            //!< 0 = Poisson arrivals, else log-normal shape
     uint64_t m_workloadSeed;
+    uint64_t m_minSize;             //!< smallest synthetic flow, bytes
+    std::string m_loadText;         //!< --load as given; empty = the default above
+    std::string m_numFlowsText;     //!< --num-flows as given
+    std::string m_burstSigmaText;   //!< --burst-sigma as given
+    std::string m_workloadSeedText; //!< --workload-seed as given
+    std::string m_minSizeText;      //!< --min-size as given
     std::string m_tm;               //!< uniform | matrix:FILE | incast:HOST:FRACTION
     std::map<std::string, std::string> m_configKeys; //!< --<key> values; empty = unset
 };

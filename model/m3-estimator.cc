@@ -32,6 +32,46 @@ M3Estimator::~M3Estimator()
 }
 
 bool
+M3Estimator::DoCheck(Ptr<M3Scenario> scenario, std::string* error)
+{
+    return true;
+}
+
+bool
+M3Estimator::Check(Ptr<M3Scenario> scenario, std::string* error)
+{
+    NS_LOG_FUNCTION(this << scenario);
+    const std::string mode = GetModeName();
+    std::string msg;
+    bool ok = false;
+    if (!scenario || !scenario->HasTopology() || !scenario->GetRouting())
+    {
+        msg = "the scenario has no topology";
+    }
+    else if (scenario->GetFlows().n == 0)
+    {
+        msg = "the scenario has no flows";
+    }
+    else
+    {
+        ok = DoCheck(scenario, &msg);
+    }
+    if (ok)
+    {
+        return true;
+    }
+    if (msg.compare(0, mode.size() + 2, mode + ": ") != 0)
+    {
+        msg = mode + ": " + msg;
+    }
+    if (error)
+    {
+        *error = msg;
+    }
+    return false;
+}
+
+bool
 M3Estimator::Estimate(Ptr<M3Scenario> scenario, M3Result& result, std::string* error)
 {
     NS_LOG_FUNCTION(this << scenario);

@@ -46,7 +46,18 @@ class M3Estimator : public Object
      */
     bool Estimate(Ptr<M3Scenario> scenario, M3Result& result, std::string* error = nullptr);
 
+    /**
+     * Checks, without running, what Estimate would refuse up front (the
+     * scenario, files to write, a model to load), so that a program that
+     * runs several estimators refuses bad input before the first one runs.
+     * False and a message that starts with the mode name on failure.
+     */
+    bool Check(Ptr<M3Scenario> scenario, std::string* error = nullptr);
+
   protected:
+    /** The mode's checks for Check(); the default accepts. */
+    virtual bool DoCheck(Ptr<M3Scenario> scenario, std::string* error);
+
     /**
      * The mode's work: \p result is a fresh result of GetModeName(), the
      * scenario has a topology, routing and at least one flow. Messages need

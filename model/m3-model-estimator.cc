@@ -179,6 +179,30 @@ M3ModelEstimator::GetModelInfo() const
 }
 
 bool
+M3ModelEstimator::DoCheck(Ptr<M3Scenario> scenario, std::string* error)
+{
+    if (!LoadModel(error))
+    {
+        return false;
+    }
+    const int maxLinks = m3_model_get_info(m_model)->max_links;
+    const m3_flows& flows = scenario->GetFlows();
+    for (size_t i = 0; i < flows.n; i++)
+    {
+        int d = m3_routing_distance(scenario->GetRouting(), flows.v[i].src, flows.v[i].dst);
+        if (d > maxLinks)
+        {
+            *error = "m3: flow " + std::to_string(flows.v[i].id) + " (host " +
+                     std::to_string(flows.v[i].src) + " to " + std::to_string(flows.v[i].dst) +
+                     ") crosses " + std::to_string(d) + " links; the model takes paths of at "
+                     "most " + std::to_string(maxLinks);
+            return false;
+        }
+    }
+    return true;
+}
+
+bool
 M3ModelEstimator::DoEstimate(Ptr<M3Scenario> scenario, M3Result& result, std::string* error)
 {
     NS_LOG_FUNCTION(this << scenario);

@@ -62,6 +62,8 @@ class M3ModelEstimator : public M3Estimator
   protected:
     void DoDispose() override;
     bool DoEstimate(Ptr<M3Scenario> scenario, M3Result& result, std::string* error) override;
+    /** LoadModel, and that no flow's route is longer than the model takes. */
+    bool DoCheck(Ptr<M3Scenario> scenario, std::string* error) override;
 
   private:
     void FreeModel();

@@ -91,9 +91,31 @@ PrintWarnings(const std::vector<std::string>& warnings)
 } // namespace
 
 bool
+M3PacketEstimator::DoCheck(Ptr<M3Scenario> scenario, std::string* error)
+{
+    M3PacketHelper ph;
+    if (!ph.Check(scenario, error))
+    {
+        return false;
+    }
+    m3_error err;
+    if (!m_pfcLogFile.empty() &&
+        m3_check_output_path(m_pfcLogFile.c_str(), "--pfc-log", &err) != 0)
+    {
+        *error = err.msg;
+        return false;
+    }
+    return true;
+}
+
+bool
 M3PacketEstimator::DoEstimate(Ptr<M3Scenario> scenario, M3Result& result, std::string* error)
 {
     NS_LOG_FUNCTION(this << scenario);
+    if (!DoCheck(scenario, error))
+    {
+        return false;
+    }
     M3PacketHelper ph;
     ph.SetProgress(m_progressInterval);
     ph.SetStopConditions(m_stallTime, m_timeLimit);

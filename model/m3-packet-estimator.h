@@ -43,6 +43,8 @@ class M3PacketEstimator : public M3Estimator
 
   protected:
     bool DoEstimate(Ptr<M3Scenario> scenario, M3Result& result, std::string* error) override;
+    /** M3PacketHelper::Check, and that PfcLogFile can be written. */
+    bool DoCheck(Ptr<M3Scenario> scenario, std::string* error) override;
 
   private:
     double m_progressInterval; //!< wall seconds between progress lines (0 = none)

@@ -8,6 +8,7 @@
 #include "m3-rdma-header.h"
 
 #include "ns3/boolean.h"
+#include "ns3/double.h"
 #include "ns3/log.h"
 #include "ns3/node.h"
 #include "ns3/packet.h"
@@ -45,6 +46,17 @@ M3PortDevice::GetTypeId()
                           BooleanValue(true),
                           MakeBooleanAccessor(&M3PortDevice::m_pfcEnabled),
                           MakeBooleanChecker())
+            .AddAttribute("ErrorRate",
+                          "Probability that a frame arriving at this device was corrupted "
+                          "on the link and is lost (any frame, as the original simulator's "
+                          "receive error model; the topology's error_rate).",
+                          DoubleValue(0),
+                          MakeDoubleAccessor(&M3PortDevice::m_errorRate),
+                          MakeDoubleChecker<double>(0, 1))
+            .AddTraceSource("RxLoss",
+                            "A frame arrived corrupted (ErrorRate) and was dropped.",
+                            MakeTraceSourceAccessor(&M3PortDevice::m_rxLossTrace),
+                            "ns3::Packet::TracedCallback")
             .AddTraceSource("MacTx",
                             "A frame (PFC or owner's) starts transmission.",
                             MakeTraceSourceAccessor(&M3PortDevice::m_macTxTrace),
@@ -68,6 +80,8 @@ M3PortDevice::M3PortDevice()
     : m_rate(DataRate("10Gbps")),
       m_ifg(Time(0)),
       m_pfcEnabled(true),
+      m_errorRate(0),
+      m_lossRng(CreateObject<UniformRandomVariable>()),
       m_ifIndex(0),
       m_address(Mac48Address::Allocate()),
       m_mtu(1500),
@@ -93,6 +107,13 @@ M3PortDevice::DoDispose()
     m_dequeue = DequeueCallback();
     m_frame = FrameCallback();
     NetDevice::DoDispose();
+}
+
+int64_t
+M3PortDevice::AssignStreams(int64_t stream)
+{
+    m_lossRng->SetStream(stream);
+    return 1;
 }
 
 void
@@ -228,6 +249,11 @@ void
 M3PortDevice::Receive(Ptr<Packet> p)
 {
     NS_LOG_FUNCTION(this << p);
+    if (m_errorRate > 0 && m_lossRng->GetValue() < m_errorRate)
+    {
+        m_rxLossTrace(p);
+        return;
+    }
     m_macRxTrace(p);
     M3Header h;
     p->PeekHeader(h);

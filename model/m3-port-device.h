@@ -17,6 +17,7 @@
 #include "ns3/mac48-address.h"
 #include "ns3/net-device.h"
 #include "ns3/nstime.h"
+#include "ns3/random-variable-stream.h"
 #include "ns3/traced-callback.h"
 
 #include <deque>
@@ -86,8 +87,13 @@ class M3PortDevice : public NetDevice
     /** The device at the other end of the channel (null when detached). */
     Ptr<M3PortDevice> GetPeer() const;
 
-    /** Called by the channel when a frame has fully arrived. */
+    /**
+     * Called by the channel when a frame has fully arrived; with
+     * probability ErrorRate it is lost instead (traced as RxLoss).
+     */
     void Receive(Ptr<Packet> p);
+    /** Uses stream \p stream for the losses; returns 1 (streams used). */
+    int64_t AssignStreams(int64_t stream);
 
     // NetDevice. The device is driven by its owner through the calls
     // above; Send() is accepted only for completeness and always fails.
@@ -129,6 +135,8 @@ class M3PortDevice : public NetDevice
     DataRate m_rate;
     Time m_ifg;                   //!< interframe gap
     bool m_pfcEnabled;            //!< obey received PFC frames
+    double m_errorRate;           //!< probability an arriving frame is lost
+    Ptr<UniformRandomVariable> m_lossRng; //!< draws the losses
     Ptr<M3PortChannel> m_channel;
     Ptr<Node> m_node;
     uint32_t m_ifIndex;
@@ -143,6 +151,7 @@ class M3PortDevice : public NetDevice
 
     TracedCallback<Ptr<const Packet>> m_macTxTrace; //!< a frame starts transmission
     TracedCallback<Ptr<const Packet>> m_macRxTrace; //!< a frame arrived
+    TracedCallback<Ptr<const Packet>> m_rxLossTrace; //!< a frame lost on the link
     /** PFC frame received: (priority, pause?) */
     TracedCallback<uint32_t, bool> m_pfcRxTrace;
     /** PFC frame sent: (priority, pause?) */

@@ -155,26 +155,29 @@ M3Scenario::LoadFromFiles(const std::string& topology,
     {
         return Fail(error, err);
     }
-    m3_flows fl;
-    m3_flows_init(&fl);
-    if (m3_flows_read(flows.c_str(), topo, &fl, &err) != 0)
-    {
-        m3_flows_free(&fl);
-        m3_topology_free(topo);
-        return Fail(error, err);
-    }
     m3_config cfg = m_scenario.config;
     if (!config.empty() && m3_config_read(config.c_str(), &cfg, &err) != 0)
     {
+        m3_topology_free(topo);
+        return Fail(error, err);
+    }
+    m3_routing* routing = m3_routing_new(topo, &err);
+    m3_flows fl;
+    m3_flows_init(&fl);
+    if (!routing || m3_flows_read_routed(flows.c_str(), routing, &fl, &err) != 0)
+    {
+        m3_routing_free(routing);
         m3_flows_free(&fl);
         m3_topology_free(topo);
         return Fail(error, err);
     }
+    m3_routing_free(routing);
     if (!AdoptTopology(topo, err, error))
     {
         m3_flows_free(&fl);
         return false;
     }
+    m_topologySource = topology;
     m_scenario.flows = fl;
     m_scenario.config = cfg;
     NS_LOG_INFO("flows: " << fl.n << " from " << flows);
@@ -192,7 +195,12 @@ M3Scenario::ReadTopology(const std::string& path, std::string* error)
 {
     NS_LOG_FUNCTION(this << path);
     m3_error err;
-    return AdoptTopology(m3_topology_read(path.c_str(), &err), err, error);
+    if (!AdoptTopology(m3_topology_read(path.c_str(), &err), err, error))
+    {
+        return false;
+    }
+    m_topologySource = path;
+    return true;
 }
 
 bool
@@ -200,14 +208,16 @@ M3Scenario::BuildParkingLot(uint32_t n, std::string* error)
 {
     NS_LOG_FUNCTION(this << n);
     m3_error err;
-    double host = m_hostRate.GetBitRate();
+    // The parking lot of every tool: end links HostRate, inner line links
+    // and the mid-path hosts' links FabricRate.
+    const double fabric = m_fabricRate.GetBitRate();
     m3_topology* t = m3_topology_parking_lot(n,
-                                             host,
-                                             m_fabricRate.GetBitRate(),
-                                             host,
+                                             m_hostRate.GetBitRate(),
+                                             fabric,
+                                             fabric,
                                              m_linkDelay.GetNanoSeconds(),
                                              &err);
-    return AdoptTopology(t, err, error);
+    return AdoptTopology(t, err, error) && Source("parking-lot=" + std::to_string(n));
 }
 
 bool
@@ -227,7 +237,9 @@ M3Scenario::BuildFatTree(uint32_t pods,
                                              m_fabricRate.GetBitRate(),
                                              m_linkDelay.GetNanoSeconds(),
                                              &err);
-    return AdoptTopology(t, err, error);
+    return AdoptTopology(t, err, error) &&
+           Source("fat-tree=" + std::to_string(pods) + "," + std::to_string(racks) + "," +
+                  std::to_string(hosts) + "," + std::to_string(oversub));
 }
 
 bool
@@ -240,7 +252,20 @@ M3Scenario::BuildKAry(uint32_t k, std::string* error)
                                             m_fabricRate.GetBitRate(),
                                             m_linkDelay.GetNanoSeconds(),
                                             &err);
-    return AdoptTopology(t, err, error);
+    return AdoptTopology(t, err, error) && Source("k-ary=" + std::to_string(k));
+}
+
+bool
+M3Scenario::Source(const std::string& source)
+{
+    m_topologySource = source;
+    return true;
+}
+
+std::string
+M3Scenario::GetTopologySource() const
+{
+    return m_topologySource;
 }
 
 bool
@@ -249,7 +274,7 @@ M3Scenario::SetTopology(m3_topology* topo, std::string* error)
     NS_LOG_FUNCTION(this << topo);
     m3_error err;
     std::snprintf(err.msg, sizeof err.msg, "M3Scenario::SetTopology: no topology");
-    return AdoptTopology(topo, err, error);
+    return AdoptTopology(topo, err, error) && Source("the topology given to SetTopology");
 }
 
 bool
@@ -290,7 +315,7 @@ M3Scenario::ReadFlows(const std::string& path, std::string* error)
     m3_error err;
     m3_flows fl;
     m3_flows_init(&fl);
-    if (m3_flows_read(path.c_str(), m_scenario.topo, &fl, &err) != 0)
+    if (m3_flows_read_routed(path.c_str(), m_routing, &fl, &err) != 0)
     {
         m3_flows_free(&fl);
         return Fail(error, err);

@@ -54,7 +54,11 @@ class M3Scenario : public Object
     /** Replaces the topology with one read from a file (drops the flows). */
     bool ReadTopology(const std::string& path, std::string* error = nullptr);
 
-    /** m3's parking lot of \p n positions (edge links HostRate, inner FabricRate). */
+    /**
+     * The parking lot of \p n positions that every tool builds: end links
+     * HostRate, inner line links and the mid-path hosts' links FabricRate,
+     * line links LinkDelay (m3_topology_parking_lot).
+     */
     bool BuildParkingLot(uint32_t n, std::string* error = nullptr);
     /** m3's evaluation fat-tree (pods x racks x hosts, oversubscription 1, 2, 4). */
     bool BuildFatTree(uint32_t pods,
@@ -100,6 +104,12 @@ class M3Scenario : public Object
     const m3_routing* GetRouting() const;
     const m3_scenario& GetScenario() const;
 
+    /**
+     * Where the topology came from, for messages: its file, or the
+     * built-in's spec ("fat-tree=2,16,8,1"); empty before one is set.
+     */
+    std::string GetTopologySource() const;
+
     /** The fastest host link's rate in bits per second. */
     double GetHostRateBps() const;
     /**
@@ -132,12 +142,15 @@ class M3Scenario : public Object
     /** Takes ownership of \p topo and rebuilds routing; frees it on failure. */
     bool AdoptTopology(m3_topology* topo, const m3_error& err, std::string* error);
     void Clear();
+    /** Records the topology's source; returns true. */
+    bool Source(const std::string& source);
 
     m3_scenario m_scenario;   //!< topology + flows + config (C core)
     m3_routing* m_routing;    //!< routing over m_scenario.topo
     std::string m_topologyFile;
     std::string m_flowsFile;
     std::string m_configFile;
+    std::string m_topologySource; //!< file or built-in spec of the topology
     DataRate m_hostRate;      //!< host links of the built-in topologies
     DataRate m_fabricRate;    //!< switch-to-switch links
     Time m_linkDelay;         //!< propagation delay of every built-in link

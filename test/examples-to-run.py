@@ -16,7 +16,7 @@ cpp_examples = [
     ("m3-compare --k-ary=4 --workload=webserver --num-flows=1000 --path-samples=200",
      "True", "False"),
     # the scripting API: one scenario, the three estimators through the helper
-    ("m3-estimators-example --flows=1000", "True", "False"),
+    ("m3-estimators-example --num-flows=1000", "True", "False"),
 ]
 
 # No Python examples yet.

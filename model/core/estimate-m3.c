@@ -329,6 +329,7 @@ int m3_estimate_m3(const m3_scenario *s, const m3_routing *r, const m3_predictor
         npos[q] = (uint8_t)(nl + 1);
     }
     warn_config(s, p, out);
+    m3_warn_loss(s->topo, "m3", out);
     double t1 = m3_now_s();
 
     int B = o->batch < P ? o->batch : P;

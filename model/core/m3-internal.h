@@ -41,6 +41,10 @@ int m3_flowsim_line_engine(const m3_line *l, const m3_flows *f, uint32_t mtu, ui
  * event loop always ends. */
 int m3_flowsim_check_input(const m3_flows *f, double cap_bps, uint32_t mtu, m3_error *err);
 
+/* Warns into `out` when links of `t` have a non-zero error_rate, which
+ * only the packet mode simulates (`mode` names the estimator). */
+void m3_warn_loss(const m3_topology *t, const char *mode, m3_result *out);
+
 /* Ideal FCT (packet-model.md section 5) over n links given as arrays of
  * rates (bps) and propagation delays (ns), bottleneck capped at nic_bps
  * (0 = no cap): the one copy of the formula, behind m3_ideal_fct_ns and

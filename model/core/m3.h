@@ -111,7 +111,10 @@ typedef struct m3_link {
     uint32_t a, b;         /* endpoint node ids */
     double rate_bps;       /* line rate, bits per second */
     uint64_t delay_ns;     /* one-way propagation delay */
-    double error_rate;     /* packet error rate (kept for the file format) */
+    double error_rate;     /* probability a frame is lost on the link, 0..1: the
+                            * packet mode drops frames with it (M3PortDevice
+                            * ErrorRate); flowSim and m3 do not model loss and
+                            * warn when it is non-zero */
 } m3_link;
 
 /* Builds an empty topology of `nodes` nodes (all hosts until marked). */
