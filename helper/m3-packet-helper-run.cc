@@ -23,14 +23,13 @@ namespace m3packet
 bool
 AtomicLog::Open(const std::string& p, std::string* error)
 {
-    path = p;
-    tmp = p + ".tmp";
-    fp = std::fopen(tmp.c_str(), "w");
-    if (!fp)
+    m3_error err;
+    if (m3_atomic_open(&file, p.c_str(), &err) != 0)
     {
-        *error = tmp + ": cannot open for writing";
+        *error = err.msg;
         return false;
     }
+    fp = file.fp;
     return true;
 }
 
@@ -41,16 +40,14 @@ AtomicLog::Commit(std::string* error)
     {
         return true;
     }
-    bool ok = !std::ferror(fp);
-    ok = std::fclose(fp) == 0 && ok;
     fp = nullptr;
-    if (ok && std::rename(tmp.c_str(), path.c_str()) == 0)
+    m3_error err;
+    if (m3_atomic_commit(&file, &err) != 0)
     {
-        return true;
+        *error = err.msg;
+        return false;
     }
-    std::remove(tmp.c_str());
-    *error = path + ": cannot write";
-    return false;
+    return true;
 }
 
 void
@@ -58,9 +55,8 @@ AtomicLog::Abandon()
 {
     if (fp)
     {
-        std::fclose(fp);
         fp = nullptr;
-        std::remove(tmp.c_str());
+        m3_atomic_abort(&file);
     }
 }
 

@@ -9,8 +9,8 @@
  * finished count plus the acknowledged bytes of the active flows (started,
  * unfinished); it is kept cheap by walking only the active list, which
  * gains flows in start order and drops finished ones at each check. Logs
- * are written to "<path>.tmp" and renamed when the run completes, so an
- * abandoned run leaves no partial file. Cost per check: O(active flows);
+ * are written to a "<path>.tmp.XXXXXX" temporary and renamed when the run
+ * completes, so an abandoned run leaves no partial file. Cost per check: O(active flows);
  * per trace event (PFC frame, drop): a counter and one optional line.
  */
 #ifndef M3_PACKET_HELPER_RUN_H
@@ -32,14 +32,17 @@ namespace ns3
 namespace m3packet
 {
 
-/** A log file written through "<path>.tmp" and renamed only on Commit(). */
+/**
+ * A log file written through the core's atomic writer (a "<path>.tmp.XXXXXX"
+ * temporary of its own, so no existing file is truncated or removed) and
+ * renamed only on Commit().
+ */
 struct AtomicLog
 {
-    std::string path;
-    std::string tmp;
-    FILE* fp = nullptr;
+    m3_atomic_file file = {nullptr, nullptr, nullptr};
+    FILE* fp = nullptr; //!< file.fp while open
 
-    /** Opens "<path>.tmp" for writing; false + error when it cannot. */
+    /** Opens the temporary for writing; false + error when it cannot. */
     bool Open(const std::string& p, std::string* error);
     /** Closes and renames; false (and no file at path) when anything failed. */
     bool Commit(std::string* error);
