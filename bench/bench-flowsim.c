@@ -12,6 +12,7 @@
  * --row I runs only path row I (0-3) and --no-naive skips the naive
  * engine: together they make a short run for a profiler (callgrind). */
 #define _POSIX_C_SOURCE 200809L
+#include "../tools/m3-cli.h"
 #include "m3.h"
 
 #include <stdio.h>
@@ -151,27 +152,42 @@ int main(int argc, char **argv)
 {
     int quick = 0, fat_tree = 1, path_only = 0, reps = 15, row = -1, naive_on = 1;
     const char *json = NULL;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--quick"))
-            quick = 1;
-        else if (!strcmp(argv[i], "--no-fat-tree")) /* the slow part: minutes */
-            fat_tree = 0;
-        else if (!strcmp(argv[i], "--path-only")) /* the path rows, nothing else */
-            path_only = 1;
-        else if (!strcmp(argv[i], "--reps") && i + 1 < argc && atoi(argv[i + 1]) > 0 &&
-                 atoi(argv[i + 1]) <= 64)
-            reps = atoi(argv[++i]);
-        else if (!strcmp(argv[i], "--row") && i + 1 < argc && atoi(argv[i + 1]) >= 0)
-            row = atoi(argv[++i]);
-        else if (!strcmp(argv[i], "--no-naive"))
-            naive_on = 0;
-        else if (!strcmp(argv[i], "--json") && i + 1 < argc)
-            json = argv[++i];
-        else {
-            fprintf(stderr, "usage: bench-flowsim [--quick] [--no-fat-tree] [--path-only] "
-                            "[--reps N] [--row I] [--no-naive] [--json FILE]\n");
-            return 2;
-        }
+    static const char usage[] =
+        "usage: bench-flowsim [--quick] [--no-fat-tree] [--path-only] [--reps N] [--row I]\n"
+        "                     [--no-naive] [--json FILE]\n"
+        "  --quick        smaller sizes\n"
+        "  --no-fat-tree  skip the 256-host fat-tree run (minutes)\n"
+        "  --path-only    only the parking-lot rows\n"
+        "  --reps N       runs of the fast engine per path row, 1..64 (default 15)\n"
+        "  --row I        only path row I, 0..3\n"
+        "  --no-naive     skip the naive engine\n"
+        "  --json FILE    also write the numbers to FILE\n"
+        "  -h, --help     this text\n"
+        "Options take --key=value or --key value; usage errors exit 2.\n";
+    m3_cli_tool = "bench-flowsim";
+    m3_cli_option opt[] = {
+        {"--quick", 0, NULL}, {"--no-fat-tree", 0, NULL}, {"--path-only", 0, NULL},
+        {"--reps", 1, NULL}, {"--row", 1, NULL}, {"--no-naive", 0, NULL},
+        {"--json", 1, NULL}, {NULL, 0, NULL},
+    };
+    int prc = m3_cli_parse(argc, argv, opt, usage);
+    if (prc)
+        return prc < 0 ? 0 : prc;
+    quick = m3_cli_get(opt, "--quick")->value != NULL;
+    fat_tree = m3_cli_get(opt, "--no-fat-tree")->value == NULL; /* the slow part: minutes */
+    path_only = m3_cli_get(opt, "--path-only")->value != NULL;  /* the path rows only */
+    naive_on = m3_cli_get(opt, "--no-naive")->value == NULL;
+    json = m3_cli_get(opt, "--json")->value;
+    uint64_t v;
+    if (m3_cli_get(opt, "--reps")->value) {
+        if (m3_cli_count(m3_cli_get(opt, "--reps"), 1, 64, &v))
+            return M3_CLI_USAGE;
+        reps = (int)v;
+    }
+    if (m3_cli_get(opt, "--row")->value) {
+        if (m3_cli_count(m3_cli_get(opt, "--row"), 0, 3, &v))
+            return M3_CLI_USAGE;
+        row = (int)v;
     }
     FILE *js = NULL;
     if (json && !(js = fopen(json, "w"))) {

@@ -20,6 +20,7 @@
  * Times are wall clock (the estimate runs on several threads). */
 #define _POSIX_C_SOURCE 200809L
 #include "m3-infer.h"
+#include "../tools/m3-cli.h"
 #include "m3.h"
 
 #include <stdio.h>
@@ -243,30 +244,57 @@ static void one_case(const opts *o, size_t nflows, int with_per_path, const char
 int main(int argc, char **argv)
 {
     opts o = {"ckpts/m3-medium.pt", {100000, 1000000}, 2, 0, 1, NULL};
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!strcmp(a, "--model") && v)
-            o.model = argv[++i];
-        else if (!strcmp(a, "--threads") && v)
-            o.threads = atoi(argv[++i]);
-        else if (!strcmp(a, "--torch-threads") && v)
-            o.torch_threads = atoi(argv[++i]);
-        else if (!strcmp(a, "--json") && v)
-            o.json = argv[++i];
-        else if (!strcmp(a, "--flows") && v) {
-            o.nflows = 0;
-            char *s = argv[++i], *end;
-            while (*s && o.nflows < 8) {
-                o.flows[o.nflows++] = strtoull(s, &end, 10);
-                s = *end == ',' ? end + 1 : end;
-                if (end == s && *s)
-                    break;
-            }
-        } else {
-            fprintf(stderr, "usage: bench-m3 [--model PT] [--flows N,N] [--threads T] "
-                            "[--torch-threads T] [--json FILE]\n");
-            return 2;
+    static const char usage[] =
+        "usage: bench-m3 [--model PT] [--flows N,N] [--threads T] [--torch-threads T]\n"
+        "                [--json FILE]\n"
+        "  --model PT          checkpoint (default ckpts/m3-medium.pt)\n"
+        "  --flows N,N         flow counts of the cases, up to 8 (default 100000,1000000)\n"
+        "  --threads T         m3 mode's threads, 0..256 (default 2; 0 = every core)\n"
+        "  --torch-threads T   libtorch intra-op threads, 0..256 (default 1)\n"
+        "  --json FILE         also write the numbers to FILE\n"
+        "  -h, --help          this text\n"
+        "Options take --key=value or --key value; usage errors exit 2.\n";
+    m3_cli_tool = "bench-m3";
+    m3_cli_option opt[] = {
+        {"--model", 1, NULL}, {"--threads", 1, NULL}, {"--torch-threads", 1, NULL},
+        {"--json", 1, NULL}, {"--flows", 1, NULL}, {NULL, 0, NULL},
+    };
+    int prc = m3_cli_parse(argc, argv, opt, usage);
+    if (prc)
+        return prc < 0 ? 0 : prc;
+    uint64_t v;
+    if (m3_cli_get(opt, "--model")->value)
+        o.model = m3_cli_get(opt, "--model")->value;
+    if (m3_cli_get(opt, "--json")->value)
+        o.json = m3_cli_get(opt, "--json")->value;
+    if (m3_cli_get(opt, "--threads")->value) {
+        if (m3_cli_count(m3_cli_get(opt, "--threads"), 0, 256, &v))
+            return M3_CLI_USAGE;
+        o.threads = (int)v;
+    }
+    if (m3_cli_get(opt, "--torch-threads")->value) {
+        if (m3_cli_count(m3_cli_get(opt, "--torch-threads"), 0, 256, &v))
+            return M3_CLI_USAGE;
+        o.torch_threads = (int)v;
+    }
+    if (m3_cli_get(opt, "--flows")->value) {
+        /* N,N,...: whole numbers 1..1e8, at most 8 */
+        char buf[256];
+        const char *text = m3_cli_get(opt, "--flows")->value;
+        if (strlen(text) >= sizeof buf)
+            return m3_cli_bad("--flows", "too long");
+        strcpy(buf, text);
+        o.nflows = 0;
+        for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
+            m3_cli_option one = {"--flows", 1, tok};
+            if (o.nflows == 8)
+                return m3_cli_bad("--flows", "at most 8 counts");
+            if (m3_cli_count(&one, 1, 100000000, &v))
+                return M3_CLI_USAGE;
+            o.flows[o.nflows++] = (size_t)v;
         }
+        if (o.nflows == 0 || text[strlen(text) - 1] == ',' || strstr(text, ",,"))
+            return m3_cli_bad("--flows", "'%s' is not N[,N...]", text);
     }
     printf("bench-m3: m3's 256-host fat-tree, web-server sizes, load 0.5, 500 path draws, "
            "model %s, %ld online cores\n", o.model, sysconf(_SC_NPROCESSORS_ONLN));

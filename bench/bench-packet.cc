@@ -8,7 +8,7 @@
  *
  *   bench-packet [--quick] [--json=FILE] [--cc=dctcp,hpcc,...] [--progress=S]
  */
-#include "ns3/command-line.h"
+#include "ns3/m3-command-line.h"
 #include "ns3/m3-packet-helper.h"
 #include "ns3/m3-port-device.h"
 #include "ns3/m3-scenario.h"
@@ -336,14 +336,32 @@ main(int argc, char* argv[])
     std::string ccList = "dctcp,hpcc,dcqcn,timely";
     std::string only;
     double progress = 10;
-    CommandLine cmd(__FILE__);
-    cmd.Usage("Packet-mode speed and memory per CC, with flowSim's time on the same scenario.");
-    cmd.AddValue("quick", "small version (500 / 2000 flows)", quick);
-    cmd.AddValue("json", "also write the results as JSON to this file", json);
-    cmd.AddValue("cc", "comma list of congestion controls", ccList);
-    cmd.AddValue("case", "only this case: parking-lot-7 or k-ary-8 (default both)", only);
-    cmd.AddValue("progress", "packet progress line every this many wall seconds (0 = none)",
-                 progress);
+    M3CommandLine cmd("bench-packet",
+                      "usage: bench-packet [--quick] [--json=FILE] [--cc=LIST] [--case=NAME] "
+                      "[--progress=S]\n"
+                      "Packet-mode speed and memory per CC, with flowSim's time on the same "
+                      "scenario.");
+    cmd.AddFlag("quick", "small version (500 / 2000 flows)", &quick);
+    cmd.AddText("json", "also write the results as JSON to this file", &json);
+    cmd.AddText("cc", "comma list of congestion controls (default all four)", &ccList);
+    cmd.AddChecked("case",
+                   "only this case: parking-lot-7 or k-ary-8 (default both)",
+                   &only,
+                   [](const std::string& v, std::string* error) {
+                       if (v == "parking-lot-7" || v == "k-ary-8")
+                       {
+                           return true;
+                       }
+                       *error = "'" + v + "' is not parking-lot-7 or k-ary-8";
+                       return false;
+                   });
+    cmd.AddReal("progress",
+                "packet progress line every this many wall seconds (0 = none; default 10)",
+                &progress,
+                0,
+                false,
+                1e6,
+                "0..1e6");
     cmd.Parse(argc, argv);
 
     std::vector<m3_cc> ccs;
