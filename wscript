@@ -59,7 +59,7 @@ M3_TOOLS = ['tools/m3-flowsim.c', 'tools/m3-workload.c']
 # ---- the inference shim (model/infer/): waf builds the torch-free one, whose
 # m3_model_load refuses and says how to get libtorch (with libtorch, CMake
 # builds the front M3_INFER_DL_SOURCES and the plugin M3_INFER_SOURCES) ----
-M3_INFER_SOURCES = ['model/infer/m3-infer.cc']
+M3_INFER_SOURCES = ['model/infer/m3-infer.cc', 'model/infer/m3-infer-meta.cc']
 M3_INFER_DL_SOURCES = ['model/infer/m3-infer-dl.c']
 M3_INFER_NONE_SOURCES = ['model/infer/m3-infer-none.c']
 M3_INFER_HEADERS = ['model/infer/m3-infer.h']
