@@ -138,6 +138,18 @@ else()
   message(WARNING "ns-3 not found: building the C core only (install libns3-dev)")
 endif()
 
+# ---- the malformed-input suite (test/malformed/): every tool and input
+# kind fed the mistakes a user makes, each with its message and exit code ----
+if(Python3_Interpreter_FOUND)
+  set(M3_MALFORMED_ARGS -j 2)
+  if(NOT M3_INFER_TORCH)
+    list(APPEND M3_MALFORMED_ARGS --no-torch)
+  endif()
+  add_test(NAME malformed/suite
+           COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/test/malformed/run.py
+                   ${CMAKE_BINARY_DIR} ${M3_MALFORMED_ARGS})
+endif()
+
 # A test that hangs fails after 5 minutes instead of blocking CI (the
 # whole suite takes well under a minute).
 get_property(M3_ALL_TESTS DIRECTORY PROPERTY TESTS)

@@ -242,7 +242,7 @@ static int read_flows(m3_line_reader *lr, const m3_topology *t, const m3_routing
         return m3_fail(err, "%s:%zu: expected the flow count as the only field on the first line",
                        path, lr->lineno);
     char what[600], detail[64];
-    snprintf(what, sizeof what, "%s:%zu: %" PRIu64 " flows", path, lr->lineno, n);
+    snprintf(what, sizeof what, "%s:%zu: the count of %" PRIu64 " flows", path, lr->lineno, n);
     snprintf(detail, sizeof detail, "%zu bytes per flow", sizeof(m3_flow));
     if (m3_memory_check((double)n * sizeof(m3_flow), what, detail, err))
         return -1;
