@@ -55,6 +55,11 @@ add_executable(bench-m3 bench/bench-m3.c)
 set_target_properties(bench-m3 PROPERTIES C_STANDARD 11 LINKER_LANGUAGE CXX)
 target_compile_options(bench-m3 PRIVATE -O2 -Wall -Wextra)
 target_link_libraries(bench-m3 m3infer m3core)
+# the decomposition measurement (gen/path_truth.py, doc/m3.rst "Results")
+add_executable(m3-path-dump gen/m3-path-dump.c)
+set_target_properties(m3-path-dump PROPERTIES C_STANDARD 11)
+target_compile_options(m3-path-dump PRIVATE -O2 -Wall -Wextra)
+target_link_libraries(m3-path-dump m3core)
 
 # ---- wscript lists the same files as this build ----
 find_package(Python3 COMPONENTS Interpreter)
@@ -148,6 +153,36 @@ if(Python3_Interpreter_FOUND)
   add_test(NAME malformed/suite
            COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/test/malformed/run.py
                    ${CMAKE_BINARY_DIR} ${M3_MALFORMED_ARGS})
+endif()
+
+# ---- fuzzing (test/fuzz/): the libFuzzer harnesses of every parser, built
+# with clang in a project of their own (ExternalProject, into fuzz/ of this
+# build), and a short run of each as a test. ./m3.sh test turns it on when
+# clang is installed. ----
+option(M3_FUZZ "build the libFuzzer harnesses with clang and run each briefly (ctest fuzz/*)"
+       OFF)
+set(M3_FUZZ_SECONDS 20 CACHE STRING "seconds of each harness's short run under ctest")
+if(M3_FUZZ)
+  find_program(M3_CLANG clang)
+  find_program(M3_CLANGXX clang++)
+  if(NOT M3_CLANG OR NOT M3_CLANGXX)
+    message(FATAL_ERROR "M3_FUZZ needs clang and clang++ (Debian: clang libclang-rt-dev)")
+  endif()
+  include(ExternalProject)
+  string(REPLACE ";" "|" M3_FUZZ_CORE_SOURCES "${M3_CORE_SOURCES}")
+  ExternalProject_Add(m3-fuzz
+    SOURCE_DIR ${CMAKE_SOURCE_DIR}/test/fuzz
+    BINARY_DIR ${CMAKE_BINARY_DIR}/fuzz
+    LIST_SEPARATOR |
+    CMAKE_ARGS -DCMAKE_C_COMPILER=${M3_CLANG} -DCMAKE_CXX_COMPILER=${M3_CLANGXX}
+               -DM3_CORE_SOURCES=${M3_FUZZ_CORE_SOURCES} -DFUZZ_SECONDS=${M3_FUZZ_SECONDS}
+    BUILD_ALWAYS ON
+    INSTALL_COMMAND "")
+  foreach(h topology flows config size-cdf tm numbers ckpt-meta)
+    add_test(NAME fuzz/${h}
+             COMMAND ${CMAKE_CTEST_COMMAND} --output-on-failure -R ^fuzz/${h}$
+             WORKING_DIRECTORY ${CMAKE_BINARY_DIR}/fuzz)
+  endforeach()
 endif()
 
 # A test that hangs fails after 5 minutes instead of blocking CI (the
