@@ -6,6 +6,18 @@ set(CMAKE_CXX_STANDARD 17)
 set(CMAKE_CXX_STANDARD_REQUIRED ON)
 enable_testing()
 
+# AddressSanitizer + UndefinedBehaviorSanitizer over everything this build
+# compiles (the C core, the tools, the ns-3 module, the tests); ns-3 itself
+# and libtorch stay as Debian built them. ./m3.sh test makes such a build in
+# build-asan (with -DM3_WITH_TORCH=OFF) and runs the core tests, the tools'
+# and malformed-input suites and the ns-3 suites there (ctest -L asan).
+option(M3_SANITIZE "build with -fsanitize=address,undefined (reports stop the program)" OFF)
+if(M3_SANITIZE)
+  add_compile_options(-fsanitize=address,undefined -fno-sanitize-recover=undefined
+                      -fno-omit-frame-pointer -g)
+  add_link_options(-fsanitize=address,undefined)
+endif()
+
 include(${CMAKE_CURRENT_LIST_DIR}/core.cmake)
 
 # ---- C core tests (ctest) ----

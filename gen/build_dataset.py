@@ -26,7 +26,13 @@ Arrays (S samples, D = token_dim, L = 6 link tokens, n <= 7):
   target [S, 4, 100] f32   packet-mode foreground slowdown percentiles
   target_count [S, 4] i32  foreground flows per output bucket
   flowsim [S, 4, 100] f32, flowsim_count [S, 4] i32   flowSim's estimate
-  n [S] i8, cc [S] i8 (m3_cc index), workload_seed [S] i64, config_seed [S] i64
+  fg_sub [S, V, D] f32, links_sub [S, V, L, D] f32 with fg_sub_k [V]: the
+    tokens again with only k = fg_sub_k[v] random foreground flows left in
+    the foreground token and the others moved into the link tokens as
+    background (see fg_variants); training feeds them so that the model
+    learns paths whose foreground is a handful of flows, as on fat-trees
+  n [S] i8, cc [S] i8 (m3_cc index), workload_seed [S] i64, config_seed [S] i64,
+    num_flows [S] i32
   cfg_values [S, K] f64 with cfg_keys [K]: numeric configuration keys and
     the workload's draws (load = the most loaded link's), for ranges
   schema_json: m3core.feature_schema() as JSON; samples_sha256: SHA-256 of
@@ -57,6 +63,7 @@ import m3core  # noqa: E402
 
 FORMAT = "m3-path-sample/1"
 MAX_LINKS = 6             # link tokens per sample: paths of up to 7 positions
+FG_SUB_K = (1, 3, 10)     # foreground flows kept in the fg_sub variants
 MAX_UNFINISHED = 0.01     # skip a sample whose packet run left more flows unfinished
 LINE_KEYS = ("edge_bps", "inner_bps", "mid_host_bps", "delay_ns", "cap_bps")
 # the workload's numeric draws stored with the configuration (info key -> column)
@@ -152,6 +159,41 @@ def path_inputs(s, flows):
     return cfg, line, pools, m3core.slowdown(fct, ideal)
 
 
+def fg_variants(n, flows, sd, cfg, line, pools, ks, seed):
+    """The path's tokens with only k of its foreground flows as foreground,
+    for each k in ks: what a path of a large network looks like, where
+    almost every flow crossing the path's links is background and only a
+    few follow the whole path. The other foreground flows stay in the
+    scenario (same flowSim slowdowns, so the same load) but become
+    background: each is cut into the pieces 0 -> n-2 and n-2 -> n-1, which
+    cross the same links with the same size and slowdown, so every link
+    token gains exactly that flow. The packet target stays that of all the
+    foreground flows: the distribution a foreground flow of this path
+    sees. -> float32 [len(ks), n, D]; k >= the foreground count (or n < 3,
+    where no piece can avoid being foreground) repeats the full tokens."""
+    fg = np.nonzero((flows["src"] == 0) & (flows["dst"] == n - 1))[0]
+    rng = np.random.default_rng(seed)
+    out = []
+    full = None
+    for k in ks:
+        if k >= len(fg) or n < 3:
+            if full is None:
+                full = m3core.path_features(line, flows, sd, cfg, pools)
+            out.append(full)
+            continue
+        moved = np.zeros(len(flows), bool)
+        moved[rng.choice(fg, len(fg) - k, replace=False)] = True
+        keep, mv = flows[~moved], flows[moved]
+        a, b = mv.copy(), mv.copy()
+        a["dst"] = n - 2
+        b["src"] = n - 2
+        f = np.concatenate([keep, a, b])
+        f["id"] = np.arange(len(f))
+        sdv = np.concatenate([sd[~moved], sd[moved], sd[moved]])
+        out.append(m3core.path_features(line, f, sdv, cfg, pools))
+    return np.stack(out)
+
+
 def build_one(s, schema):
     """Tokens, flowSim target and configuration row of one parsed sample."""
     n, nf = s["n"], s["num_flows"]
@@ -171,10 +213,12 @@ def build_one(s, schema):
     fg = (flows["src"] == 0) & (flows["dst"] == n - 1)
     fs, fs_count = m3core.bucket_percentiles(flows["size"][fg], sd[fg], schema["out_bounds"],
                                              schema["pcts"])
+    sub = fg_variants(n, flows, sd, cfg, line, pools, FG_SUB_K,
+                      (s["workload_seed"] * 1000003 + s["config_seed"]) * 8 + n)
     row = [float(cfg[k]) for k in cfg_keys()[:-len(WORKLOAD_COLUMNS)]]
     row += [float(info[k]) for k, _ in WORKLOAD_COLUMNS]
     return {
-        "tokens": tok, "flowsim": fs, "flowsim_count": fs_count,
+        "tokens": tok, "sub": sub, "flowsim": fs, "flowsim_count": fs_count,
         "cc": m3core.CC_NAMES.index(cfg["cc"]), "cfg_values": row,
     }
 
@@ -240,6 +284,8 @@ def build(patterns, out_path, jobs=1, progress=True, log=sys.stderr):
     arr = {
         "fg": np.zeros((S, D), np.float32),
         "links": np.zeros((S, MAX_LINKS, D), np.float32),
+        "fg_sub": np.zeros((S, len(FG_SUB_K), D), np.float32),
+        "links_sub": np.zeros((S, len(FG_SUB_K), MAX_LINKS, D), np.float32),
         "link_mask": np.zeros((S, MAX_LINKS), bool),
         "target": np.zeros((S, nb, pc), np.float32),
         "target_count": np.zeros((S, nb), np.int32),
@@ -249,6 +295,7 @@ def build(patterns, out_path, jobs=1, progress=True, log=sys.stderr):
         "cc": np.zeros(S, np.int8),
         "workload_seed": np.zeros(S, np.int64),
         "config_seed": np.zeros(S, np.int64),
+        "num_flows": np.zeros(S, np.int32),
         "cfg_values": np.zeros((S, len(keys)), np.float64),
     }
     used = []
@@ -271,6 +318,8 @@ def build(patterns, out_path, jobs=1, progress=True, log=sys.stderr):
                 arr["fg"][j] = r["tokens"][0]
                 arr["links"][j, :n - 1] = r["tokens"][1:]
                 arr["link_mask"][j, :n - 1] = True
+                arr["fg_sub"][j] = r["sub"][:, 0]
+                arr["links_sub"][j, :, :n - 1] = r["sub"][:, 1:]
                 arr["target"][j] = s["target"]["pcts"]
                 arr["target_count"][j] = s["target"]["counts"]
                 arr["flowsim"][j] = r["flowsim"]
@@ -279,6 +328,7 @@ def build(patterns, out_path, jobs=1, progress=True, log=sys.stderr):
                 arr["cc"][j] = r["cc"]
                 arr["workload_seed"][j] = s["workload_seed"]
                 arr["config_seed"][j] = s["config_seed"]
+                arr["num_flows"][j] = s["num_flows"]
                 arr["cfg_values"][j] = r["cfg_values"]
                 used.append(text)
                 j += 1
@@ -295,6 +345,7 @@ def build(patterns, out_path, jobs=1, progress=True, log=sys.stderr):
     for text in sorted(used):
         h.update(text.encode("utf-8") + b"\n")
     final = {k: v[:j] for k, v in arr.items()}
+    final["fg_sub_k"] = np.array(FG_SUB_K, np.int32)
     final["cfg_keys"] = np.array(keys)
     final["schema_json"] = np.array(json.dumps(schema, sort_keys=True))
     final["samples_sha256"] = np.array(h.hexdigest())

@@ -169,10 +169,11 @@ def main(argv=None):
         "dataset_sha256": cfg["dataset_sha256"], "train_samples": cfg["train_samples"],
         "train_workloads": cfg.get("train_workloads"), "split": cfg.get("split"),
         "frac": cfg.get("frac"), "best_val_loss": cfg.get("best_val_loss"),
+        "fg_aug": cfg.get("fg_aug", 0.0),
         "training_ranges": cfg.get("train_ranges"),
         "validation": {k: ev[k] for k in ("model_p99_err", "flowsim_p99_err", "split",
                                           "test_samples", "test_workloads", "definition",
-                                          "model", "flowsim") if k in ev},
+                                          "model", "flowsim", "fg_sub") if k in ev},
         "cpu_500_paths": timing,
     }
     with open(os.path.join(a.ckpts, name + ".json"), "w") as f:

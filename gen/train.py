@@ -13,6 +13,13 @@ over the non-empty output buckets, its percentiles p91..p100 weighted
 weighting). AdamW (betas 0.9/0.95, wd 0.02), linear
 warm-up then cosine decay to 5% of --lr, gradient clipping at 1, early
 stopping on the validation loss (the best epoch's weights are kept).
+--fg-aug P (with a dataset that has build_dataset's fg_sub variants): each
+sample of a step is fed, with probability P, one of its variants whose
+foreground token holds only k of its foreground flows (the rest moved into
+the link tokens), so the model learns paths with a handful of foreground
+flows, as sampled fat-tree paths are; validation then averages the loss of
+the full tokens and of every variant, and eval.json adds the test errors
+of every variant under "fg_sub".
 
 Outputs in --out DIR: train_log.csv (epoch, train_loss, val_loss, lr,
 seconds), weights.npz (the state_dict as numpy arrays: torch 1.13 loads what
@@ -86,8 +93,11 @@ def split(ds, frac=1.0, seed=0):
     return tr, va, te
 
 
-def train_ranges(ds, idx):
-    """min/max over the training samples of every cfg key and token field."""
+def train_ranges(ds, idx, fg_aug=False):
+    """min/max over the training samples of every cfg key and token field.
+    With the fg_sub variants fed (fg_aug), the foreground share seen goes
+    down to the smallest variant's k foreground flows of the sample's
+    flows, so fg_weight's low end becomes that."""
     sch = ds["schema"]
     nf = len(sch["fields"])
     r = {"cfg": {}, "fields": {}, "n": sorted(int(v) for v in np.unique(ds["n"][idx])),
@@ -96,6 +106,9 @@ def train_ranges(ds, idx):
         v = ds["cfg_values"][idx, j]
         if v.size:
             r["cfg"][k] = [float(v.min()), float(v.max())]
+    if fg_aug and "fg_weight" in r["cfg"] and "num_flows" in ds:
+        share = float(np.min(ds["fg_sub_k"])) / float(ds["num_flows"][idx].max())
+        r["cfg"]["fg_weight"][0] = min(r["cfg"]["fg_weight"][0], share)
     fgf = ds["fg"][idx, -nf:]
     lk = ds["links"][idx][ds["link_mask"][idx]][:, -nf:]
     allf = np.concatenate([fgf, lk], 0)
@@ -185,6 +198,12 @@ def run(ds, a, out, size, frac):
     def dev_t(x, dtype=None):
         return torch.as_tensor(x, dtype=dtype).to(dev)
     fg, links = dev_t(ds["fg"]), dev_t(ds["links"])
+    # the fg_sub variants as extra token sets: [full, k1, k2, ...]
+    subs = [(fg, links)]
+    if "fg_sub" in ds and a.fg_aug > 0:
+        fgs, lks = dev_t(ds["fg_sub"]), dev_t(ds["links_sub"])
+        subs += [(fgs[:, v], lks[:, v]) for v in range(fgs.shape[1])]
+    V = len(subs) - 1
     mask = dev_t(ds["link_mask"], torch.bool)
     tgt, tc = dev_t(ds["target"]), dev_t(ds["target_count"])
     itr, iva = dev_t(tr, torch.long), dev_t(va, torch.long)
@@ -213,8 +232,22 @@ def run(ds, a, out, size, frac):
         return a.lr * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * p)))
 
     def val_loss():
-        p = predict(model, fg[iva], links[iva], mask[iva])
-        return M.relative_l1(p, tgt[iva], tc[iva], pw).item()
+        tot = 0.0
+        for f, lk in subs:
+            p = predict(model, f[iva], lk[iva], mask[iva])
+            tot += M.relative_l1(p, tgt[iva], tc[iva], pw).item()
+        return tot / len(subs)
+
+    def batch_tokens(b):
+        """The step's tokens: each sample full, or with probability
+        --fg-aug one of its fg_sub variants drawn uniformly."""
+        fb, lb = fg[b], links[b]
+        if V:
+            use = torch.rand(len(b), device=dev) < a.fg_aug
+            v = torch.randint(0, V, (len(b),), device=dev)
+            fb = torch.where(use[:, None], fgs[b, v], fb)
+            lb = torch.where(use[:, None, None], lks[b, v], lb)
+        return fb, lb
 
     best, best_ep, best_state, bad, step = float("inf"), -1, None, 0, 0
     t0 = time.time()
@@ -229,7 +262,8 @@ def run(ds, a, out, size, frac):
                 b = perm[i:i + a.batch]
                 for g in opt.param_groups:
                     g["lr"] = lr_at(step)
-                loss = M.relative_l1(model(fg[b], links[b], mask[b]), tgt[b], tc[b], pw)
+                fb, lb = batch_tokens(b)
+                loss = M.relative_l1(model(fb, lb, mask[b]), tgt[b], tc[b], pw)
                 opt.zero_grad(set_to_none=True)
                 loss.backward()
                 torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -260,6 +294,17 @@ def run(ds, a, out, size, frac):
     res = evaluate(predict(model, fg[dev_t(ite, torch.long)], links[dev_t(ite, torch.long)],
                            mask[dev_t(ite, torch.long)]).cpu().numpy(), ds, ite)
     res["split"] = "test" if len(te) else "val (no test workloads)"
+    if "fg_sub" in ds:
+        it = dev_t(ite, torch.long)
+        fgs_all, lks_all = dev_t(ds["fg_sub"]), dev_t(ds["links_sub"])
+        res["fg_sub"] = {}
+        for v, k in enumerate(ds["fg_sub_k"].tolist()):
+            r = evaluate(predict(model, fgs_all[it, v], lks_all[it, v], mask[it]).cpu().numpy(),
+                         ds, ite)
+            res["fg_sub"][str(k)] = {"model": r["model"]["all"],
+                                     "model_overall_mix": r["model"]["overall_mix"]}
+            log("test p99 |err| with %d foreground flows in the token: %.4f (signed %+.4f)"
+                % (k, r["model"]["all"]["mean_abs"], r["model"]["all"]["mean_signed"]))
     res["val_loss"] = best
     with open(os.path.join(out, "eval.json"), "w") as f:
         json.dump(res, f, indent=1)
@@ -275,9 +320,9 @@ def run(ds, a, out, size, frac):
            "val_samples": int(len(va)), "test_samples": int(len(te)),
            "epochs_run": ep + 1, "best_epoch": best_ep, "best_val_loss": best,
            "lr": a.lr, "batch": a.batch, "seconds": time.time() - t0,
-           "tail_weight": a.tail_weight,
+           "tail_weight": a.tail_weight, "fg_aug": a.fg_aug if V else 0.0,
            "torch_version": torch.__version__, "device": str(dev),
-           "train_ranges": train_ranges(ds, tr)}
+           "train_ranges": train_ranges(ds, tr, fg_aug=V > 0)}
     with open(os.path.join(out, "config.json"), "w") as f:
         json.dump(cfg, f, indent=1)
     log("done: val %.4f; test p99 |err| model %.4f, flowSim %.4f (%d pairs) -> %s"
@@ -306,7 +351,12 @@ def main(argv=None):
     ap.add_argument("--tail-weight", type=float, default=5.0,
                     help="weight of p91..p100 in the training loss (1 = m3's plain mean; "
                          "5, the default, measured better at p90 and p99: doc/training.rst)")
+    ap.add_argument("--fg-aug", type=float, default=0.6,
+                    help="probability of feeding a sample's fg_sub variant (few foreground "
+                         "flows) instead of its full tokens (0 = never; see the header)")
     a = ap.parse_args(argv)
+    if not 0 <= a.fg_aug <= 1:
+        ap.error("--fg-aug must lie in [0, 1]")
     sizes = a.sizes.split(",") if a.sizes else [a.size]
     for s in sizes:
         if s not in M.SIZES:
