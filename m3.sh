@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # m3.sh - set up, build and run m3-ns3 on Debian 12.
 #   ./m3.sh run [m3-compare options]   packet, flowSim and m3 modes on m3's fat-tree
 #   ./m3.sh test                       every test (ctest)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # -*- Mode: python; py-indent-offset: 4; indent-tabs-mode: nil; coding: utf-8; -*-
 # m3-ns3 for waf-era ns-3 (3.35 and older): copy or link this directory to
 # <ns-3>/contrib/m3, then

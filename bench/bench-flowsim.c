@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* bench-flowsim - flowSim throughput (flows per second, simulation only,
  * no file I/O) on the workloads of the foundation issue, against the naive
  * from-scratch baseline measured in the same run, and the cost per event

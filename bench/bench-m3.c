@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* bench-m3 - m3 mode's cost, stage by stage, on m3's 256-host fat-tree
  * (2 pods x 16 racks x 8 hosts, 10/40 Gbps, 1 us; web-server sizes, load
  * 0.5) with the shipped model, against the flowSim baseline measured in the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # bench-m3.sh - m3 mode's benchmark: bench-m3 (stages, per path, peak
 # memory for 100k and 1M flows, the flowSim baseline), then the speedup over
 # packet mode measured in one m3-compare run of the default scenario with

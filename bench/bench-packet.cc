@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * bench-packet - speed and memory of the packet mode, per congestion
  * control, on (a) m3's 7-host parking lot with m3's path workload recipe and

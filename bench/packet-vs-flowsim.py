@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
 """Tabulates packet-vs-flowsim runs: OUTDIR/<scenario>-<cc>/summary.json ->
 OUTDIR/table.csv (one row per scenario, cc, mode, bucket) and, when
 matplotlib is available, OUTDIR/table.png (p50/p99 per CC, packet next to

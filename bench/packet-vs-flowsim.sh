@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # packet-vs-flowsim.sh - runs m3-compare --mode=packet,flowsim on a matrix of
 # scenarios x congestion controls, in parallel, and tabulates p50/p99
 # slowdown per CC next to flowSim (CSV), plus a plot when matplotlib exists.

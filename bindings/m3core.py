@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 """m3core - Python access to the m3-ns3 C core (model/core/m3.h) through ctypes.
 
 Design: training must compute its inputs with the very code that inference
@@ -128,8 +129,8 @@ _PROTOS = {
     "m3_config_keys": (POINTER(c_char_p), []),
     "m3_config_training_ranges": (POINTER(M3ConfigRange), []),
     "m3_config_sample": (c_int, [c_uint64, POINTER(M3Config), _E]),
-    "m3_topology_parking_lot": (c_void_p, [c_uint32, c_double, c_double, c_double, c_uint64,
-                                           _E]),
+    "m3_topology_parking_lot_hosts": (c_void_p, [c_uint32, c_double, c_double, c_double,
+                                                 c_uint32, c_uint64, _E]),
     "m3_topology_free": (None, [c_void_p]),
     "m3_parking_lot_position_node": (c_uint32, [c_uint32, c_uint32]),
     "m3_routing_new": (c_void_p, [c_void_p, _E]),
@@ -423,8 +424,10 @@ def line_preset(n, edge_bps=10e9, inner_bps=40e9, delay_ns=1000, cap_bps=10e9):
     return Line(c)
 
 
-def parking_lot(n, edge_bps, inner_bps, mid_host_bps, delay_ns, cap_bps, buffer_bytes=None):
-    """The parking-lot topology of n positions (m3_topology_parking_lot),
+def parking_lot(n, edge_bps, inner_bps, mid_host_bps, delay_ns, cap_bps, buffer_bytes=None,
+                mid_hosts=1):
+    """The parking-lot topology of n positions with `mid_hosts` hosts per
+    mid position (m3_topology_parking_lot_hosts),
     flow 0 -> n-1 routed on it (m3_routing_path) and made a line
     (m3_line_from_path). Returns (line, pools): pools[l] =
     m3_switch_pool_bytes of the switch at position l (l = 1..n-2) with
@@ -434,8 +437,8 @@ def parking_lot(n, edge_bps, inner_bps, mid_host_bps, delay_ns, cap_bps, buffer_
     err = M3ErrorStruct()
     topo = routing = None
     try:
-        topo = L.m3_topology_parking_lot(n, edge_bps, inner_bps, mid_host_bps, int(delay_ns),
-                                         ctypes.byref(err))
+        topo = L.m3_topology_parking_lot_hosts(n, edge_bps, inner_bps, mid_host_bps,
+                                               int(mid_hosts), int(delay_ns), ctypes.byref(err))
         if not topo:
             _fail(err)
         routing = L.m3_routing_new(topo, ctypes.byref(err))

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 """m3estimate - the estimators of the C core from Python: a scenario (topology
 + flows + configuration, m3_scenario), flowSim mode (m3_estimate_flowsim) and
 m3 mode (m3_estimate_m3 with a checkpoint loaded by the inference shim), each

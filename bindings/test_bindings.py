@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-only
 """test_bindings.py - tests of bindings/m3core.py and gen/build_dataset.py.
 
 Design: plain unittest, run as `/usr/bin/python3 bindings/test_bindings.py`

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 """test_estimate.py - bindings/m3estimate.py against oracles (ctest
 bindings/estimate; M3CORE_LIB and, for m3 mode, M3_INFER_PLUGIN set by
 CMake):

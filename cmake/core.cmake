@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # The C core library and its tools; shared by both build flavours.
 find_package(PkgConfig QUIET)
 find_library(M3_GSL_LIB gsl REQUIRED)

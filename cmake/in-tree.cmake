@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # In-tree build: this directory is <ns-3>/contrib/m3 of an ns-3 3.36+ source
 # tree, whose build system defines build_lib and build_lib_example. The
 # source lists come from the top CMakeLists.txt.

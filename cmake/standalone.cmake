@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # Standalone build against an installed ns-3 (Debian 12: libns3-dev 3.37).
 if(NOT CMAKE_BUILD_TYPE)
   set(CMAKE_BUILD_TYPE Release)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # The inference shim (model/infer/, C API m3-infer.h) and, in the standalone
 # build, its tests. Included by standalone.cmake and in-tree.cmake.
 #

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * m3-compare - estimates the FCT slowdown distribution of one scenario with
  * one or more estimators and prints them side by side (with --out, also

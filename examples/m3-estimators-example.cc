@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * m3-estimators-example - the scripting API of the m3 module in one page:
  * build a scenario, create the three estimators through the helper, run

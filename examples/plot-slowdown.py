@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
 """Plots what m3-compare --out=DIR wrote: DIR/summary.json -> DIR/slowdown.png.
 
     plot-slowdown.py DIR

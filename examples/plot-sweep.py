@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
 """Plots the counterfactual curve that m3-compare --sweep=KEY:... --out=DIR
 wrote: DIR/sweep.json -> DIR/sweep.png.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * m3-estimator-helper.cc - M3EstimatorHelper: mode names, attribute
  * settings and command-line options -> estimators (see the header).

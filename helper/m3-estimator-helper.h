@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * m3-estimator-helper.h - creates M3Estimators by mode name or TypeId,
  * with attribute settings, as ns-3's traffic-control helpers create queue

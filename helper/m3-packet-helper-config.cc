@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * m3-packet-helper-config.cc - m3_config -> attribute values of the packet
  * mode's switches, NICs and congestion controls (see the header).

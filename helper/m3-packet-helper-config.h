@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * m3-packet-helper-config.h - the packet mode's configuration mapping:
  * one m3_config (plus the NIC rate) -> the attribute values of the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * m3-packet-helper-network.cc - scenario -> nodes, ports, channels,
  * switches, NICs and flows of the packet mode (see the header).

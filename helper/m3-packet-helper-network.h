@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * m3-packet-helper-network.h - builds the packet mode's ns-3 network from
  * a scenario: one node per topology node, one M3PortChannel and two

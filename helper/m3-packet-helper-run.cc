@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * m3-packet-helper-run.cc - stop conditions, progress, FCTs, counters and
  * logs of one packet-mode run (see the header).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * m3-packet-helper-run.h - runs a built packet-mode network and collects
  * what it measured: per-flow FCTs (and the ideal FCTs they are divided

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * m3-packet-helper.cc - M3PacketHelper: the public face of the packet
  * mode. It keeps the user's attribute settings and delegates each job to

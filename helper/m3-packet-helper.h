@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * m3-packet-helper.h - from an M3Scenario to a running packet-level
  * network: nodes, ports, channels, switches and NICs configured from the

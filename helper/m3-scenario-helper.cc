@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * m3-scenario-helper.cc - M3ScenarioHelper: command-line options -> M3Scenario.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * m3-scenario-helper.h - builds an M3Scenario from command-line options.
  */

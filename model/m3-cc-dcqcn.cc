@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * m3-cc-dcqcn.cc - M3CcDcqcn: timer-driven DCQCN.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * m3-cc-dcqcn.h - DCQCN, timer-driven Mellanox flavour, as in the
  * HPCC-paper simulator (packet-model.md section 4).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * m3-cc-dctcp.cc - M3CcDctcp: rate-based DCTCP of the RDMA NIC.
  */

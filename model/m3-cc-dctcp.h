@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * m3-cc-dctcp.h - DCTCP as the NIC-level rate control of the HPCC-paper
  * simulator (packet-model.md section 4), not TCP's window DCTCP.

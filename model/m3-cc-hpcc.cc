@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * m3-cc-hpcc.cc - M3CcHpcc: HPCC rate control from echoed INT records.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * m3-cc-hpcc.h - HPCC (SIGCOMM 2019) as in the HPCC-paper simulator
  * (packet-model.md section 4): INT-driven, per-ACK "fast react".

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * m3-cc-timely.cc - M3CcTimely: RTT-gradient rate control.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * m3-cc-timely.h - TIMELY (SIGCOMM 2015) as in the HPCC-paper simulator
  * (packet-model.md section 4): RTT-gradient rate control.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * m3-cc.cc - M3CongestionControl: the base of the per-flow congestion
  * controls (rate clamping, line-rate scaling, life cycle).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * m3-cc.h - the congestion-control interface of the host NIC
  * (packet-model.md section 4). One object per flow; the subclasses

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * m3-estimator.cc - M3Estimator: the checks, error prefix and wall time
  * every mode shares (see the header).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * m3-estimator.h - the one abstraction over the modes: an estimator takes
  * a scenario and fills an M3Result.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * m3-flowsim-estimator.cc - M3FlowSimEstimator: m3_estimate_flowsim on the
  * scenario (see the header).

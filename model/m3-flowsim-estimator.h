@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * m3-flowsim-estimator.h - the "flowsim" mode as an M3Estimator: max-min
  * fair fluid simulation of the whole routed network by the C core

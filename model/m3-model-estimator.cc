@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * m3-model-estimator.cc - M3ModelEstimator: model cache and the core's
  * m3_estimate_m3 (see the header).

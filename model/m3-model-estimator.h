@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * m3-model-estimator.h - the "m3" mode as an M3Estimator: flowSim on
  * sampled paths, corrected by a learned model, aggregated into the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * m3-packet-estimator.cc - M3PacketEstimator: M3PacketHelper run into an
  * M3Result (see the header).

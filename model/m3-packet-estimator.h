@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * m3-packet-estimator.h - the "packet" mode as an M3Estimator: the
  * packet-level ns-3 network of M3PacketHelper (RDMA NICs, PFC,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * m3-port-channel.cc - M3PortChannel: delivers a frame to the other end
  * after its serialisation time plus the propagation delay.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * m3-port-channel.h - the wire between two M3PortDevices: a frame reaches
  * the peer after its transmission time plus the propagation delay.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * m3-port-device.cc - M3PortDevice: serialises the owner's frames at line
  * rate, sends PFC frames first, and obeys received PFC frames.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * m3-port-device.h - a full-duplex point-to-point port with 8 priorities
  * and PFC (packet-model.md section 1).

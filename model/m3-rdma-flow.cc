@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * m3-rdma-flow.cc - M3RdmaSender: the window and send eligibility of one
  * flow (packet-model.md section 2).

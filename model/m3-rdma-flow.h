@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * m3-rdma-flow.h - the per-flow sender state of the host NIC (a "queue
  * pair"), shared by the NIC (which sends and receives) and the flow's

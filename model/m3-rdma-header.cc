@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * m3-rdma-header.cc - M3Header and M3IntHeader serialization.
  *

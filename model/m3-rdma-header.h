@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * m3-rdma-header.h - the frames of the packet mode (packet-model.md section 1).
  *

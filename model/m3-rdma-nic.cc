@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * m3-rdma-nic.cc - M3RdmaNic: the host NIC of the packet mode
  * (packet-model.md section 2): per-flow senders with pacing, window and

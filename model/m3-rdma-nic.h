@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * m3-rdma-nic.h - the host NIC of the packet mode ("RDMA" transport,
  * packet-model.md section 2), aggregated to a host Node.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * m3-result-json.cc - summary.json from M3Results with nlohmann-json,
  * written atomically by the core (see the header for the layout).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * m3-result-json.h - the one summary.json writer: the results of one run
  * (one per mode, same scenario) as a JSON document.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * m3-result-table.cc - the slowdown table of one run's results (see the
  * header).

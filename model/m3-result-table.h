@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * m3-result-table.h - the one table printer: the results of one run
  * (one per mode, same scenario) side by side.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * m3-result.cc - M3Result: ownership of one m3_result (see the header).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * m3-result.h - the C++ owner of one m3_result, the result type every
  * estimator (flowSim, packet, m3) fills.

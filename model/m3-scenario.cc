@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * m3-scenario.cc - M3Scenario: ns-3 Object owning the C core's scenario
  * and routing.

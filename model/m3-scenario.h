@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * m3-scenario.h - the ns-3 face of the C core's scenario.
  *
@@ -20,6 +21,20 @@
 
 namespace ns3
 {
+
+/**
+ * \defgroup m3 m3: flow-completion-time estimation of datacenter scenarios
+ *
+ * The m3 module estimates the distribution of FCT slowdown of a scenario
+ * (topology, flows, network configuration) three ways: a packet-level
+ * simulation (M3PacketHelper, the ground truth), flowSim (max-min fair
+ * fluid simulation) and m3 (flowSim on sampled paths corrected by a
+ * learned model). M3Scenario holds the scenario; the estimators
+ * (M3Estimator and its subclasses, created by M3EstimatorHelper) return
+ * one M3Result; M3ScenarioHelper and M3CommandLine give programs their
+ * command line. The C core below it (model/core/m3.h) has no ns-3
+ * dependency. Documentation: doc/m3.rst.
+ */
 
 /**
  * \ingroup m3

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * m3-shared-buffer.cc - M3SharedBuffer: ingress admission, release and
  * PFC decisions of a shared-buffer switch, in signed 64-bit arithmetic.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * m3-shared-buffer.h - a switch's shared-buffer memory accounting
  * (packet-model.md section 3): per (port, queue) reserve, per port

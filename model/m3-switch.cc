@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * m3-switch.cc - M3Switch: per-packet ECMP with the C core's routing,
  * shared-buffer admission and PFC at ingress, strict/round-robin egress

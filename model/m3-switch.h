@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * m3-switch.h - a shared-buffer datacenter switch (packet-model.md
  * section 3), aggregated to an ns-3 Node.

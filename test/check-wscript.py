@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
 """Checks that the waf build lists the same files as the CMake build.
 
 CMakeLists.txt is the source of truth; wscript and examples/wscript repeat

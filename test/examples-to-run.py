@@ -1,4 +1,5 @@
 #! /usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
 # Examples that ns-3's test.py runs (in-tree build with examples and tests
 # enabled): (command line, run it?, also under valgrind?). test.py reads
 # this file from <module>/test/, not from examples/.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * m3-cc-test-suite.cc - TestSuite "m3-cc": the four congestion controls
  * driven by a hand-made sender and synthetic ACKs, against hand-computed

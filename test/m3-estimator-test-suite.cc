@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * m3-estimator-test-suite.cc - one TestSuite per estimator, one for the
  * helper that creates them and one for the result type:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * m3-packet-test-suite.cc - the packet mode end to end: M3Scenario ->
  * M3PacketHelper -> measured FCTs, rates, queues and counters, one test

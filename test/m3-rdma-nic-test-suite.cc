@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * m3-rdma-nic-test-suite.cc - the host NIC (M3RdmaNic) and the base of the
  * congestion controls, on two hosts joined by one M3PortChannel

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * m3-scenario-test-suite.cc - TestSuite "m3-scenario": the ns-3 wrapper
  * loads what the C core reads, routes as the core routes, carries config
@@ -13,6 +14,15 @@
 #include <vector>
 
 using namespace ns3;
+
+/**
+ * \defgroup m3-tests m3 module tests
+ * \ingroup m3
+ * \ingroup tests
+ *
+ * The TestSuites of the m3 module (test/m3-*-test-suite.cc); the C core's
+ * own tests are C programs (test/core/).
+ */
 
 namespace
 {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * m3-shared-buffer-test-suite.cc - TestSuite "m3-shared-buffer": the
  * admission, release and PFC decisions of M3SharedBuffer against numbers

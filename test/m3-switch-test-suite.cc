@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * m3-switch-test-suite.cc - TestSuite "m3-switch": one M3Switch wired by
  * hand (no NIC) to stub endpoints, on small topologies built with the C

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * test-runner.cc - the ns-3 TestRunner for the standalone build, which has
  * no test-runner binary of its own (Debian ships none). The TestSuites

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* aggregate.c - m3-method.md section 6: the network-wide slowdown
  * distribution from per-path predictions, with a bootstrap interval.
  *

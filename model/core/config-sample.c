@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* config-sample.c - training configurations (m3-method.md section 7; the
  * buffer range is ours, doc/features.rst says why).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* config.c - the network configuration: m3's defaults, one setter shared by
  * config files and command-line flags, the `key = value` file format, and
  * validation. */

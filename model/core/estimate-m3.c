@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* estimate-m3.c - m3 mode end to end (m3-method.md section 2, doc/m3.rst):
  * index the routed flows, sample paths, and per batch of distinct paths
  * build each path's line scenario, flowSim it and featurise it (in

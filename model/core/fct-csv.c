@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* fct-csv.c - the per-flow result file every mode writes. */
 #include "m3-internal.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* features.c - the feature map (m3-method.md section 4, doc/features.rst):
  * schema v2 as static data, per-size-bucket nearest-rank percentiles, and
  * the tokens of one path scenario.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* flows.c - the flow list: growth, source-port assignment, and the
  * community flow file format (packet-model.md section 6):
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* flowsim-estimate.c - flowSim as an FCT estimator: the fluid FCT plus the
  * flow's base delay, so that its slowdown is comparable with a packet-level
  * simulation. The base delay is what the ideal FCT adds on top of streaming

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* flowsim-line.c - the max-min fluid simulation specialised to a line of
  * at most LN_MAX_NODES positions (m3's parking lot).
  *

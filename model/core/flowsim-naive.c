@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* flowsim-naive.c - the reference max-min fluid simulation, the way m3's
  * flowSim computes it: at every event, recompute the allocation from
  * scratch over every active flow and advance every flow's remaining bits.

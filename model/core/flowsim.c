@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* flowsim.c - max-min fair fluid simulation (m3-method.md section 3).
  *
  * Flows that cross exactly the same set of links form a class; max-min

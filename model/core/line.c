@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* line.c - a path as a line (m3-method.md section 2 step 4): the one
  * validity check every line user calls, the preset and the line of a
  * routed path, the ideal FCT of a flow on a line, and flowSim's per-flow

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * m3-internal.h - definitions shared by the C core's own files. Not public:
  * users of the core see only m3.h.

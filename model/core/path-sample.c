@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* path-sample.c - m3-method.md section 2 step 3: draw paths in proportion
  * to their foreground flows by drawing flows uniformly and taking each
  * one's routed path; keep the distinct paths with their multiplicities.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* path-scenario.c - m3-method.md section 2 step 4: one routed path and every
  * flow that touches it, relabelled as a line ("parking lot").
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* result.c - the one result type of every estimator (m3.h "results").
  *
  * m3_result_set_fcts is the only place where per-flow FCTs become

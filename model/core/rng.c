@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* rng.c - the core's one random stream constructor (m3_rng_new), shared by
  * the workload generators and the configuration sampler so that a seed
  * means the same stream everywhere.

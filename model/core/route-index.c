@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* route-index.c - per-flow routes grouped into distinct paths, with the
  * indexes the estimator needs: flow -> path, path -> links and foreground
  * flows, directed link -> flows crossing it. All arrays are CSR. */

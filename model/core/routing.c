@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* routing.c - shortest-path routing with per-switch seeded ECMP, the one
  * implementation both the packet simulator and the m3 estimator use.
  *

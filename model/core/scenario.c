@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* scenario.c - the scenario both modes run: it owns its topology and flows
  * and carries the network configuration. */
 #include "m3-internal.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* size-cdf-tables.c - the built-in empirical flow-size CDFs.
  *
  * Every table is (bytes, cumulative probability) points, read by us off the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* size-dist.c - flow-size distributions: empirical CDFs (built-in tables or
  * files) and four synthetic families, with their exact sampled means.
  *

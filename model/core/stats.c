@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* stats.c - ideal FCT (packet-model.md section 5), slowdown, nearest-rank
  * percentiles, and per-size-bucket summaries. The ideal FCT is written
  * once, over arrays of link rates and delays (m3_ideal_fct_links): routed

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* switch-pool.c - the shared pool of a switch's memory as the packet mode
  * lays it out (M3Switch::Setup and M3SharedBuffer with their defaults):
  * the buffer less, per port, a PFC headroom of M3_PFC_HEADROOM_RTTS x rate

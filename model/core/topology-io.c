@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* topology-io.c - the community topology text format (packet-model.md
  * section 6):
  *

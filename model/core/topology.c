@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* topology.c - the topology object: nodes, switch marks, undirected links,
  * and the derived adjacency over directed links. */
 #include "m3-internal.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* util.c - errors, checked allocation, strict number parsing, line reading,
  * atomic file output, output-path and memory checks, and the wall clock
  * shared by the core's files. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * workload-internal.h - definitions shared by the workload files
  * (size-dist.c, size-cdf-tables.c, workload.c, workload-path.c) and their

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* workload-path.c - m3's path-workload recipe (m3-method.md section 7) on
  * a line of n positions, for training data.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* workload.c - synthetic workloads on any topology: host pairs from a
  * traffic matrix, sizes from a distribution, arrivals from a renewal
  * process, and a time scale that puts the busiest link at the target load.

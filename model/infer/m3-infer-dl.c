@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * m3-infer-dl.c - the inference shim's front in a build with libtorch: the
  * API of m3-infer.h, forwarded to the libtorch part (m3-infer.cc, built as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * m3-infer-none.c - the inference shim of a build without libtorch.
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * m3-infer.cc - the inference shim: a trained m3 checkpoint (gen/export.py's
  * NAME.pt, NAME.json, NAME.check.bin) loaded through libtorch and offered to

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * m3-infer.h - the C API of the inference shim: a trained m3 checkpoint
  * (ckpts/NAME.pt, TorchScript, with NAME.json and NAME.check.bin beside it;

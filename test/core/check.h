@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* check.h - a minimal assertion harness for the C core's ctest programs.
  * CHECK records a failure with file:line and keeps going; main returns
  * check_finish(), non-zero if anything failed. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* test-aggregate.c - m3 mode's aggregation (m3_aggregate, m3-method.md
  * section 6) against oracles:
  *  - one path: its own percentiles come back;

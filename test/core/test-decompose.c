@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* test-decompose.c - m3 mode's path sampling and path scenarios (m3.h "m3
  * mode", m3-method.md section 2 steps 3-4) on a k = 4 fat-tree:
  *  - a hand-picked case: on the path host 0 -> host 15, foreground flows

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* test-estimate-m3.c - m3 mode end to end in the core (m3_estimate_m3)
  * with a stand-in model (a deterministic function of the tokens), so the
  * plumbing is checked without libtorch:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* test-features.c - the feature schema v2, per-bucket nearest-rank
  * percentiles, the tokens of a hand-built path against values worked out
  * by hand, and the training-configuration sampler.

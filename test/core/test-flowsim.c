@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* test-flowsim.c - flowSim against hand-computed max-min cases, against
  * the naive from-scratch oracle on random workloads, and the line engine
  * against the routed-topology engine on the same parking lot. */

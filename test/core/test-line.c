@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* test-line.c - lines (m3_line) and switch memory against oracles: the
  * line check refuses each class of bad input with a message naming it; a
  * flow alone gets its ideal FCT (hand-computed for two sizes) as flowSim's

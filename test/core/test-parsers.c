@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* test-parsers.c - the topology, flow and config readers and writers:
  * round trips, both flow forms, exact start-time rounding, error messages
  * (file, line, what), atomic writes, sport assignment, validation.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* test-routing.c - shortest paths, ECMP determinism and spread, hosts never
  * transit, and the flow/path/link indexes. */
 #include "check.h"

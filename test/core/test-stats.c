@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* test-stats.c - the ideal FCT formula, slowdown, nearest-rank percentiles
  * and per-bucket summaries. */
 #include "check.h"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # test-tools.sh BUILD_DIR - the command-line tools end to end: m3-workload
 # writes flows, m3-flowsim simulates them; bad input fails cleanly and
 # leaves no output behind.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* test-workload.c - size distributions, workload generation and m3's path
  * recipe: sampled means, achieved load (recomputed here independently),
  * determinism, traffic matrices, and CDF file errors. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * test-infer-bad - broken checkpoints must be refused by m3_model_load with
  * NULL and a message that names the file at fault and the problem, never

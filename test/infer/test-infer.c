@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * test-infer - the inference shim through its C API only (m3-infer.h): loads
  * a checkpoint, runs its check inputs through the m3_predictor and compares

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
 """End-to-end test of gen/ on synthetic data: dataset -> train -> export -> load.
 
 Design. gen/fake_dataset.py writes a small dataset in build_dataset.py's
