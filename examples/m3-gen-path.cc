@@ -110,6 +110,12 @@ main(int argc, char* argv[])
                  0, UINT64_MAX);
     cmd.AddCount("num-flows", "flows in the path scenario, 1..1e8 (default 20000)", &numFlows,
                  1, 100000000);
+    uint64_t midHosts = spec.midHosts;
+    cmd.AddCount("mid-hosts", "hosts per mid-path position, 1..64, spread over by hash "
+                 "(default 1: m3's parking lot)", &midHosts, 1, M3_PARKING_LOT_MAX_MID_HOSTS);
+    double midGbps = spec.midHostBps / 1e9;
+    cmd.AddReal("mid-gbps", "rate of the mid-path hosts' links, Gb/s (default 40)", &midGbps, 0,
+                true, 1e4, "> 0 and at most 1e4");
     cmd.AddText("out", "the sample's JSON file (written atomically; required)", &out);
     cmd.AddReal("stall-ms", "stop when no flow progresses for this simulated time, ms "
                 "(default 100)", &stallMs, 0, true, 1e6, "> 0 and at most 1e6");
@@ -118,6 +124,8 @@ main(int argc, char* argv[])
     cmd.AddReal("progress", "a progress line on stderr every this many wall seconds "
                 "(default 0 = none)", &progressS, 0, false, 1e6, "0..1e6");
     cmd.Parse(argc, argv);
+    spec.midHosts = uint32_t(midHosts);
+    spec.midHostBps = midGbps * 1e9;
     if (out.empty())
     {
         std::cerr << "m3-gen-path: --out: missing (the sample's JSON file)\n";
@@ -169,7 +177,7 @@ main(int argc, char* argv[])
 
     std::vector<double> pcts;
     std::vector<size_t> counts;
-    if (!M3PathSampleHelper::ForegroundTargets(*scenario, fct, ideal, &pcts, &counts, &error))
+    if (!M3PathSampleHelper::ForegroundTargets(*scenario, spec.n, fct, ideal, &pcts, &counts, &error))
     {
         std::cerr << "m3-gen-path: " << error << "\n";
         return 1;
@@ -196,6 +204,7 @@ main(int argc, char* argv[])
               {{"edge_bps", spec.edgeBps},
                {"inner_bps", spec.innerBps},
                {"mid_host_bps", spec.midHostBps},
+               {"mid_hosts", spec.midHosts},
                {"delay_ns", spec.delayNs},
                {"cap_bps", spec.capBps}}},
              {"config", ConfigJson(scenario->GetConfig())},

@@ -118,6 +118,9 @@ def parse_sample(text, schema):
         v = line.get(k)
         if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
             raise Skip("line.%s: expected a finite number, found %r" % (k, v))
+    mh = line.get("mid_hosts", 1)
+    if isinstance(mh, bool) or not isinstance(mh, int) or not 1 <= mh <= 64:
+        raise Skip("line.mid_hosts: expected an integer 1..64, found %r" % (mh,))
     _obj(s, "config")
     _obj(s, "workload")
     packet = _obj(s, "packet")
@@ -152,9 +155,11 @@ def path_inputs(s, flows):
     `flows`: what the feature map reads besides the flows."""
     cfg = m3core.config_check(s["config"])
     ln = s["line"]
+    # mid_hosts: hosts per mid position (samples before it had one)
     line, pools = m3core.parking_lot(s["n"], ln["edge_bps"], ln["inner_bps"], ln["mid_host_bps"],
                                      int(ln["delay_ns"]), ln["cap_bps"],
-                                     buffer_bytes=round(cfg["buffer_kb"] * 1000))
+                                     buffer_bytes=round(cfg["buffer_kb"] * 1000),
+                                     mid_hosts=ln.get("mid_hosts", 1))
     _, fct, ideal = m3core.line_flowsim(line, flows, mtu=cfg["mtu"])
     return cfg, line, pools, m3core.slowdown(fct, ideal)
 

@@ -111,7 +111,8 @@ class Runner:
             return
         path = os.path.join(self.tmp, f"{n}-{w}-{c}.json")
         cmd = [self.args.bin, f"--n={n}", f"--workload-seed={w}", f"--config-seed={c}",
-               f"--num-flows={self.args.num_flows}", f"--out={path}"]
+               f"--num-flows={self.args.num_flows}", f"--out={path}",
+               f"--mid-hosts={self.args.mid_hosts}", f"--mid-gbps={self.args.mid_gbps:g}"]
         if self.args.time_limit:
             cmd.append(f"--time-limit={self.args.time_limit}")
         t0 = time.time()
@@ -165,6 +166,10 @@ def main():
     ap.add_argument("--n", default="3,5,7", help="path lengths")
     ap.add_argument("--configs", type=int, default=2, help="configurations per (workload, n)")
     ap.add_argument("--num-flows", type=int, default=20000)
+    ap.add_argument("--mid-hosts", type=int, default=1,
+                    help="hosts per mid-path position (8 with --mid-gbps 10: fat-tree-like "
+                         "injection, doc/m3.rst Results; 1: m3's parking lot)")
+    ap.add_argument("--mid-gbps", type=float, default=40, help="mid-path host link rate, Gb/s")
     ap.add_argument("-j", "--jobs", type=int, default=os.cpu_count())
     ap.add_argument("--bin", default=os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                                    "..", "build", "m3-gen-path"))
@@ -186,6 +191,8 @@ def main():
     if not (0 <= args.w0 < args.w1) or args.configs < 1 or args.configs > 10 or \
             any(n < 2 or n > 9 for n in args.n) or args.jobs < 1 or args.num_flows < 1:
         ap.error("need 0 <= A < B, 1..10 configs, n in 2..9, jobs >= 1, flows >= 1")
+    if not 1 <= args.mid_hosts <= 64 or not 0 < args.mid_gbps <= 1e4:
+        ap.error("--mid-hosts takes 1..64 and --mid-gbps a rate in (0, 10000]")
     if not os.access(args.bin, os.X_OK):
         ap.error(f"{args.bin}: not an executable (build it: cmake --build build)")
     os.makedirs(args.out, exist_ok=True)

@@ -30,55 +30,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-
-/* The path's line as a topology: m3's parking lot when every mid position
- * has one host (mid_hosts 1), else the same line with `mid_hosts` hosts on
- * each mid-path switch, all on `mid_bps` links: host p stays the first host
- * of position p, the others follow the switches (ids 2n-2 ..). */
-static m3_topology *line_topology(const m3_line *l, uint32_t mid_hosts, double mid_bps,
-                                  m3_error *err)
-{
-    uint32_t n = l->n;
-    double inner = n > 2 ? l->link_bps[1] : l->link_bps[0];
-    if (mid_hosts <= 1)
-        return m3_topology_parking_lot(n, l->link_bps[0], inner, mid_bps, l->delay_ns[0], err);
-    uint32_t extra = (n - 2) * (mid_hosts - 1);
-    m3_topology *t = m3_topology_new(2 * n - 2 + extra, err);
-    if (!t)
-        return NULL;
-    for (uint32_t p = 1; p + 1 < n; p++)
-        if (m3_topology_set_switch(t, n + p - 1, err))
-            goto fail;
-    for (uint32_t k = 0; k + 1 < n; k++) {
-        uint32_t a = k == 0 ? 0 : n + k - 1, b = k + 2 == n ? n - 1 : n + k;
-        m3_link lk = {a, b, l->link_bps[k], l->delay_ns[k], 0};
-        if (m3_topology_add_link(t, &lk, err) < 0)
-            goto fail;
-    }
-    for (uint32_t p = 1; p + 1 < n; p++)
-        for (uint32_t h = 0; h < mid_hosts; h++) {
-            uint32_t host = h == 0 ? p : 2 * n - 2 + (p - 1) * (mid_hosts - 1) + h - 1;
-            m3_link lk = {host, n + p - 1, mid_bps, 0, 0};
-            if (m3_topology_add_link(t, &lk, err) < 0)
-                goto fail;
-        }
-    return t;
-fail:
-    m3_topology_free(t);
-    return NULL;
-}
-
-/* Host of line position p for piece i: position p's hosts taken in turn
- * by a hash of the piece, so a position's flows spread over its hosts. */
-static uint32_t position_host(uint32_t n, uint32_t p, size_t i, uint32_t mid_hosts)
-{
-    if (p == 0 || p == n - 1 || mid_hosts <= 1)
-        return p;
-    uint64_t z = (uint64_t)i * 0x9E3779B97F4A7C15ull;
-    uint32_t h = (uint32_t)((z >> 33) % mid_hosts);
-    return h == 0 ? p : 2 * n - 2 + (p - 1) * (mid_hosts - 1) + h - 1;
-}
-
 static const char usage[] =
     "usage: m3-path-dump --fat-tree P,R,H,O --flows FILE [--samples K] [--seed S]\n"
     "                    [--mid-hosts H] [--mid-gbps G] --out DIR\n"
@@ -90,7 +41,9 @@ static int write_path(const char *dir, uint32_t k, uint32_t path, uint32_t mult,
                       double mid_bps, FILE *index, m3_error *err)
 {
     const m3_line *l = &ps->line;
-    m3_topology *t = line_topology(l, mid_hosts, mid_bps, err);
+    double inner = l->n > 2 ? l->link_bps[1] : l->link_bps[0];
+    m3_topology *t = m3_topology_parking_lot_hosts(l->n, l->link_bps[0], inner, mid_bps,
+                                                   mid_hosts, l->delay_ns[0], err);
     if (!t)
         return -1;
     char file[4096];
@@ -109,11 +62,8 @@ static int write_path(const char *dir, uint32_t k, uint32_t path, uint32_t mult,
         snprintf(err->msg, sizeof err->msg, "out of memory");
         return -1;
     }
-    for (size_t i = 0; i < pieces.n; i++) {
-        hosts.v[i] = pieces.v[i];
-        hosts.v[i].src = position_host(l->n, pieces.v[i].src, 2 * i, mid_hosts);
-        hosts.v[i].dst = position_host(l->n, pieces.v[i].dst, 2 * i + 1, mid_hosts);
-    }
+    memcpy(hosts.v, pieces.v, pieces.n * sizeof *hosts.v);
+    m3_parking_lot_spread_flows(&hosts, l->n, mid_hosts);
     rc = m3_flows_write(&hosts, file, err);
     free(hosts.v);
     if (rc)

@@ -45,7 +45,8 @@ M3PathSampleHelper::Build(std::string* error)
     }
     Ptr<M3Scenario> scenario = CreateObject<M3Scenario>();
     m3_topology* topo =
-        m3_topology_parking_lot(s.n, s.edgeBps, s.innerBps, s.midHostBps, s.delayNs, &err);
+        m3_topology_parking_lot_hosts(s.n, s.edgeBps, s.innerBps, s.midHostBps, s.midHosts,
+                                      s.delayNs, &err);
     if (!topo)
     {
         *error = std::string("path sample: ") + err.msg;
@@ -63,7 +64,9 @@ M3PathSampleHelper::Build(std::string* error)
         *error = std::string("path sample: ") + err.msg;
         return nullptr;
     }
-    // Positions are hosts 0..n-1 of the parking lot (m3_topology_parking_lot).
+    // Positions are hosts 0..n-1 of the parking lot; with several hosts per
+    // mid position, each flow end there moves to one of them.
+    m3_parking_lot_spread_flows(&flows, s.n, s.midHosts);
     bool ok = scenario->SetFlows(&flows, error);
     m3_flows_free(&flows);
     if (!ok)
@@ -86,6 +89,7 @@ M3PathSampleHelper::Build(std::string* error)
 
 bool
 M3PathSampleHelper::ForegroundTargets(const M3Scenario& scenario,
+                                      uint32_t n,
                                       const std::vector<double>& fctNs,
                                       const std::vector<double>& idealNs,
                                       std::vector<double>* pcts,
@@ -98,7 +102,7 @@ M3PathSampleHelper::ForegroundTargets(const M3Scenario& scenario,
         *error = "path sample: one FCT and one ideal FCT per flow are needed";
         return false;
     }
-    const uint32_t last = m3_topology_num_hosts(scenario.GetTopology()) - 1;
+    const uint32_t last = n - 1; // hosts 0..n-1 are the positions' first hosts
     std::vector<uint64_t> sizes;
     std::vector<double> slowdown;
     for (size_t i = 0; i < flows.n; i++)

@@ -10,7 +10,10 @@
  * links), and every flow is capped at 10 Gbps through the configuration's
  * nic_rate_gbps: buffer and PFC then act as they do in a fat-tree switch.
  * The line flowSim sees (m3_line_from_path of the foreground route) is
- * exactly the path the packet mode simulates.
+ * exactly the path the packet mode simulates. With midHosts > 1 every
+ * mid-path position has that many hosts and its flows are spread over them
+ * (m3_parking_lot_spread_flows), as a fat-tree switch receives a path's
+ * flows from many ports (doc/m3.rst, "Results").
  *
  * The helper builds; it does not run the simulator (M3PacketHelper does).
  * Cost: the workload draw, O(flows).
@@ -36,6 +39,7 @@ struct M3PathSampleSpec
     double edgeBps = 10e9;      //!< first and last line link
     double innerBps = 40e9;     //!< inner line links
     double midHostBps = 40e9;   //!< links of the mid-path hosts
+    uint32_t midHosts = 1;      //!< hosts per mid-path position (m3_topology_parking_lot_hosts)
     uint64_t delayNs = 1000;    //!< every line link
     double capBps = 10e9;       //!< every flow's rate cap (nic_rate_gbps)
 };
@@ -58,12 +62,13 @@ class M3PathSampleHelper
 
     /**
      * The training target: per output bucket (schema out_bounds), the
-     * percentiles p1..p100 of the foreground flows' (host 0 to host n-1)
+     * percentiles p1..p100 of the foreground flows' (host 0 to host \p n - 1)
      * slowdown fct / ideal; flows with a NaN FCT (unfinished) are left
      * out. \p pcts receives out_buckets x pcts values, \p counts the
      * foreground flows per bucket.
      */
     static bool ForegroundTargets(const M3Scenario& scenario,
+                                  uint32_t n,
                                   const std::vector<double>& fctNs,
                                   const std::vector<double>& idealNs,
                                   std::vector<double>* pcts,

@@ -163,6 +163,20 @@ m3_topology *m3_topology_parking_lot(uint32_t n, double edge_bps, double inner_b
                                      double mid_host_bps, uint64_t delay_ns, m3_error *err);
 /* Switch node id of line position p (the host itself for p = 0, n-1). */
 uint32_t m3_parking_lot_position_node(uint32_t n, uint32_t p);
+/* The same line with `mid_hosts` (1..M3_PARKING_LOT_MAX_MID_HOSTS) hosts on
+ * every mid-path switch, each on a `mid_host_bps` link: as a fat-tree
+ * switch receives a path's flows from many ports, not one (doc/m3.rst,
+ * "Results"). mid_hosts 1 is m3_topology_parking_lot. Node ids: hosts
+ * 0..n-1 and switches n..2n-3 as there, then the other hosts of each mid
+ * position (m3_parking_lot_host). */
+#define M3_PARKING_LOT_MAX_MID_HOSTS 64
+m3_topology *m3_topology_parking_lot_hosts(uint32_t n, double edge_bps, double inner_bps,
+                                           double mid_host_bps, uint32_t mid_hosts,
+                                           uint64_t delay_ns, m3_error *err);
+/* Node id of host k (0..mid_hosts-1) of line position p; p itself for
+ * k = 0 and for the end positions. */
+uint32_t m3_parking_lot_host(uint32_t n, uint32_t mid_hosts, uint32_t p, uint32_t k);
+
 /* m3's evaluation fat-tree: pods x racks x hosts; 2 fabric switches per
  * pod, each rack switch has one uplink to each; spine planes: 2 planes
  * (one per fabric index) of `spines_per_plane` switches; oversub 1, 2, 4
@@ -191,6 +205,13 @@ typedef struct m3_flows {
     m3_flow *v;
     size_t n, cap;
 } m3_flows;
+
+/* Moves flows given in positions (src/dst 0..n-1) onto the hosts of
+ * m3_topology_parking_lot_hosts: each mid-position end goes to one of its
+ * position's hosts, chosen by a hash of (flow index, end), so that the
+ * choice is reproducible; the ends 0 and n-1 stay; source ports are
+ * assigned again. No-op for mid_hosts 1. */
+void m3_parking_lot_spread_flows(m3_flows *f, uint32_t n, uint32_t mid_hosts);
 
 void m3_flows_init(m3_flows *f);
 void m3_flows_free(m3_flows *f);

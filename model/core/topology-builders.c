@@ -13,23 +13,43 @@ uint32_t m3_parking_lot_position_node(uint32_t n, uint32_t p)
     return (p == 0 || p + 1 == n) ? p : n + p - 1;
 }
 
+uint32_t m3_parking_lot_host(uint32_t n, uint32_t mid_hosts, uint32_t p, uint32_t k)
+{
+    if (k == 0 || p == 0 || p + 1 >= n)
+        return p;
+    return 2 * n - 2 + (p - 1) * (mid_hosts - 1) + (k - 1);
+}
+
 m3_topology *m3_topology_parking_lot(uint32_t n, double edge_bps, double inner_bps,
                                      double mid_host_bps, uint64_t delay_ns, m3_error *err)
+{
+    return m3_topology_parking_lot_hosts(n, edge_bps, inner_bps, mid_host_bps, 1, delay_ns, err);
+}
+
+m3_topology *m3_topology_parking_lot_hosts(uint32_t n, double edge_bps, double inner_bps,
+                                           double mid_host_bps, uint32_t mid_hosts,
+                                           uint64_t delay_ns, m3_error *err)
 {
     /* a route between two of its hosts crosses at most n - 1 links */
     if (n < 2 || n > M3_LINE_MAX_POSITIONS) {
         m3_fail(err, "parking lot: %u positions (need 2..%d)", n, M3_LINE_MAX_POSITIONS);
         return NULL;
     }
+    if (mid_hosts < 1 || mid_hosts > M3_PARKING_LOT_MAX_MID_HOSTS) {
+        m3_fail(err, "parking lot: %u hosts per mid position (need 1..%d)", mid_hosts,
+                M3_PARKING_LOT_MAX_MID_HOSTS);
+        return NULL;
+    }
     if (!(edge_bps > 0) || !(inner_bps > 0) || !(mid_host_bps > 0)) {
         m3_fail(err, "parking lot: link rates must be positive");
         return NULL;
     }
-    uint32_t nodes = n + (n - 2);
+    uint32_t switches_end = n + (n - 2);
+    uint32_t nodes = switches_end + (n - 2) * (mid_hosts - 1);
     m3_topology *t = m3_topology_new(nodes, err);
     if (!t)
         return NULL;
-    for (uint32_t s = n; s < nodes; s++)
+    for (uint32_t s = n; s < switches_end; s++)
         if (m3_topology_set_switch(t, s, err))
             goto fail;
     /* line links first, so that line link l is topology link l */
@@ -40,14 +60,35 @@ m3_topology *m3_topology_parking_lot(uint32_t n, double edge_bps, double inner_b
             goto fail;
     }
     for (uint32_t p = 1; p + 1 < n; p++)
-        if (link(t, p, m3_parking_lot_position_node(n, p), mid_host_bps, 0, err))
-            goto fail;
+        for (uint32_t k = 0; k < mid_hosts; k++)
+            if (link(t, m3_parking_lot_host(n, mid_hosts, p, k),
+                     m3_parking_lot_position_node(n, p), mid_host_bps, 0, err))
+                goto fail;
     if (m3_topology_finalize(t, err))
         goto fail;
     return t;
 fail:
     m3_topology_free(t);
     return NULL;
+}
+
+void m3_parking_lot_spread_flows(m3_flows *f, uint32_t n, uint32_t mid_hosts)
+{
+    if (mid_hosts <= 1)
+        return;
+    for (size_t i = 0; i < f->n; i++) {
+        /* splitmix64 of (flow, end): independent, reproducible choices */
+        for (int end = 0; end < 2; end++) {
+            uint64_t z = (uint64_t)i * 2 + (uint64_t)end + 0x9E3779B97F4A7C15ull;
+            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+            z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+            z ^= z >> 31;
+            uint32_t *pos = end ? &f->v[i].dst : &f->v[i].src;
+            if (*pos >= 1 && *pos + 1 < n)
+                *pos = m3_parking_lot_host(n, mid_hosts, *pos, (uint32_t)(z % mid_hosts));
+        }
+    }
+    m3_flows_assign_sports(f); /* the sources changed */
 }
 
 m3_topology *m3_topology_fat_tree_m3(uint32_t pods, uint32_t racks, uint32_t hosts,

@@ -355,8 +355,95 @@ static void test_switch_pool(void)
     m3_topology_free(t);
 }
 
+/* Several hosts per mid position: mid_hosts 1 is the parking lot link for
+ * link; with 3, every extra host hangs off its position's switch, a flow
+ * from any of a position's hosts routes over the same line links as from
+ * its first host, and spreading flows keeps the end positions, puts every
+ * mid end on one of its position's hosts, reaches all of them and is
+ * reproducible. */
+static void test_mid_hosts(void)
+{
+    m3_error err;
+    const uint32_t n = 5, mh = 3;
+    m3_topology *a = m3_topology_parking_lot(n, 10e9, 40e9, 40e9, 1000, &err);
+    m3_topology *b = m3_topology_parking_lot_hosts(n, 10e9, 40e9, 40e9, 1, 1000, &err);
+    CHECK(a && b && m3_topology_num_links(a) == m3_topology_num_links(b));
+    for (uint32_t i = 0; a && b && i < m3_topology_num_links(a); i++)
+        CHECK(!memcmp(m3_topology_link(a, i), m3_topology_link(b, i), sizeof(m3_link)));
+    m3_topology_free(a);
+    m3_topology_free(b);
+    CHECK(m3_topology_parking_lot_hosts(n, 10e9, 40e9, 40e9, 0, 1000, &err) == NULL);
+    CHECK(m3_topology_parking_lot_hosts(n, 10e9, 40e9, 40e9, 65, 1000, &err) == NULL);
+
+    m3_topology *t = m3_topology_parking_lot_hosts(n, 10e9, 40e9, 10e9, mh, 1000, &err);
+    CHECK_MSG(t != NULL, "%s", err.msg);
+    if (!t)
+        return;
+    CHECK(m3_topology_num_hosts(t) == n + (n - 2) * (mh - 1));
+    CHECK(m3_topology_num_links(t) == (n - 1) + (n - 2) * mh);
+    m3_routing *r = m3_routing_new(t, &err);
+    CHECK(r != NULL);
+    for (uint32_t p = 1; r && p + 1 < n; p++)
+        for (uint32_t k = 0; k < mh; k++) {
+            uint32_t h = m3_parking_lot_host(n, mh, p, k);
+            CHECK(!m3_topology_is_switch(t, h));
+            m3_flow f = mk(1, h, n - 1, 1000, 0);
+            uint32_t dl[M3_MAX_PATH_LINKS];
+            int len = m3_routing_path(r, &f, dl, M3_MAX_PATH_LINKS, &err);
+            /* host link, then line links p .. n-2 (topology links p .. n-2) */
+            CHECK(len == (int)(n - p));
+            CHECK(m3_dlink_src(t, dl[0]) == h);
+            CHECK(m3_dlink_dst(t, dl[0]) == m3_parking_lot_position_node(n, p));
+            for (int j = 1; j < len; j++)
+                CHECK(dl[j] / 2 == p + (uint32_t)j - 1);
+        }
+    m3_routing_free(r);
+
+    m3_flows fs, again;
+    m3_flows_init(&fs);
+    m3_flows_init(&again);
+    for (uint32_t i = 0; i < 600; i++) {
+        m3_flow f = mk(i, i % n, (i / n) % n, 1000, i);
+        if (f.src != f.dst) {
+            m3_flows_push(&fs, &f, &err);
+            m3_flows_push(&again, &f, &err);
+        }
+    }
+    m3_flows before = fs;
+    before.v = malloc(fs.n * sizeof *fs.v);
+    memcpy(before.v, fs.v, fs.n * sizeof *fs.v);
+    m3_parking_lot_spread_flows(&fs, n, mh);
+    m3_parking_lot_spread_flows(&again, n, mh);
+    CHECK(m3_flows_equal(&fs, &again));
+    int seen[M3_LINE_MAX_POSITIONS][4] = {{0}};
+    for (size_t i = 0; i < fs.n; i++)
+        for (int end = 0; end < 2; end++) {
+            uint32_t p = end ? before.v[i].dst : before.v[i].src;
+            uint32_t h = end ? fs.v[i].dst : fs.v[i].src;
+            if (p == 0 || p == n - 1) {
+                CHECK(h == p);
+                continue;
+            }
+            int k = -1;
+            for (uint32_t q = 0; q < mh; q++)
+                if (m3_parking_lot_host(n, mh, p, q) == h)
+                    k = (int)q;
+            CHECK_MSG(k >= 0, "flow %zu end %d: host %u is not one of position %u's", i, end, h, p);
+            if (k >= 0)
+                seen[p][k]++;
+        }
+    for (uint32_t p = 1; p + 1 < n; p++)
+        for (uint32_t k = 0; k < mh; k++)
+            CHECK_MSG(seen[p][k] > 20, "position %u host %u: %d flow ends", p, k, seen[p][k]);
+    free(before.v);
+    m3_flows_free(&fs);
+    m3_flows_free(&again);
+    m3_topology_free(t);
+}
+
 int main(void)
 {
+    test_mid_hosts();
     test_check();
     test_solo();
     test_two_equal();
