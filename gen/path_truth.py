@@ -12,10 +12,19 @@ foreground flow (path, n, mult, weight, size, path-sim and network
 slowdowns) and, on stdout, the weighted p50/p90/p99 of both (each flow
 weighs mult / the path's foreground count, as m3's aggregation weighs
 them), overall and per output bucket, and the per-flow ratio's quantiles.
+With --model CKPT.pt, also what the model predicts for each path (tokens
+from the path's own flowSim run, the default configuration, switch pools
+of the parking lot the training data uses) against the path-sim truth:
+the mixture's p50/p90/p99 and where each true slowdown falls in its
+predicted distribution (a calibrated model spreads these evenly).
 
-    /usr/bin/python3 gen/path_truth.py DUMP_DIR NETWORK_FCT_CSV --csv OUT.csv
+    /usr/bin/python3 gen/path_truth.py DUMP_DIR NETWORK_FCT_CSV --csv OUT.csv [--model CKPT]
 
-Cost: reading the CSVs, a few seconds for 500 paths."""
+Cost: reading the CSVs, a few seconds for 500 paths; --model adds flowSim,
+features and a forward pass per path (about a minute for 500 paths).
+
+Note: --model needs M3CORE_LIB (build/libm3core.so) and torch; the dump
+must have been written with one host per mid position."""
 import argparse
 import csv
 import json
@@ -44,11 +53,58 @@ def wq(v, w, q):
     return float(v[o][min(np.searchsorted(cw, q * cw[-1] - 1e-12), len(v) - 1)])
 
 
+def model_check(dump, rows, ckpt):
+    """The model's predicted mixture on the dumped paths against the
+    path-sim truth of their foreground flows (see the header)."""
+    import torch
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "bindings"))
+    import m3core
+    model = torch.jit.load(ckpt)
+    model.eval()
+    cfg = m3core.config_default()
+    by_path = {}
+    for r in rows:
+        by_path.setdefault(r[0], []).append(r)
+    vals, wts, pit = [], [], []
+    with open(os.path.join(dump, "index.jsonl")) as f:
+        for line in f:
+            p = json.loads(line)
+            if p["path"] not in by_path:
+                continue
+            n = p["n"]
+            with open(os.path.join(dump, p["file"] + ".flows")) as ff:
+                rr = [x.split() for x in ff.read().split("\n")[1:] if x.strip()]
+            flows = m3core.make_flows([int(x[1]) for x in rr], [int(x[2]) for x in rr],
+                                      [int(x[5]) for x in rr],
+                                      [round(float(x[6]) * 1e9) for x in rr])
+            ln, pools = m3core.parking_lot(n, 10e9, 40e9 if n > 3 else 10e9, 40e9, 1000, 10e9,
+                                           buffer_bytes=cfg["buffer_kb"] * 1000)
+            _, fct, ideal = m3core.line_flowsim(ln, flows)
+            tok = m3core.path_features(ln, flows, m3core.slowdown(fct, ideal), cfg, pools)
+            links = torch.zeros(1, 6, tok.shape[1])
+            links[0, :n - 1] = torch.tensor(tok[1:])
+            mask = torch.zeros(1, 6, dtype=torch.bool)
+            mask[0, :n - 1] = True
+            with torch.no_grad():
+                out = model(torch.tensor(tok[0:1]), links, mask)[0].numpy()
+            for r in by_path[p["path"]]:
+                q = out[int(np.searchsorted(BOUNDS, r[4], side="right"))]
+                pit.append(float(np.mean(q < r[5])))
+                vals.extend(q.tolist())
+                wts.extend([r[3] / len(q)] * len(q))
+    v, w = np.array(vals), np.array(wts)
+    print("model on the same paths: mixture p50/p90/p99 %s"
+          % "/".join("%.3f" % wq(v, w, q) for q in (0.5, 0.9, 0.99)))
+    print("true path-sim slowdown's rank in the predicted distribution, deciles: %s"
+          % np.histogram(pit, bins=10, range=(0, 1))[0].tolist())
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("dump")
     ap.add_argument("network_csv")
     ap.add_argument("--csv", help="per-flow rows to write")
+    ap.add_argument("--model", help="also the model's prediction on the paths (see the header)")
     a = ap.parse_args()
     net = read_fct(a.network_csv)
     rows, missing = [], 0
@@ -92,6 +148,8 @@ def main():
         m = r[:, 1] == n
         print("n=%d: %d flows, network p90 %.3f, path sim p90 %.3f, median ratio %.3f"
               % (n, m.sum(), wq(sn[m], w[m], 0.9), wq(sp[m], w[m], 0.9), np.median(ratio[m])))
+    if a.model:
+        model_check(a.dump, rows, a.model)
 
 
 if __name__ == "__main__":
