@@ -107,6 +107,14 @@ class M3PathWorkloadInfo(Structure):
                 ("max_load_link", c_uint32)]
 
 
+class M3PathRecipe(Structure):
+    _fields_ = [("burst_lo", c_double), ("burst_hi", c_double), ("poisson_share", c_double)]
+
+
+# m3's own recipe (m3_path_recipe_default)
+RECIPE_M3 = {"burst_lo": 1.0, "burst_hi": 2.0, "poisson_share": 0.0}
+
+
 # m3_flow as a numpy dtype: same fields, same offsets (align=True applies the
 # C alignment rules), so an array of it is an m3_flow[] in memory.
 FLOW_DTYPE = np.dtype([("id", np.uint64), ("src", np.uint32), ("dst", np.uint32),
@@ -120,8 +128,8 @@ _PD = POINTER(c_double)
 _PU64 = POINTER(c_uint64)
 _PROTOS = {
     "m3_flows_free": (None, [POINTER(M3Flows)]),
-    "m3_workload_path_m3_ex": (c_int, [c_uint32, c_size_t, c_uint64, POINTER(M3Flows),
-                                       POINTER(M3PathWorkloadInfo), _E]),
+    "m3_workload_path_recipe": (c_int, [c_uint32, c_size_t, c_uint64, POINTER(M3PathRecipe),
+                                        POINTER(M3Flows), POINTER(M3PathWorkloadInfo), _E]),
     "m3_config_default": (None, [POINTER(M3Config)]),
     "m3_cc_name": (c_char_p, [c_int]),
     "m3_config_set": (c_int, [POINTER(M3Config), c_char_p, c_char_p, c_char_p, _E]),
@@ -234,8 +242,9 @@ def _flows_view(f):
     return M3Flows(ctypes.cast(f.ctypes.data, POINTER(M3Flow)), len(f), len(f))
 
 
-def workload_path_m3(n, num_flows, seed):
-    """m3's path recipe on a parking lot of n hosts (m3_workload_path_m3_ex).
+def workload_path_m3(n, num_flows, seed, recipe=None):
+    """m3's path recipe on a parking lot of n hosts (m3_workload_path_recipe;
+    `recipe` a dict as RECIPE_M3, the default).
 
     Returns (flows, info): flows a FLOW_DTYPE array (src/dst are positions),
     info a dict of the recipe's draws (size_kind by name)."""
@@ -244,8 +253,9 @@ def workload_path_m3(n, num_flows, seed):
     info = M3PathWorkloadInfo()
     err = M3ErrorStruct()
     try:
-        if L.m3_workload_path_m3_ex(n, num_flows, seed, ctypes.byref(out), ctypes.byref(info),
-                                    ctypes.byref(err)):
+        rc = M3PathRecipe(**(recipe or RECIPE_M3))
+        if L.m3_workload_path_recipe(n, num_flows, seed, ctypes.byref(rc), ctypes.byref(out),
+                                     ctypes.byref(info), ctypes.byref(err)):
             _fail(err)
         nbytes = out.n * FLOW_DTYPE.itemsize
         if out.n:

@@ -116,6 +116,11 @@ main(int argc, char* argv[])
     double midGbps = spec.midHostBps / 1e9;
     cmd.AddReal("mid-gbps", "rate of the mid-path hosts' links, Gb/s (default 40)", &midGbps, 0,
                 true, 1e4, "> 0 and at most 1e4");
+    cmd.AddReal("burst-lo", "arrivals: log-normal sigma drawn from [burst-lo, burst-hi] "
+                "(default 1, m3's recipe)", &spec.recipe.burst_lo, 0, false, 5, "0..5");
+    cmd.AddReal("burst-hi", "(default 2)", &spec.recipe.burst_hi, 0, false, 5, "0..5");
+    cmd.AddReal("poisson-share", "arrivals: probability of Poisson arrivals instead "
+                "(default 0, m3's recipe)", &spec.recipe.poisson_share, 0, false, 1, "0..1");
     cmd.AddText("out", "the sample's JSON file (written atomically; required)", &out);
     cmd.AddReal("stall-ms", "stop when no flow progresses for this simulated time, ms "
                 "(default 100)", &stallMs, 0, true, 1e6, "> 0 and at most 1e6");
@@ -125,6 +130,11 @@ main(int argc, char* argv[])
                 "(default 0 = none)", &progressS, 0, false, 1e6, "0..1e6");
     cmd.Parse(argc, argv);
     spec.midHosts = uint32_t(midHosts);
+    if (spec.recipe.burst_hi < spec.recipe.burst_lo)
+    {
+        std::cerr << "m3-gen-path: --burst-hi: below --burst-lo\n";
+        return 2;
+    }
     spec.midHostBps = midGbps * 1e9;
     if (out.empty())
     {
@@ -200,6 +210,10 @@ main(int argc, char* argv[])
              {"workload_seed", spec.workloadSeed},
              {"config_seed", spec.configSeed},
              {"num_flows", spec.numFlows},
+             {"recipe",
+              {{"burst_lo", spec.recipe.burst_lo},
+               {"burst_hi", spec.recipe.burst_hi},
+               {"poisson_share", spec.recipe.poisson_share}}},
              {"line",
               {{"edge_bps", spec.edgeBps},
                {"inner_bps", spec.innerBps},

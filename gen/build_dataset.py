@@ -12,7 +12,8 @@ the switch pools of the sample's parking lot, flowSim on the line, slowdown
 = max(1, fct / ideal), the tokens (m3_path_features) and flowSim's own
 estimate of the target (the foreground's flowSim slowdown percentiles per
 output bucket, m3_bucket_percentiles), the baseline the model must beat.
-Samples are sorted by (n, workload_seed, config_seed) before any work, and
+Samples are sorted by (n, workload_seed, config_seed, mid_hosts, recipe)
+before any work, and
 workers return results in that order, so the output does not depend on the
 input files' order or on -j. Lines that are malformed, duplicated, or whose
 packet run left more than 1% of the flows unfinished are skipped and
@@ -32,7 +33,7 @@ Arrays (S samples, D = token_dim, L = 6 link tokens, n <= 7):
     background (see fg_variants); training feeds them so that the model
     learns paths whose foreground is a handful of flows, as on fat-trees
   n [S] i8, cc [S] i8 (m3_cc index), workload_seed [S] i64, config_seed [S] i64,
-    num_flows [S] i32
+    num_flows [S] i32, mid_hosts [S] i8 (hosts per mid position of the sample's parking lot)
   cfg_values [S, K] f64 with cfg_keys [K]: numeric configuration keys and
     the workload's draws (load = the most loaded link's), for ranges
   schema_json: m3core.feature_schema() as JSON; samples_sha256: SHA-256 of
@@ -118,6 +119,12 @@ def parse_sample(text, schema):
         v = line.get(k)
         if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
             raise Skip("line.%s: expected a finite number, found %r" % (k, v))
+    rc = s.get("recipe", m3core.RECIPE_M3)
+    if (not isinstance(rc, dict) or set(rc) != set(m3core.RECIPE_M3)
+            or not all(isinstance(v, (int, float)) and not isinstance(v, bool)
+                       and math.isfinite(v) for v in rc.values())):
+        raise Skip("recipe: expected {burst_lo, burst_hi, poisson_share} numbers, found %r"
+                   % (rc,))
     mh = line.get("mid_hosts", 1)
     if isinstance(mh, bool) or not isinstance(mh, int) or not 1 <= mh <= 64:
         raise Skip("line.mid_hosts: expected an integer 1..64, found %r" % (mh,))
@@ -202,7 +209,9 @@ def fg_variants(n, flows, sd, cfg, line, pools, ks, seed):
 def build_one(s, schema):
     """Tokens, flowSim target and configuration row of one parsed sample."""
     n, nf = s["n"], s["num_flows"]
-    flows, info = m3core.workload_path_m3(n, nf, s["workload_seed"])
+    # the arrival recipe (samples before it have m3's)
+    flows, info = m3core.workload_path_m3(n, nf, s["workload_seed"],
+                                          recipe=s.get("recipe", m3core.RECIPE_M3))
     w = s["workload"]
     if len(flows) != nf:
         raise Skip("workload: regenerated %d flows, the sample has %d" % (len(flows), nf))
@@ -264,10 +273,14 @@ def read_inputs(patterns, schema, report):
                 except Skip as e:
                     report(where, str(e))
                     continue
-                key = (s["n"], s["workload_seed"], s["config_seed"])
+                # the path's mid hosts and arrival recipe make another sample
+                rc = s.get("recipe", m3core.RECIPE_M3)
+                key = (s["n"], s["workload_seed"], s["config_seed"],
+                       s["line"].get("mid_hosts", 1),
+                       tuple(float(rc[k]) for k in sorted(m3core.RECIPE_M3)))
                 if key in seen:
-                    report(where, "duplicate of %s (n=%d workload_seed=%d config_seed=%d)"
-                           % ((seen[key],) + key))
+                    report(where, "duplicate of %s (n=%d workload_seed=%d config_seed=%d "
+                           "mid_hosts=%d recipe=%s)" % ((seen[key],) + key))
                     continue
                 seen[key] = where
                 out.append((key, where, s, text))
@@ -301,6 +314,7 @@ def build(patterns, out_path, jobs=1, progress=True, log=sys.stderr):
         "workload_seed": np.zeros(S, np.int64),
         "config_seed": np.zeros(S, np.int64),
         "num_flows": np.zeros(S, np.int32),
+        "mid_hosts": np.zeros(S, np.int8),
         "cfg_values": np.zeros((S, len(keys)), np.float64),
     }
     used = []
@@ -334,6 +348,7 @@ def build(patterns, out_path, jobs=1, progress=True, log=sys.stderr):
                 arr["workload_seed"][j] = s["workload_seed"]
                 arr["config_seed"][j] = s["config_seed"]
                 arr["num_flows"][j] = s["num_flows"]
+                arr["mid_hosts"][j] = s["line"].get("mid_hosts", 1)
                 arr["cfg_values"][j] = r["cfg_values"]
                 used.append(text)
                 j += 1

@@ -112,7 +112,9 @@ class Runner:
         path = os.path.join(self.tmp, f"{n}-{w}-{c}.json")
         cmd = [self.args.bin, f"--n={n}", f"--workload-seed={w}", f"--config-seed={c}",
                f"--num-flows={self.args.num_flows}", f"--out={path}",
-               f"--mid-hosts={self.args.mid_hosts}", f"--mid-gbps={self.args.mid_gbps:g}"]
+               f"--mid-hosts={self.args.mid_hosts}", f"--mid-gbps={self.args.mid_gbps:g}",
+               f"--burst-lo={self.args.burst_lo:g}", f"--burst-hi={self.args.burst_hi:g}",
+               f"--poisson-share={self.args.poisson_share:g}"]
         if self.args.time_limit:
             cmd.append(f"--time-limit={self.args.time_limit}")
         t0 = time.time()
@@ -170,6 +172,11 @@ def main():
                     help="hosts per mid-path position (8 with --mid-gbps 10: fat-tree-like "
                          "injection, doc/m3.rst Results; 1: m3's parking lot)")
     ap.add_argument("--mid-gbps", type=float, default=40, help="mid-path host link rate, Gb/s")
+    ap.add_argument("--burst-lo", type=float, default=1.0,
+                    help="arrivals: log-normal sigma from [burst-lo, burst-hi] (m3: 1, 2)")
+    ap.add_argument("--burst-hi", type=float, default=2.0)
+    ap.add_argument("--poisson-share", type=float, default=0.0,
+                    help="arrivals: probability of Poisson instead (m3: 0)")
     ap.add_argument("-j", "--jobs", type=int, default=os.cpu_count())
     ap.add_argument("--bin", default=os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                                    "..", "build", "m3-gen-path"))
@@ -193,6 +200,8 @@ def main():
         ap.error("need 0 <= A < B, 1..10 configs, n in 2..9, jobs >= 1, flows >= 1")
     if not 1 <= args.mid_hosts <= 64 or not 0 < args.mid_gbps <= 1e4:
         ap.error("--mid-hosts takes 1..64 and --mid-gbps a rate in (0, 10000]")
+    if not 0 <= args.burst_lo <= args.burst_hi <= 5 or not 0 <= args.poisson_share <= 1:
+        ap.error("need 0 <= --burst-lo <= --burst-hi <= 5 and --poisson-share in [0, 1]")
     if not os.access(args.bin, os.X_OK):
         ap.error(f"{args.bin}: not an executable (build it: cmake --build build)")
     os.makedirs(args.out, exist_ok=True)

@@ -58,7 +58,8 @@ M3PathSampleHelper::Build(std::string* error)
     }
     m3_flows flows;
     m3_flows_init(&flows);
-    if (m3_workload_path_m3_ex(s.n, s.numFlows, s.workloadSeed, &flows, &m_info, &err) != 0)
+    if (m3_workload_path_recipe(s.n, s.numFlows, s.workloadSeed, &s.recipe, &flows, &m_info,
+                                &err) != 0)
     {
         m3_flows_free(&flows);
         *error = std::string("path sample: ") + err.msg;

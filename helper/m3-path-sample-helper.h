@@ -40,6 +40,7 @@ struct M3PathSampleSpec
     double innerBps = 40e9;     //!< inner line links
     double midHostBps = 40e9;   //!< links of the mid-path hosts
     uint32_t midHosts = 1;      //!< hosts per mid-path position (m3_topology_parking_lot_hosts)
+    m3_path_recipe recipe = {1.0, 2.0, 0.0}; //!< arrivals (m3_path_recipe_default: m3's)
     uint64_t delayNs = 1000;    //!< every line link
     double capBps = 10e9;       //!< every flow's rate cap (nic_rate_gbps)
 };

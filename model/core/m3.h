@@ -431,6 +431,19 @@ typedef struct m3_path_workload_info {
 /* Same as m3_workload_path_m3; `info` (may be NULL) receives the draws. */
 int m3_workload_path_m3_ex(uint32_t n, size_t num_flows, uint64_t seed, m3_flows *out,
                            m3_path_workload_info *info, m3_error *err);
+/* The recipe's arrival process, widened beyond m3's (log-normal sigma
+ * U[1, 2] for every sample): a share of Poisson samples and a sigma range.
+ * Fat-tree workloads are often Poisson or weakly bursty, which m3's
+ * recipe never draws (doc/m3.rst, "Results"). The default, m3's, draws
+ * the same random stream as m3_workload_path_m3. */
+typedef struct m3_path_recipe {
+    double burst_lo, burst_hi; /* log-normal sigma U[lo, hi], 0 <= lo <= hi <= 5 */
+    double poisson_share;      /* probability of Poisson arrivals (burst_sigma 0) */
+} m3_path_recipe;
+void m3_path_recipe_default(m3_path_recipe *rc);   /* 1, 2, 0 */
+int m3_workload_path_recipe(uint32_t n, size_t num_flows, uint64_t seed,
+                            const m3_path_recipe *rc, m3_flows *out,
+                            m3_path_workload_info *info, m3_error *err);
 
 /* ---------------------------------------------------------------- lines */
 
@@ -449,21 +462,53 @@ typedef struct m3_line {
 
 /* ---------------------------------------------------------------- flowSim */
 
+/* The engines that compute flowSim on a routed topology (doc/flowsim.rst).
+ * All give the same FCTs (the tests compare each with the naive oracle
+ * flow by flow); they differ in cost. */
+typedef enum m3_flowsim_engine {
+    M3_FLOWSIM_AUTO = 0,    /* the line engine when the routed flows form a line of at
+                             * most 11 positions (m3_flowsim_auto_engine), else the
+                             * incremental one */
+    M3_FLOWSIM_INCREMENTAL, /* any topology: an event re-solves only the rates it can
+                             * change; its cost does not grow with the active flows */
+    M3_FLOWSIM_LINE,        /* lines only (fails when the flows do not form one) */
+    M3_FLOWSIM_FULL,        /* any topology: the whole allocation at every rate-changing
+                             * event (the previous engine: a baseline, a second oracle) */
+    M3_FLOWSIM_NAIVE,       /* the reference algorithm (m3_flowsim_run_naive) */
+    M3_FLOWSIM_ENGINE_COUNT
+} m3_flowsim_engine;
+
 typedef struct m3_flowsim_opts {
     double rate_cap_bps;   /* per-flow cap (NIC), 0 = none; lines carry their own */
     uint32_t mtu;          /* payload per packet for the header overhead */
     uint32_t header_bytes;
+    m3_flowsim_engine engine; /* m3_flowsim_run's engine (default M3_FLOWSIM_AUTO) */
 } m3_flowsim_opts;
 
 void m3_flowsim_opts_default(m3_flowsim_opts *o);
+/* "auto", "incremental", "line", "full", "naive"; NULL out of range. */
+const char *m3_flowsim_engine_name(m3_flowsim_engine e);
+/* The engine of that name: 0, or -1 for an unknown name. */
+int m3_flowsim_engine_parse(const char *name, m3_flowsim_engine *e);
 /* Bits on the wire for a flow of `size` bytes. */
 double m3_wire_bits(uint64_t size, uint32_t mtu, uint32_t header);
 
-/* Max-min fair fluid simulation. `fct_ns` receives one fluid FCT per flow
- * (input order). Flows on the same set of links form one class; an event
- * costs O(active classes x path length), not O(active flows). */
+/* Max-min fair fluid simulation with the engine o->engine. `fct_ns`
+ * receives one fluid FCT per flow (input order). Flows on the same path
+ * form one class (max-min gives them one rate). */
 int m3_flowsim_run(const m3_topology *t, const m3_routing *r, const m3_flows *f,
                    const m3_flowsim_opts *o, double *fct_ns, m3_error *err);
+/* The engine M3_FLOWSIM_AUTO runs for these flows: M3_FLOWSIM_LINE when
+ * the routed flows form a line of 2..11 positions, else
+ * M3_FLOWSIM_INCREMENTAL; -1 on error. A line: one routed path P holds a
+ * contiguous run of every flow's links (P's direction or the reverse),
+ * and each other link a flow crosses can never bind, because its capacity
+ * is at least the sum, over the directions of its flows, of the smallest
+ * capacity on P that all of them cross (the hosts of a parking lot on
+ * ideal links; or on host-rate links, when they all send one way). Costs
+ * one route index (O(flows x path length)). */
+int m3_flowsim_auto_engine(const m3_topology *t, const m3_routing *r, const m3_flows *f,
+                           const m3_flowsim_opts *o, m3_error *err);
 /* Same on a line (see "lines" below): flow src < dst uses line links
  * src .. dst-1 (src > dst the reverse direction's own links). The per-flow
  * cap is the line's cap_bps (m3_flowsim_opts has no part here: the line

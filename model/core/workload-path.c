@@ -13,7 +13,11 @@
  *              U[0.1, 0.5], finite variance); mean log-uniform in 1 KB ..
  *              100 KB (log-uniform so that each decade is equally likely);
  *              minimum 50 B;
- *   arrivals   log-normal gaps with sigma U[1, 2];
+ *   arrivals   log-normal gaps with sigma U[1, 2]; with a recipe
+ *              (m3_workload_path_recipe): first, only when poisson_share
+ *              > 0, a uniform draw picks Poisson gaps with that
+ *              probability (burst_sigma 0), else sigma is U[burst_lo,
+ *              burst_hi] (so the default recipe draws exactly m3's stream);
  *   load       U[0.2, 0.8] on the most loaded line link.
  * Links: line link l joins positions l and l+1; the first and last are
  * 10 Gbps, inner ones 40 Gbps (m3's preset). A flow i -> j (i < j) crosses
@@ -87,9 +91,30 @@ int m3_workload_path_m3(uint32_t n, size_t num_flows, uint64_t seed, m3_flows *o
     return m3_workload_path_m3_ex(n, num_flows, seed, out, NULL, err);
 }
 
+void m3_path_recipe_default(m3_path_recipe *rc)
+{
+    rc->burst_lo = 1.0;
+    rc->burst_hi = 2.0;
+    rc->poisson_share = 0.0;
+}
+
 int m3_workload_path_m3_ex(uint32_t n, size_t num_flows, uint64_t seed, m3_flows *out,
                            m3_path_workload_info *info, m3_error *err)
 {
+    m3_path_recipe rc;
+    m3_path_recipe_default(&rc);
+    return m3_workload_path_recipe(n, num_flows, seed, &rc, out, info, err);
+}
+
+int m3_workload_path_recipe(uint32_t n, size_t num_flows, uint64_t seed,
+                            const m3_path_recipe *recipe, m3_flows *out,
+                            m3_path_workload_info *info, m3_error *err)
+{
+    const m3_path_recipe *rp = recipe;
+    if (!rp || !(rp->burst_lo >= 0) || !(rp->burst_hi >= rp->burst_lo) || !(rp->burst_hi <= 5) ||
+        !(rp->poisson_share >= 0 && rp->poisson_share <= 1))
+        return m3_fail(err, "path workload: recipe needs 0 <= burst_lo <= burst_hi <= 5 and "
+                            "poisson_share in [0, 1]");
     if (n < 2 || n > M3_LINE_MAX_POSITIONS)
         return m3_fail(err, "path workload: %u positions (need 2..%d)", n, M3_LINE_MAX_POSITIONS);
     if (num_flows == 0 || num_flows > ((size_t)1 << 32))
@@ -124,7 +149,8 @@ int m3_workload_path_m3_ex(uint32_t n, size_t num_flows, uint64_t seed, m3_flows
     in.fg_weight = w[0] / wsum;
     if (!(sizes = draw_sizes(r, &in, err)))
         goto out;
-    in.burst_sigma = gsl_ran_flat(r, 1.0, 2.0);
+    int poisson = rp->poisson_share > 0 && gsl_rng_uniform(r) < rp->poisson_share;
+    in.burst_sigma = poisson ? 0.0 : gsl_ran_flat(r, rp->burst_lo, rp->burst_hi);
     in.max_load = gsl_ran_flat(r, 0.2, 0.8);
     pick = gsl_ran_discrete_preproc((size_t)np, w); /* normalises */
     arr = m3_calloc(num_flows, sizeof *arr, err);
@@ -136,7 +162,8 @@ int m3_workload_path_m3_ex(uint32_t n, size_t num_flows, uint64_t seed, m3_flows
     for (size_t i = 0; i < num_flows; i++) {
         const path_pair *p = &pairs[gsl_ran_discrete(r, pick)];
         m3_flow fl = {i, p->src, p->dst, 3, 0, 100, m3_size_dist_draw(sizes, r), 0};
-        clock += m3_unit_gap(M3_ARRIVAL_LOGNORMAL, in.burst_sigma, r);
+        clock += m3_unit_gap(poisson ? M3_ARRIVAL_POISSON : M3_ARRIVAL_LOGNORMAL, in.burst_sigma,
+                             r);
         arr[i] = clock;
         if (m3_flows_push(&f, &fl, err))
             goto out;

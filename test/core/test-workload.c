@@ -375,8 +375,63 @@ static void test_path_recipe(void)
     CHECK(m3_workload_path_m3(5, 0, 1, &f, &err) < 0);
 }
 
+/* The widened arrival recipe: the default is m3's stream exactly; Poisson
+ * samples have sigma 0 and exponential gaps (CV near 1, where log-normal
+ * sigma 1..2 gives CV 1.3..7); sigma stays in its range; bad recipes are
+ * refused. */
+static void test_path_recipe_arrivals(void)
+{
+    m3_error err;
+    m3_path_recipe rc;
+    m3_path_recipe_default(&rc);
+    m3_flows f, g;
+    m3_flows_init(&f);
+    m3_flows_init(&g);
+    m3_path_workload_info a, b;
+    for (uint64_t seed = 1; seed <= 5; seed++) {
+        CHECK(m3_workload_path_m3_ex(5, 3000, seed, &f, &a, &err) == 0);
+        CHECK(m3_workload_path_recipe(5, 3000, seed, &rc, &g, &b, &err) == 0);
+        CHECK(m3_flows_equal(&f, &g) && a.burst_sigma == b.burst_sigma);
+    }
+    rc.poisson_share = 1.0;
+    for (uint64_t seed = 1; seed <= 5; seed++) {
+        CHECK(m3_workload_path_recipe(5, 20000, seed, &rc, &g, &b, &err) == 0);
+        CHECK(b.burst_sigma == 0.0);
+        double s1 = 0, s2 = 0;
+        size_t k = 0;
+        for (size_t i = 1; i < g.n; i++) {
+            double d = (double)(g.v[i].start_ns - g.v[i - 1].start_ns);
+            s1 += d;
+            s2 += d * d;
+            k++;
+        }
+        double mean = s1 / k, cv = sqrt(s2 / k - mean * mean) / mean;
+        CHECK_MSG(cv > 0.9 && cv < 1.1, "seed %llu: Poisson gaps' CV %.3f",
+                  (unsigned long long)seed, cv);
+    }
+    rc.poisson_share = 0.5;
+    rc.burst_lo = 0.2;
+    rc.burst_hi = 0.6;
+    int poisson = 0;
+    for (uint64_t seed = 1; seed <= 40; seed++) {
+        CHECK(m3_workload_path_recipe(3, 100, seed, &rc, &g, &b, &err) == 0);
+        poisson += b.burst_sigma == 0.0;
+        CHECK(b.burst_sigma == 0.0 || (b.burst_sigma >= 0.2 && b.burst_sigma <= 0.6));
+    }
+    CHECK_MSG(poisson >= 10 && poisson <= 30, "%d of 40 Poisson at share 0.5", poisson);
+    rc.burst_hi = 0.1; /* below lo */
+    CHECK(m3_workload_path_recipe(3, 100, 1, &rc, &g, &b, &err) < 0);
+    rc.burst_hi = 0.6;
+    rc.poisson_share = 1.5;
+    CHECK(m3_workload_path_recipe(3, 100, 1, &rc, &g, &b, &err) < 0);
+    CHECK(m3_workload_path_recipe(3, 100, 1, NULL, &g, &b, &err) < 0);
+    m3_flows_free(&f);
+    m3_flows_free(&g);
+}
+
 int main(void)
 {
+    test_path_recipe_arrivals();
     test_synthetic_means();
     test_minimum();
     test_builtin_means();
