@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # m3.sh - set up, build and run m3-ns3 on Debian 12.
 #   ./m3.sh run [m3-compare options]   packet, flowSim and m3 modes on m3's fat-tree
-#   ./m3.sh test                       every test (ctest)
+#   ./m3.sh test                       every test (ctest), then the sanitizer build's
 # Installs the Debian packages that are missing (apt-get; sudo when not
 # root), then configures and builds into build/.
 set -euo pipefail
@@ -31,6 +31,12 @@ PACKAGES=(
 RUN_PACKAGES=(
     python3-matplotlib
 )
+# Only for `test`: clang and its runtimes build the libFuzzer harnesses
+# (test/fuzz/) whose short runs are tests too.
+TEST_PACKAGES=(
+    clang
+    libclang-rt-dev
+)
 
 die() { echo "m3.sh: $*" >&2; exit 1; }
 
@@ -53,9 +59,21 @@ install_missing() {
 }
 
 build() {
-    cmake -S . -B build -DCMAKE_BUILD_TYPE=Release
+    cmake -S . -B build -DCMAKE_BUILD_TYPE=Release "$@"
     cmake --build build --parallel "$(nproc)"
     [ -x build/m3-compare ] || die "build/m3-compare was not built (is libns3-dev installed?)"
+}
+
+# The sanitizer build (AddressSanitizer + UndefinedBehaviorSanitizer) in
+# build-asan: the programs and tests that `ctest -L asan` runs, without
+# libtorch (its plugin is not built with the sanitizers).
+build_asan() {
+    cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Release -DM3_SANITIZE=ON -DM3_WITH_TORCH=OFF
+    local targets=(m3-flowsim m3-workload m3-test-runner m3-compare m3-gen-path
+                   m3-estimators-example)
+    local t
+    for t in test/core/test-*.c; do targets+=("$(basename "$t" .c)"); done
+    cmake --build build-asan --parallel "$(nproc)" --target "${targets[@]}"
 }
 
 command -v dpkg-query >/dev/null || die "needs a Debian system (dpkg-query not found)"
@@ -74,12 +92,24 @@ case "${1:-}" in
         /usr/bin/python3 examples/plot-slowdown.py results
         ;;
     test)
-        install_missing "${PACKAGES[@]}"
-        build
-        cd build && exec ctest --output-on-failure
+        [ $# -le 1 ] || die "test takes no arguments (see ./m3.sh --help)"
+        install_missing "${PACKAGES[@]}" "${TEST_PACKAGES[@]}"
+        fuzz=()
+        if command -v clang >/dev/null && command -v clang++ >/dev/null; then
+            fuzz=(-DM3_FUZZ=ON -DM3_FUZZ_SECONDS=15)
+        else
+            echo "m3.sh: clang not found: no fuzz runs" >&2
+        fi
+        build "${fuzz[@]}"
+        (cd build && ctest --output-on-failure)
+        build_asan
+        (cd build-asan && ctest -L asan --output-on-failure)
+        ;;
+    -h|--help)
+        sed -n '3,5p' "$0" | sed 's/^# \{0,1\}//'
         ;;
     *)
-        sed -n '2,4p' "$0" | sed 's/^# \{0,1\}//' >&2
+        sed -n '3,5p' "$0" | sed 's/^# \{0,1\}//' >&2
         exit 2
         ;;
 esac

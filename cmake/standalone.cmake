@@ -198,6 +198,36 @@ if(M3_FUZZ)
   endforeach()
 endif()
 
+# ---- the tests a sanitizer build runs (ctest -L asan in build-asan, by
+# ./m3.sh test): the C core's tests, the tools' and malformed-input suites,
+# the ns-3 suites and the main job's smoke run. Python tests are left out
+# (their interpreter does not load the sanitizer runtime first); so are the
+# fuzz runs, which have sanitizers of their own. ----
+set(M3_ASAN_TESTS core/test-tools malformed/suite ns3/m3-compare-smoke
+                  ns3/m3-compare-packet-smoke)
+foreach(src ${M3_CORE_TESTS})
+  get_filename_component(name ${src} NAME_WE)
+  list(APPEND M3_ASAN_TESTS core/${name})
+endforeach()
+foreach(suite m3-scenario m3-shared-buffer m3-switch m3-cc m3-rdma-nic m3-packet
+              m3-flowsim-estimator m3-packet-estimator m3-model-estimator
+              m3-estimator-helper m3-result)
+  list(APPEND M3_ASAN_TESTS ns3/${suite})
+endforeach()
+foreach(t ${M3_ASAN_TESTS})
+  if(TEST ${t})
+    set_property(TEST ${t} APPEND PROPERTY LABELS asan)
+    if(M3_SANITIZE)
+      # reports stop the program; ns-3's own objects that live until exit
+      # are not leaks of ours (test/asan/lsan.supp)
+      set_property(TEST ${t} APPEND PROPERTY ENVIRONMENT
+        "ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:strict_string_checks=1"
+        "LSAN_OPTIONS=suppressions=${CMAKE_SOURCE_DIR}/test/asan/lsan.supp:print_suppressions=0"
+        "UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1")
+    endif()
+  endif()
+endforeach()
+
 # A test that hangs fails after 5 minutes instead of blocking CI (the
 # whole suite takes well under a minute).
 get_property(M3_ALL_TESTS DIRECTORY PROPERTY TESTS)

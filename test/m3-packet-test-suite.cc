@@ -9,13 +9,18 @@
  * under two minutes on a small machine. Tolerances are stated next to each
  * assertion; failure messages carry the measured values.
  */
+#include "ns3/config.h"
+#include "ns3/double.h"
+#include "ns3/global-value.h"
 #include "ns3/m3-packet-helper.h"
 #include "ns3/m3-port-device.h"
 #include "ns3/m3-rdma-header.h"
 #include "ns3/m3-scenario.h"
 #include "ns3/packet.h"
+#include "ns3/rng-seed-manager.h"
 #include "ns3/simulator.h"
 #include "ns3/test.h"
+#include "ns3/uinteger.h"
 
 #include <algorithm>
 #include <cmath>
@@ -852,6 +857,101 @@ class M3PacketBufferWarningTestCase : public M3PacketTestBase
 };
 
 /**
+ * What the user sets reaches the model (issue 11): a link's error_rate
+ * loses frames (counted as drops) while go-back-N still finishes every
+ * flow; a model default set with Config::SetDefault (what
+ * --ns3::TYPE::ATTRIBUTE does) wins over the configuration's mapping;
+ * --RngRun sets the run number unless it disagrees with the seed.
+ */
+class M3PacketUserSettingsTestCase : public M3PacketTestBase
+{
+  public:
+    M3PacketUserSettingsTestCase()
+        : M3PacketTestBase("error_rate loses frames; user defaults and RngRun take effect")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        std::string error;
+        // error_rate 0.02 on every link of a 3-host star
+        std::string topo = CreateTempDirFilename("lossy.txt");
+        {
+            std::ofstream f(topo);
+            f << "4 1 3\n3\n0 3 10Gbps 1us 0.02\n1 3 10Gbps 1us 0.02\n2 3 10Gbps 1us 0.02\n";
+        }
+        Ptr<M3Scenario> s = CreateObject<M3Scenario>();
+        NS_TEST_ASSERT_MSG_EQ(s->ReadTopology(topo, &error), true, error);
+        std::string flows = CreateTempDirFilename("lossy-flows.txt");
+        {
+            std::ofstream f(flows);
+            f << "2\n0 0 2 3 100 200000 0\n1 1 2 3 100 200000 0\n";
+        }
+        NS_TEST_ASSERT_MSG_EQ(s->ReadFlows(flows, &error), true, error);
+        {
+            M3PacketHelper h;
+            NS_TEST_ASSERT_MSG_EQ(h.Install(s, &error), true, error);
+            h.Run();
+            NS_TEST_EXPECT_MSG_GT(h.GetDrops(), 0u, "no frame was lost at error_rate 0.02");
+            NS_TEST_EXPECT_MSG_EQ(h.GetNumFinished(), 2u, "go-back-N finishes both flows");
+            h.Destroy();
+        }
+        s->Dispose();
+
+        // A user default wins over the configuration's mapping.
+        s = Make("star=3", {{0, 2, 1000, 0}}, {{"cc", "dctcp"}}, &error);
+        NS_TEST_ASSERT_MSG_NE(s, nullptr, error);
+        Config::SetDefault("ns3::M3Switch::EcnPmax", DoubleValue(0.25));
+        {
+            M3PacketHelper h;
+            NS_TEST_ASSERT_MSG_EQ(h.Install(s, &error), true, error);
+            DoubleValue pmax;
+            h.GetSwitch(3)->GetAttribute("EcnPmax", pmax);
+            NS_TEST_EXPECT_MSG_EQ(pmax.Get(), 0.25, "the user's EcnPmax (DCTCP maps 1)");
+            h.Destroy();
+        }
+        Config::SetDefault("ns3::M3Switch::EcnPmax", DoubleValue(1.0));
+        {
+            M3PacketHelper h;
+            NS_TEST_ASSERT_MSG_EQ(h.Install(s, &error), true, error);
+            DoubleValue pmax;
+            h.GetSwitch(3)->GetAttribute("EcnPmax", pmax);
+            NS_TEST_EXPECT_MSG_EQ(pmax.Get(), 1.0, "back to the mapping");
+            h.Destroy();
+        }
+
+        // --RngRun: taken when given; refused when it disagrees with the seed.
+        GlobalValue::Bind("RngRun", UintegerValue(7));
+        {
+            M3PacketHelper h;
+            NS_TEST_ASSERT_MSG_EQ(h.Install(s, &error), true, error);
+            NS_TEST_EXPECT_MSG_EQ(RngSeedManager::GetRun(), 7u, "RngRun taken");
+            h.Destroy();
+        }
+        NS_TEST_ASSERT_MSG_EQ(s->SetConfigKey("seed", "3", "test", &error), true, error);
+        GlobalValue::Bind("RngRun", UintegerValue(9));
+        {
+            M3PacketHelper h;
+            NS_TEST_EXPECT_MSG_EQ(h.Install(s, &error), false, "RngRun 9 against seed 3");
+            NS_TEST_EXPECT_MSG_NE(error.find("--RngRun=9 and the configuration's seed 3"),
+                                  std::string::npos,
+                                  error);
+            h.Destroy();
+        }
+        GlobalValue::Bind("RngRun", UintegerValue(1));
+        {
+            M3PacketHelper h;
+            NS_TEST_ASSERT_MSG_EQ(h.Install(s, &error), true, error);
+            NS_TEST_EXPECT_MSG_EQ(RngSeedManager::GetRun(), 3u, "the seed without RngRun");
+            h.Destroy();
+        }
+        GlobalValue::Bind("RngRun", UintegerValue(1));
+        s->Dispose();
+    }
+};
+
+/**
  * \ingroup m3-tests
  * The packet mode end to end.
  */
@@ -868,6 +968,7 @@ class M3PacketTestSuite : public TestSuite
         AddTestCase(new M3PacketIncastTestCase, TestCase::QUICK);
         AddTestCase(new M3PacketSharingTestCase, TestCase::QUICK);
         AddTestCase(new M3PacketBufferWarningTestCase, TestCase::QUICK);
+        AddTestCase(new M3PacketUserSettingsTestCase, TestCase::QUICK);
     }
 };
 

@@ -5,11 +5,13 @@
  * keys through, and reports bad input with file:line.
  */
 #include "ns3/command-line.h"
+#include "ns3/m3-command-line.h"
 #include "ns3/m3-scenario-helper.h"
 #include "ns3/m3-scenario.h"
 #include "ns3/string.h"
 #include "ns3/test.h"
 
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -293,6 +295,82 @@ class M3ScenarioBadFileTestCase : public TestCase
     }
 };
 
+/**
+ * M3CommandLine, the programs' one convention: strict numbers, usage
+ * errors that name the flag, attribute overrides checked (ns-3's own
+ * parsers abort on bad text) or refused, and nothing stored on error.
+ */
+class M3CommandLineTestCase : public TestCase
+{
+  public:
+    M3CommandLineTestCase()
+        : TestCase("the command line: strict numbers, usage errors, checked overrides")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        struct Case
+        {
+            std::vector<std::string> args;
+            int rc;
+            const char* error;
+        };
+        const Case cases[] = {
+            {{"--num-flows=1e2", "--load=0.25", "--name", "x"}, 0, ""},
+            {{"--num-flows=1e3"}, 2, "--num-flows: 1e3 is out of range (1..100)"},
+            {{"--num-flows=10abc"}, 2, "--num-flows: '10abc' is not a whole number"},
+            {{"--num-flows=1e-3"}, 2, "'1e-3' is not a whole number"},
+            {{"--num-flows=0"}, 2, "--num-flows: 0 is out of range (1..100)"},
+            {{"--load=0.5x"}, 2, "--load: '0.5x' is not a number"},
+            {{"--load=inf"}, 2, "'inf' is not a number"},
+            {{"--load=2"}, 2, "--load: 2 is out of range ((0, 1])"},
+            {{"extra"}, 2, "'extra': unexpected argument"},
+            {{"--nme=x"}, 2, "--nme: unknown option (did you mean --name?)"},
+            {{"--load=0.1", "--load=0.2"}, 2, "--load: given twice"},
+            {{"--name="}, 2, "--name: empty value"},
+            {{"--name"}, 2, "--name: missing value"},
+            {{"--ns3::M3CcHpcc::Eta=0.5"}, 2, "use --hpcc_eta"},
+            {{"--ns3::M3CcHpcc::MaxStage=3x"}, 2, "MaxStage=3x: not a whole number"},
+            {{"--ns3::M3Nope::X=1"}, 2, "no type ns3::M3Nope"},
+            {{"--RngRun=abc"}, 2, "--RngRun=abc: not a whole number"},
+            {{"--help"}, 1, ""},
+        };
+        for (const Case& c : cases)
+        {
+            M3CommandLine cmd("test", "usage: test");
+            uint64_t flows = 5;
+            double load = 0.5;
+            std::string name = "unset";
+            cmd.AddCount("num-flows", "flows", &flows, 1, 100);
+            cmd.AddReal("load", "load", &load, 0, true, 1, "(0, 1]");
+            cmd.AddText("name", "a name", &name);
+            cmd.RefuseScenarioAttributes();
+            std::string error;
+            std::ostringstream out;
+            int rc = cmd.Parse(c.args, &error, &out);
+            std::string all;
+            for (const auto& a : c.args)
+            {
+                all += a + " ";
+            }
+            NS_TEST_EXPECT_MSG_EQ(rc, c.rc, all << error);
+            NS_TEST_EXPECT_MSG_NE(error.find(c.error), std::string::npos, all << ": " << error);
+            if (rc == 0)
+            {
+                NS_TEST_EXPECT_MSG_EQ(flows, 100u, "1e2 is exactly 100");
+                NS_TEST_EXPECT_MSG_EQ(name, "x", "--name x (the value as the next argument)");
+            }
+            else if (rc == 2)
+            {
+                NS_TEST_EXPECT_MSG_EQ(flows, 5u, "a refused command line stored a value");
+                NS_TEST_EXPECT_MSG_EQ(name, "unset", "a refused command line stored a value");
+            }
+        }
+    }
+};
+
 /** A small generated workload routes and loads as asked. */
 class M3ScenarioWorkloadTestCase : public TestCase
 {
@@ -340,6 +418,7 @@ class M3ScenarioTestSuite : public TestSuite
         AddTestCase(new M3ScenarioConfigTestCase, TestCase::QUICK);
         AddTestCase(new M3ScenarioBadFileTestCase, TestCase::QUICK);
         AddTestCase(new M3ScenarioWorkloadTestCase, TestCase::QUICK);
+        AddTestCase(new M3CommandLineTestCase, TestCase::QUICK);
     }
 };
 

@@ -145,13 +145,14 @@ static void test_random_against_oracle(void)
     m3_scenario_init(&s);
     s.topo = m3_topology_fat_tree_k(4, 10e9, 40e9, 1000, &err);
     m3_routing *r = m3_routing_new(s.topo, &err);
-    const m3_size_dist *d = m3_size_dist_builtin("webserver", &err);
+    m3_size_dist *d = m3_size_dist_builtin("webserver", &err);
     m3_workload_spec w = {0};
     w.sizes = d;
     w.load = 0.5;
     w.num_flows = 3000;
     w.seed = 7;
     CHECK(m3_workload_generate(s.topo, r, &w, &s.flows, &err) == 0);
+    m3_size_dist_free(d);
     m3_routing_free(r);
     m3_route_index *x = index_of(&s, &r);
     uint32_t paths[64], mult[64];
