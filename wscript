@@ -24,6 +24,8 @@ M3_CORE_SOURCES = [
     'model/core/workload.c',
     'model/core/workload-path.c',
     'model/core/flowsim.c',
+    'model/core/flowsim-incr.c',
+    'model/core/flowsim-full.c',
     'model/core/flowsim-naive.c',
     'model/core/flowsim-line.c',
     'model/core/flowsim-estimate.c',

@@ -2,7 +2,9 @@
 /* m3-flowsim - max-min fluid FCTs for a flows file on a topology file, the
  * parking lot every tool shares, or m3's fluid line preset; writes a
  * per-flow CSV and prints the slowdown summary (overall and per size
- * bucket). Command line: tools/m3-cli.h. */
+ * bucket). The engine is the core's choice (the line engine when the routed
+ * flows form a line, else the incremental one) unless --engine names one.
+ * Command line: tools/m3-cli.h. */
 #define _POSIX_C_SOURCE 200809L
 #include "m3-cli.h"
 
@@ -13,7 +15,7 @@
 
 static const char usage[] =
     "usage: m3-flowsim --flows FILE (--topology FILE | --parking-lot N | --m3-line N)\n"
-    "                  [--out FILE] [--cap RATE] [--timing]\n"
+    "                  [--out FILE] [--cap RATE] [--engine NAME] [--timing]\n"
     "  --flows FILE        flows: N, then `id src dst pg dport size start_s` (or without id),\n"
     "                      sorted by start time; src and dst distinct hosts with a route\n"
     "  --topology FILE     topology in the community text format; routes with ECMP\n"
@@ -29,7 +31,11 @@ static const char usage[] =
     "                      and first-packet store-and-forward); written atomically\n"
     "  --cap RATE          per-flow rate cap, e.g. 10Gbps, 1Mbps..1000Tbps (default: the\n"
     "                      fastest host link's rate, as in m3-compare; 10Gbps with --m3-line)\n"
-    "  --timing            print `timing: parse_ms=X simulate_ms=Y write_ms=Z` to stderr\n"
+    "  --engine NAME       auto (default: line when the routed flows form a line of at\n"
+    "                      most 11 positions, else incremental), incremental, line, full\n"
+    "                      (the whole allocation at every event), naive (the oracle)\n"
+    "  --timing            print `timing: parse_ms=X simulate_ms=Y write_ms=Z` and\n"
+    "                      `engine: NAME` (the engine that ran) to stderr\n"
     "  -h, --help          this text\n"
     "Options take --key=value or --key value. Exit status: 0 done, 1 bad input file or\n"
     "failure, 2 usage error (unknown option, malformed number, ...).\n";
@@ -47,7 +53,7 @@ int main(int argc, char **argv)
     m3_cli_option opt[] = {
         {"--flows", 1, NULL}, {"--topology", 1, NULL}, {"--parking-lot", 1, NULL},
         {"--m3-line", 1, NULL}, {"--out", 1, NULL}, {"--cap", 1, NULL},
-        {"--timing", 0, NULL}, {NULL, 0, NULL},
+        {"--engine", 1, NULL}, {"--timing", 0, NULL}, {NULL, 0, NULL},
     };
     int prc = m3_cli_parse(argc, argv, opt, usage);
     if (prc)
@@ -73,6 +79,11 @@ int main(int argc, char **argv)
     m3_cli_option *co = m3_cli_get(opt, "--cap");
     if (co->value && m3_cli_rate(co, &cap))
         return M3_CLI_USAGE;
+    m3_flowsim_engine engine = M3_FLOWSIM_AUTO;
+    const char *ename = m3_cli_get(opt, "--engine")->value;
+    if (ename && m3_flowsim_engine_parse(ename, &engine))
+        return m3_cli_bad("--engine", "'%s' is not one of auto, incremental, line, full, naive",
+                          ename);
     if (out && m3_cli_output(m3_cli_get(opt, "--out")))
         return 1;
 
@@ -126,6 +137,14 @@ int main(int argc, char **argv)
         sc.topo = t;
         o.rate_cap_bps = m3_scenario_nic_bps(&sc);
     }
+    o.engine = engine;
+    /* the engine auto runs, named with --timing (its test costs a route
+     * index, outside the timed parts) */
+    int ran = engine;
+    if (timing && engine == M3_FLOWSIM_AUTO &&
+        (ran = m3_flowsim_auto_engine(t, r, &f, &o, &err)) < 0)
+        goto done;
+    double t1s = now_ms();
     if (m3_flowsim_estimate(t, r, &f, &o, fluid, fct, ideal, &err))
         goto done;
     double t2 = now_ms();
@@ -145,8 +164,8 @@ int main(int argc, char **argv)
         goto done;
     m3_summary_print(&s, "flowSim FCT slowdown", stdout);
     if (timing)
-        fprintf(stderr, "timing: parse_ms=%.3f simulate_ms=%.3f write_ms=%.3f\n", t1 - t0,
-                t2 - t1, t3 - t2);
+        fprintf(stderr, "timing: parse_ms=%.3f simulate_ms=%.3f write_ms=%.3f\nengine: %s\n",
+                t1 - t0, t2 - t1s, t3 - t2, m3_flowsim_engine_name((m3_flowsim_engine)ran));
     rc = 0;
 done:
     if (rc)

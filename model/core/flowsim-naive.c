@@ -151,7 +151,11 @@ int m3_flowsim_run_line_naive(const m3_line *line, const m3_flows *f, uint32_t m
         off[q + 1] = used;
     }
     naive_problem p = {2 * (n - 1), cap, off, links};
-    m3_flowsim_opts o = {line->cap_bps, mtu, header};
+    m3_flowsim_opts o;
+    m3_flowsim_opts_default(&o);
+    o.rate_cap_bps = line->cap_bps;
+    o.mtu = mtu;
+    o.header_bytes = header;
     rc = naive_run(&p, f, &o, fct_ns, err);
 out:
     free(cap);

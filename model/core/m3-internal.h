@@ -36,6 +36,85 @@ int m3_topology_finalize(m3_topology *t, m3_error *err);
 int m3_flowsim_line_engine(const m3_line *l, const m3_flows *f, uint32_t mtu, uint32_t header,
                            double *fct_ns, m3_error *err);
 
+/* ---- flowSim's engines (flowsim.c chooses one) ----
+ *
+ * The problem every topology engine solves: directed links with
+ * capacities in bits per ns, classes of flows (flows on one path; max-min
+ * gives them one rate) as CSR lists of links, and each flow's class. */
+typedef struct m3_fs_problem {
+    uint32_t num_links;
+    const double *cap;              /* bits per ns, per link, > 0 */
+    uint32_t num_classes;
+    const uint32_t *class_link_off; /* CSR class -> links */
+    const uint32_t *class_links;
+    const uint32_t *flow_class;     /* per flow */
+} m3_fs_problem;
+
+/* The incremental engine (flowsim-incr.c) and the full re-allocation one
+ * (flowsim-full.c): the same contract as m3_flowsim_run on a problem; the
+ * per-flow cap, mtu and header come from `o` (its engine field is not
+ * read). FCTs in input order; flows need not be sorted. */
+int m3_flowsim_incr_engine(const m3_fs_problem *p, const m3_flows *f, const m3_flowsim_opts *o,
+                           double *fct_ns, m3_error *err);
+int m3_flowsim_full_engine(const m3_fs_problem *p, const m3_flows *f, const m3_flowsim_opts *o,
+                           double *fct_ns, m3_error *err);
+
+/* Entries of the engines' binary min-heaps: finish tags of a class's flows
+ * (id = flow) and fair shares of links (id = link, ver = the version that
+ * was current when pushed, for lazy invalidation). */
+typedef struct m3_fs_heap_entry {
+    double key;
+    uint32_t id, ver;
+} m3_fs_heap_entry;
+
+static inline void m3_fs_heap_push(m3_fs_heap_entry *h, size_t *len, m3_fs_heap_entry e)
+{
+    size_t i = (*len)++;
+    while (i > 0) {
+        size_t up = (i - 1) / 2;
+        if (h[up].key <= e.key)
+            break;
+        h[i] = h[up];
+        i = up;
+    }
+    h[i] = e;
+}
+
+static inline m3_fs_heap_entry m3_fs_heap_pop(m3_fs_heap_entry *h, size_t *len)
+{
+    m3_fs_heap_entry top = h[0], last = h[--*len];
+    size_t n = *len, i = 0;
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= n)
+            break;
+        if (c + 1 < n && h[c + 1].key < h[c].key)
+            c++;
+        if (last.key <= h[c].key)
+            break;
+        h[i] = h[c];
+        i = c;
+    }
+    if (n)
+        h[i] = last;
+    return top;
+}
+
+/* Slack below which a link counts as saturated, relative to its capacity:
+ * far above rounding error, far below any real share. Both topology
+ * engines decide with it. */
+#define M3_FS_SLACK 1e-9
+
+/* Arrival order: flows by start time, then input index. */
+typedef struct m3_fs_arrival {
+    uint64_t start_ns;
+    uint32_t flow;
+} m3_fs_arrival;
+/* The arrivals of `f` in that order and each flow's wire bits, into
+ * caller-allocated arrays of f->n entries. */
+void m3_fs_arrivals(const m3_flows *f, uint32_t mtu, uint32_t header, m3_fs_arrival *order,
+                    double *bits);
+
 /* flowSim's input check, shared by its engines: the per-flow cap (0 = none,
  * else within M3_RATE_MIN_BPS..M3_RATE_MAX_BPS), mtu > 0, every flow's size
  * in 1..M3_FLOW_MAX_BYTES and start at most M3_START_MAX_NS, so that the

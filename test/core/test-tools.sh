@@ -22,6 +22,20 @@ check "one row per flow" '[ "$(($(wc -l <"$tmp/fct.csv") - 1))" = 2000 ]'
 check "slowdowns >= 1" 'awk -F, "NR > 1 && \$8 < 1 { bad = 1 } END { exit bad }" "$tmp/fct.csv"'
 check "summary has all and 4 buckets" '[ "$(grep -c "^  \[\|^  all" "$tmp/summary.txt")" = 5 ]'
 check "timing line" 'grep -Eq "^timing: parse_ms=[0-9.]+ simulate_ms=[0-9.]+ write_ms=[0-9.]+$" "$tmp/err.txt"'
+check "m3's line runs on the line engine" 'grep -qx "engine: line" "$tmp/err.txt"'
+
+# the same flows on the parking lot with 40 Gbps mid-path hosts, both ways:
+# not a line (a host link can bind), so the incremental engine; the full
+# engine gives the same FCTs
+"$bin/m3-flowsim" --flows "$tmp/flows.txt" --parking-lot 5 --out "$tmp/fct-auto.csv" --timing \
+    >/dev/null 2>"$tmp/err-pl.txt"
+check "parking lot runs on the incremental engine" 'grep -qx "engine: incremental" "$tmp/err-pl.txt"'
+"$bin/m3-flowsim" --flows "$tmp/flows.txt" --parking-lot 5 --out "$tmp/fct-full.csv" \
+    --engine full >/dev/null 2>&1
+check "--engine full: same FCTs" 'paste -d, "$tmp/fct-auto.csv" "$tmp/fct-full.csv" |
+    awk -F, "NR > 1 { d = \$6 - \$15; if (d < 0) d = -d; if (d > 1e-8 * \$15) bad = 1 } END { exit bad }"'
+"$bin/m3-flowsim" --flows "$tmp/flows.txt" --parking-lot 5 --engine fast >/dev/null 2>&1
+check "unknown engine is a usage error" '[ $? -eq 2 ]'
 
 printf '2\n0 1\n1 10Gbps 1us 0\n' >"$tmp/bad-topo.txt"
 "$bin/m3-flowsim" --flows "$tmp/flows.txt" --topology "$tmp/bad-topo.txt" --out "$tmp/x.csv" \
