@@ -65,21 +65,29 @@
 #define IC_NONE UINT32_MAX     /* no position / no bottleneck yet */
 #define IC_CAP (UINT32_MAX - 1) /* bottleneck: the per-flow cap */
 
+/* A class: what an event reads and writes of it, in one cache line. */
+typedef struct ic_class {
+    double S0, t0;                  /* service S0 (bits per flow) banked at t0 */
+    double rate;                    /* per flow, bits per ns */
+    double T;                       /* when its earliest flow finishes */
+    double nr;                      /* the re-solve's new rate */
+    uint32_t cnt;                   /* active flows */
+    uint32_t heap_off;              /* its region of fheap */
+    uint32_t bn;                    /* bottleneck link, IC_CAP or IC_NONE */
+    uint32_t nb;                    /* the re-solve's: IC_NONE until frozen */
+    uint32_t hpos;                  /* place in the heap of classes, or IC_NONE */
+    uint32_t in_s;                  /* == epoch: in S */
+} ic_class;
+
 typedef struct ic_state {
     const m3_fs_problem *p;
     uint32_t C, L;
     double cap_flow;                /* per-flow cap, bits per ns (inf: none) */
-    /* classes */
-    uint32_t *cnt;                  /* active flows */
-    uint32_t *heap_off;             /* its region of fheap */
+    ic_class *cl;                   /* C + 1 (heap_off's prefix sums) */
     m3_fs_heap_entry *fheap;        /* finish tags, per class */
-    double *S0, *t0, *rate;         /* service S0 banked at t0; rate per flow */
-    uint32_t *bn;                   /* bottleneck link, IC_CAP or IC_NONE */
-    uint32_t *mem_pos;              /* its place in the bottleneck's member list */
+    uint32_t *mem_pos;              /* its place in its bottleneck's member list */
     uint32_t nact;
-    /* the classes by finish time of their earliest flow (indexed heap) */
-    double *T;
-    uint32_t *ch, *hpos, chlen;
+    uint32_t *ch, chlen;            /* the classes by T (indexed binary heap) */
     /* links: active classes (incidences) and members, both in the link's
      * region of the incidence arrays; load, level, fastest-rate bound */
     const uint32_t *inc_off;        /* link -> its region */
@@ -88,28 +96,29 @@ typedef struct ic_state {
     uint32_t *mem, *nmem;
     double *load, *lam, *maxr;
     /* the re-solve's scratch: S, touched links, the fill */
-    uint32_t epoch, fill_id;
-    uint32_t *in_s, *sl, ns;        /* S: marks (epoch) and list */
-    uint32_t *frz;                  /* frozen in fill fill_id */
-    double *nr;                     /* new rate */
-    uint32_t *nb;                   /* new bottleneck */
+    uint32_t epoch;
+    uint32_t *sl, ns;               /* S */
     uint32_t *lmark, *tl, nt;       /* touched links: marks (epoch) and list */
     uint32_t *scls, *mem_in;        /* per touched link: S classes, S members */
     double *sfl;                    /* per touched link: S flows */
     double *nl, *rem, *smax, *sminbn, *sadd; /* the fill's and the check's */
     uint32_t *lbeg, *lfill, *lcls;  /* S classes per touched link (CSR) */
+    uint32_t *work;                 /* links a small fill scans */
     uint32_t *ver;
     m3_fs_heap_entry *lheap;
     size_t lheap_len;
 } ic_state;
 
+/* Fills over at most this many touched links scan them for the smallest
+ * share; larger ones use the heap. */
+#define IC_SCAN_LINKS 16
+
 static void ic_free(ic_state *s)
 {
-    void *v[] = {s->cnt, s->heap_off, s->fheap, s->S0, s->t0, s->rate, s->bn, s->mem_pos,
-                 s->T, s->ch, s->hpos, (void *)s->inc_off, s->inc_class, s->link_inc,
-                 s->lac_len, s->inc_pos, s->mem, s->nmem, s->load, s->lam, s->maxr, s->in_s,
-                 s->sl, s->frz, s->nr, s->nb, s->lmark, s->tl, s->scls, s->mem_in, s->sfl, s->nl,
-                 s->rem, s->smax, s->sminbn, s->sadd, s->lbeg, s->lfill, s->lcls, s->ver,
+    void *v[] = {s->cl, s->fheap, s->mem_pos, s->ch, (void *)s->inc_off, s->inc_class,
+                 s->link_inc, s->lac_len, s->inc_pos, s->mem, s->nmem, s->load, s->lam,
+                 s->maxr, s->sl, s->lmark, s->tl, s->scls, s->mem_in, s->sfl, s->nl, s->rem,
+                 s->smax, s->sminbn, s->sadd, s->lbeg, s->lfill, s->lcls, s->work, s->ver,
                  s->lheap};
     for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
         free(v[i]);
@@ -121,17 +130,10 @@ static int ic_alloc(ic_state *s, const m3_fs_problem *p, size_t N, m3_error *err
     s->p = p;
     uint32_t C = s->C = p->num_classes, L = s->L = p->num_links;
     size_t I = p->class_link_off[C], c1 = (size_t)C + 1, l1 = (size_t)L + 1;
-    s->cnt = m3_calloc(c1, sizeof *s->cnt, err);
-    s->heap_off = m3_calloc(c1, sizeof *s->heap_off, err);
+    s->cl = m3_calloc(c1, sizeof *s->cl, err);
     s->fheap = m3_calloc(N + 1, sizeof *s->fheap, err);
-    s->S0 = m3_calloc(c1, sizeof *s->S0, err);
-    s->t0 = m3_calloc(c1, sizeof *s->t0, err);
-    s->rate = m3_calloc(c1, sizeof *s->rate, err);
-    s->bn = m3_calloc(c1, sizeof *s->bn, err);
     s->mem_pos = m3_calloc(c1, sizeof *s->mem_pos, err);
-    s->T = m3_calloc(c1, sizeof *s->T, err);
     s->ch = m3_calloc(c1, sizeof *s->ch, err);
-    s->hpos = m3_calloc(c1, sizeof *s->hpos, err);
     uint32_t *inc_off = m3_calloc(l1, sizeof *inc_off, err);
     s->inc_off = inc_off;
     s->inc_class = m3_calloc(I + 1, sizeof *s->inc_class, err);
@@ -143,11 +145,7 @@ static int ic_alloc(ic_state *s, const m3_fs_problem *p, size_t N, m3_error *err
     s->load = m3_calloc(l1, sizeof *s->load, err);
     s->lam = m3_calloc(l1, sizeof *s->lam, err);
     s->maxr = m3_calloc(l1, sizeof *s->maxr, err);
-    s->in_s = m3_calloc(c1, sizeof *s->in_s, err);
     s->sl = m3_calloc(c1, sizeof *s->sl, err);
-    s->frz = m3_calloc(c1, sizeof *s->frz, err);
-    s->nr = m3_calloc(c1, sizeof *s->nr, err);
-    s->nb = m3_calloc(c1, sizeof *s->nb, err);
     s->lmark = m3_calloc(l1, sizeof *s->lmark, err);
     s->tl = m3_calloc(l1, sizeof *s->tl, err);
     s->scls = m3_calloc(l1, sizeof *s->scls, err);
@@ -161,25 +159,25 @@ static int ic_alloc(ic_state *s, const m3_fs_problem *p, size_t N, m3_error *err
     s->lbeg = m3_calloc(l1, sizeof *s->lbeg, err);
     s->lfill = m3_calloc(l1, sizeof *s->lfill, err);
     s->lcls = m3_calloc(I + 1, sizeof *s->lcls, err);
+    s->work = m3_calloc(l1, sizeof *s->work, err);
     s->ver = m3_calloc(l1, sizeof *s->ver, err);
     s->lheap = m3_calloc(I + l1, sizeof *s->lheap, err);
-    if (!s->cnt || !s->heap_off || !s->fheap || !s->S0 || !s->t0 || !s->rate || !s->bn ||
-        !s->mem_pos || !s->T || !s->ch || !s->hpos || !inc_off || !s->inc_class ||
+    if (!s->cl || !s->fheap || !s->mem_pos || !s->ch || !inc_off || !s->inc_class ||
         !s->link_inc || !s->lac_len || !s->inc_pos || !s->mem || !s->nmem || !s->load ||
-        !s->lam || !s->maxr || !s->in_s || !s->sl || !s->frz || !s->nr || !s->nb ||
-        !s->lmark || !s->tl || !s->scls || !s->mem_in || !s->sfl || !s->nl || !s->rem || !s->smax ||
-        !s->sminbn || !s->sadd || !s->lbeg || !s->lfill || !s->lcls || !s->ver || !s->lheap) {
+        !s->lam || !s->maxr || !s->sl || !s->lmark || !s->tl || !s->scls || !s->mem_in ||
+        !s->sfl || !s->nl || !s->rem || !s->smax || !s->sminbn || !s->sadd || !s->lbeg ||
+        !s->lfill || !s->lcls || !s->work || !s->ver || !s->lheap) {
         ic_free(s);
         return -1;
     }
     /* heap regions sized by each class's flow count */
     for (size_t i = 0; i < N; i++)
-        s->heap_off[p->flow_class[i] + 1]++;
+        s->cl[p->flow_class[i] + 1].heap_off++;
     for (uint32_t k = 0; k < C; k++)
-        s->heap_off[k + 1] += s->heap_off[k];
+        s->cl[k + 1].heap_off += s->cl[k].heap_off;
     for (uint32_t k = 0; k < C; k++) {
-        s->bn[k] = IC_NONE;
-        s->hpos[k] = IC_NONE;
+        s->cl[k].bn = IC_NONE;
+        s->cl[k].hpos = IC_NONE;
         for (uint32_t i = p->class_link_off[k]; i < p->class_link_off[k + 1]; i++) {
             s->inc_class[i] = k;
             inc_off[p->class_links[i] + 1]++;
@@ -195,16 +193,16 @@ static int ic_alloc(ic_state *s, const m3_fs_problem *p, size_t N, m3_error *err
 static void ch_place(ic_state *s, uint32_t i, uint32_t k)
 {
     s->ch[i] = k;
-    s->hpos[k] = i;
+    s->cl[k].hpos = i;
 }
 
 static void ch_up(ic_state *s, uint32_t i)
 {
     uint32_t k = s->ch[i];
-    double key = s->T[k];
+    double key = s->cl[k].T;
     while (i > 0) {
         uint32_t up = (i - 1) / 2;
-        if (s->T[s->ch[up]] <= key)
+        if (s->cl[s->ch[up]].T <= key)
             break;
         ch_place(s, i, s->ch[up]);
         i = up;
@@ -215,14 +213,14 @@ static void ch_up(ic_state *s, uint32_t i)
 static void ch_down(ic_state *s, uint32_t i)
 {
     uint32_t k = s->ch[i], n = s->chlen;
-    double key = s->T[k];
+    double key = s->cl[k].T;
     for (;;) {
         uint32_t c = 2 * i + 1;
         if (c >= n)
             break;
-        if (c + 1 < n && s->T[s->ch[c + 1]] < s->T[s->ch[c]])
+        if (c + 1 < n && s->cl[s->ch[c + 1]].T < s->cl[s->ch[c]].T)
             c++;
-        if (key <= s->T[s->ch[c]])
+        if (key <= s->cl[s->ch[c]].T)
             break;
         ch_place(s, i, s->ch[c]);
         i = c;
@@ -233,43 +231,43 @@ static void ch_down(ic_state *s, uint32_t i)
 /* Sets class k's finish time (inserting it when absent). */
 static void ch_set(ic_state *s, uint32_t k, double T)
 {
-    if (s->hpos[k] == IC_NONE) {
-        s->T[k] = T;
+    if (s->cl[k].hpos == IC_NONE) {
+        s->cl[k].T = T;
         ch_place(s, s->chlen++, k);
-        ch_up(s, s->hpos[k]);
+        ch_up(s, s->cl[k].hpos);
         return;
     }
-    double old = s->T[k];
-    s->T[k] = T;
+    double old = s->cl[k].T;
+    s->cl[k].T = T;
     if (T < old)
-        ch_up(s, s->hpos[k]);
+        ch_up(s, s->cl[k].hpos);
     else if (T > old)
-        ch_down(s, s->hpos[k]);
+        ch_down(s, s->cl[k].hpos);
 }
 
 static void ch_remove(ic_state *s, uint32_t k)
 {
-    uint32_t i = s->hpos[k], last = s->ch[--s->chlen];
-    s->hpos[k] = IC_NONE;
+    uint32_t i = s->cl[k].hpos, last = s->ch[--s->chlen];
+    s->cl[k].hpos = IC_NONE;
     if (last == k)
         return;
     ch_place(s, i, last);
     ch_up(s, i);
-    ch_down(s, s->hpos[last]);
+    ch_down(s, s->cl[last].hpos);
 }
 
 /* The time class k's earliest flow finishes at its current rate. */
 static void ic_retime(ic_state *s, uint32_t k)
 {
-    double left = s->fheap[s->heap_off[k]].key - s->S0[k];
-    ch_set(s, k, s->rate[k] > 0 ? s->t0[k] + left / s->rate[k] : INFINITY);
+    double left = s->fheap[s->cl[k].heap_off].key - s->cl[k].S0;
+    ch_set(s, k, s->cl[k].rate > 0 ? s->cl[k].t0 + left / s->cl[k].rate : INFINITY);
 }
 
 /* Banks class k's service up to t at its current rate. */
 static inline void ic_bank(ic_state *s, uint32_t k, double t)
 {
-    s->S0[k] += s->rate[k] * (t - s->t0[k]);
-    s->t0[k] = t;
+    s->cl[k].S0 += s->cl[k].rate * (t - s->cl[k].t0);
+    s->cl[k].t0 = t;
 }
 
 /* ---- membership: active classes and bottleneck members per link ---- */
@@ -277,10 +275,10 @@ static inline void ic_bank(ic_state *s, uint32_t k, double t)
 static void ic_activate(ic_state *s, uint32_t k, double t)
 {
     const m3_fs_problem *p = s->p;
-    s->S0[k] = 0;
-    s->t0[k] = t;
-    s->rate[k] = 0;
-    s->bn[k] = IC_NONE;
+    s->cl[k].S0 = 0;
+    s->cl[k].t0 = t;
+    s->cl[k].rate = 0;
+    s->cl[k].bn = IC_NONE;
     s->nact++;
     for (uint32_t i = p->class_link_off[k]; i < p->class_link_off[k + 1]; i++) {
         uint32_t l = p->class_links[i];
@@ -308,23 +306,23 @@ static void mem_del(ic_state *s, uint32_t k, uint32_t l)
 /* Sets class k's bottleneck (members lists follow). */
 static void ic_set_bn(ic_state *s, uint32_t k, uint32_t b)
 {
-    if (s->bn[k] == b)
+    if (s->cl[k].bn == b)
         return;
-    if (s->bn[k] < IC_CAP)
-        mem_del(s, k, s->bn[k]);
+    if (s->cl[k].bn < IC_CAP)
+        mem_del(s, k, s->cl[k].bn);
     if (b < IC_CAP)
         mem_add(s, k, b);
-    s->bn[k] = b;
+    s->cl[k].bn = b;
 }
 
 static void ic_deactivate(ic_state *s, uint32_t k)
 {
     const m3_fs_problem *p = s->p;
     ic_set_bn(s, k, IC_NONE);
-    if (s->hpos[k] != IC_NONE)
+    if (s->cl[k].hpos != IC_NONE)
         ch_remove(s, k);
     s->nact--;
-    s->rate[k] = 0;
+    s->cl[k].rate = 0;
     for (uint32_t i = p->class_link_off[k]; i < p->class_link_off[k + 1]; i++) {
         uint32_t l = p->class_links[i];
         uint32_t *list = s->link_inc + s->inc_off[l];
@@ -355,17 +353,17 @@ static void ic_touch(ic_state *s, uint32_t l)
 static void ic_lift(ic_state *s, uint32_t k)
 {
     const m3_fs_problem *p = s->p;
-    if (s->in_s[k] == s->epoch)
+    if (s->cl[k].in_s == s->epoch)
         return;
-    s->in_s[k] = s->epoch;
+    s->cl[k].in_s = s->epoch;
     s->sl[s->ns++] = k;
-    double c = s->cnt[k], x = c * s->rate[k];
+    double c = s->cl[k].cnt, x = c * s->cl[k].rate;
     for (uint32_t i = p->class_link_off[k]; i < p->class_link_off[k + 1]; i++) {
         uint32_t l = p->class_links[i];
         ic_touch(s, l);
         s->scls[l]++;
         s->sfl[l] += c;
-        s->mem_in[l] += s->bn[k] == l;
+        s->mem_in[l] += s->cl[k].bn == l;
         /* the last active class leaving a link leaves it exactly empty */
         s->load[l] = s->scls[l] == s->lac_len[l] ? 0 : s->load[l] - x;
     }
@@ -384,7 +382,6 @@ static void lheap_push(ic_state *s, uint32_t l)
 static void ic_fill(ic_state *s)
 {
     const m3_fs_problem *p = s->p;
-    uint32_t fid = ++s->fill_id;
     /* S classes per touched link, CSR */
     uint32_t used = 0;
     for (uint32_t j = 0; j < s->nt; j++) {
@@ -396,19 +393,42 @@ static void ic_fill(ic_state *s)
     }
     for (uint32_t a = 0; a < s->ns; a++) {
         uint32_t k = s->sl[a];
+        s->cl[k].nb = IC_NONE; /* not frozen */
         for (uint32_t i = p->class_link_off[k]; i < p->class_link_off[k + 1]; i++)
             s->lcls[s->lfill[p->class_links[i]]++] = k;
     }
-    /* links that hold unfrozen S flows */
+    /* links that hold unfrozen S flows: few are scanned for the smallest
+     * share, many go through a heap of shares (lazily invalidated) */
+    uint32_t m = 0;
+    int use_heap = s->nt > IC_SCAN_LINKS;
     s->lheap_len = 0;
     for (uint32_t j = 0; j < s->nt; j++)
-        if (s->nl[s->tl[j]] > 0.5)
-            lheap_push(s, s->tl[j]);
+        if (s->nl[s->tl[j]] > 0.5) {
+            if (use_heap)
+                lheap_push(s, s->tl[j]);
+            else
+                s->work[m++] = s->tl[j];
+        }
     uint32_t left = s->ns;
     while (left > 0) {
         uint32_t best = IC_NONE;
         double share = INFINITY;
-        while (s->lheap_len > 0) {
+        if (!use_heap) {
+            for (uint32_t j = 0; j < m;) {
+                uint32_t l = s->work[j];
+                if (s->nl[l] < 0.5) { /* no unfrozen S flows left on l */
+                    s->work[j] = s->work[--m];
+                    continue;
+                }
+                double sh = s->rem[l] > 0 ? s->rem[l] / s->nl[l] : 0;
+                if (sh < share) {
+                    share = sh;
+                    best = l;
+                }
+                j++;
+            }
+        }
+        while (use_heap && s->lheap_len > 0) {
             m3_fs_heap_entry e = m3_fs_heap_pop(s->lheap, &s->lheap_len);
             if (e.ver == s->ver[e.id] && s->nl[e.id] > 0.5) {
                 best = e.id;
@@ -421,11 +441,10 @@ static void ic_fill(ic_state *s)
              * link, a class without links: none exist) */
             for (uint32_t a = 0; a < s->ns && left; a++) {
                 uint32_t k = s->sl[a];
-                if (s->frz[k] == fid)
+                if (s->cl[k].nb != IC_NONE)
                     continue;
-                s->frz[k] = fid;
-                s->nr[k] = s->cap_flow;
-                s->nb[k] = IC_CAP;
+                s->cl[k].nr = s->cap_flow;
+                s->cl[k].nb = IC_CAP;
                 left--;
             }
             break;
@@ -433,18 +452,17 @@ static void ic_fill(ic_state *s)
         s->ver[best]++; /* drop its stale entries */
         for (uint32_t j = s->lbeg[best]; j < s->lfill[best]; j++) {
             uint32_t k = s->lcls[j];
-            if (s->frz[k] == fid)
+            if (s->cl[k].nb != IC_NONE)
                 continue;
-            s->frz[k] = fid;
-            s->nr[k] = share;
-            s->nb[k] = best;
+            s->cl[k].nr = share;
+            s->cl[k].nb = best;
             left--;
-            double c = s->cnt[k];
+            double c = s->cl[k].cnt;
             for (uint32_t i = p->class_link_off[k]; i < p->class_link_off[k + 1]; i++) {
                 uint32_t l = p->class_links[i];
                 s->nl[l] -= c;
                 s->rem[l] -= c * share;
-                if (l != best && s->nl[l] > 0.5)
+                if (use_heap && l != best && s->nl[l] > 0.5)
                     lheap_push(s, l);
             }
         }
@@ -474,14 +492,14 @@ static int ic_check(ic_state *s)
     }
     for (uint32_t a = 0; a < s->ns; a++) {
         uint32_t k = s->sl[a];
-        double r = s->nr[k], x = s->cnt[k] * r;
+        double r = s->cl[k].nr, x = s->cl[k].cnt * r;
         for (uint32_t i = p->class_link_off[k]; i < p->class_link_off[k + 1]; i++) {
             uint32_t l = p->class_links[i];
             s->sadd[l] += x;
             s->smax[l] = r > s->smax[l] ? r : s->smax[l];
         }
-        if (s->nb[k] < IC_CAP && r < s->sminbn[s->nb[k]])
-            s->sminbn[s->nb[k]] = r;
+        if (s->cl[k].nb < IC_CAP && r < s->sminbn[s->cl[k].nb])
+            s->sminbn[s->cl[k].nb] = r;
     }
     int ok = 1;
     for (uint32_t j = 0; j < nt; j++) {
@@ -504,13 +522,13 @@ static int ic_check(ic_state *s)
             const uint32_t *list = s->link_inc + s->inc_off[l];
             for (uint32_t q = 0; q < s->lac_len[l]; q++) {
                 uint32_t k = s->inc_class[list[q]];
-                if (s->in_s[k] == s->epoch)
+                if (s->cl[k].in_s == s->epoch)
                     continue;
-                if (s->rate[k] > lim) {
+                if (s->cl[k].rate > lim) {
                     ic_lift(s, k);
                     ok = 0;
-                } else if (s->rate[k] > mx) {
-                    mx = s->rate[k];
+                } else if (s->cl[k].rate > mx) {
+                    mx = s->cl[k].rate;
                 }
             }
             s->maxr[l] = mx; /* those lifted are S's now */
@@ -525,19 +543,19 @@ static void ic_commit(ic_state *s, double t)
     const m3_fs_problem *p = s->p;
     for (uint32_t a = 0; a < s->ns; a++) {
         uint32_t k = s->sl[a];
-        double r = s->nr[k], x = s->cnt[k] * r;
+        double r = s->cl[k].nr, x = s->cl[k].cnt * r;
         for (uint32_t i = p->class_link_off[k]; i < p->class_link_off[k + 1]; i++) {
             uint32_t l = p->class_links[i];
             s->load[l] += x;
             s->maxr[l] = r > s->maxr[l] ? r : s->maxr[l];
         }
-        ic_set_bn(s, k, s->nb[k]);
-        if (s->nb[k] < IC_CAP)
-            s->lam[s->nb[k]] = r;
+        ic_set_bn(s, k, s->cl[k].nb);
+        if (s->cl[k].nb < IC_CAP)
+            s->lam[s->cl[k].nb] = r;
         /* a new flow may have a new earliest tag: always re-timed */
-        if (r != s->rate[k]) {
+        if (r != s->cl[k].rate) {
             ic_bank(s, k, t);
-            s->rate[k] = r;
+            s->cl[k].rate = r;
         }
         ic_retime(s, k);
     }
@@ -602,7 +620,7 @@ int m3_flowsim_incr_engine(const m3_fs_problem *p, const m3_flows *f, const m3_f
          * making progress fails here instead of hanging */
         if (++events > max_events)
             goto stuck;
-        double tc = s.chlen ? s.T[s.ch[0]] : INFINITY;
+        double tc = s.chlen ? s.cl[s.ch[0]].T : INFINITY;
         double ta = next < n ? (double)order[next].start_ns : INFINITY;
         if (ta == INFINITY && tc == INFINITY)
             goto stuck;
@@ -615,14 +633,14 @@ int m3_flowsim_incr_engine(const m3_fs_problem *p, const m3_flows *f, const m3_f
             while (next < n && (double)order[next].start_ns == ta) {
                 uint32_t i = order[next++].flow;
                 uint32_t k = p->flow_class[i];
-                if (s.cnt[k] == 0)
+                if (s.cl[k].cnt == 0)
                     ic_activate(&s, k, t);
                 ic_bank(&s, k, t);
-                m3_fs_heap_entry e = {s.S0[k] + bits[i], i, 0};
-                size_t len = s.cnt[k]++;
-                m3_fs_heap_push(s.fheap + s.heap_off[k], &len, e);
+                m3_fs_heap_entry e = {s.cl[k].S0 + bits[i], i, 0};
+                size_t len = s.cl[k].cnt++;
+                m3_fs_heap_push(s.fheap + s.cl[k].heap_off, &len, e);
                 for (uint32_t j = p->class_link_off[k]; j < p->class_link_off[k + 1]; j++)
-                    s.load[p->class_links[j]] += s.rate[k];
+                    s.load[p->class_links[j]] += s.cl[k].rate;
                 if (chg_mark[k] != s.epoch) {
                     chg_mark[k] = s.epoch;
                     changed[nch++] = k;
@@ -630,17 +648,17 @@ int m3_flowsim_incr_engine(const m3_fs_problem *p, const m3_flows *f, const m3_f
             }
             for (uint32_t a = 0; a < nch; a++) {
                 uint32_t k = changed[a];
-                int fresh = s.bn[k] == IC_NONE;
-                if (isfinite(s.cap_flow) && (fresh || s.bn[k] == IC_CAP) &&
-                    ic_room(&s, k, fresh ? s.cnt[k] * s.cap_flow : 0)) {
+                int fresh = s.cl[k].bn == IC_NONE;
+                if (isfinite(s.cap_flow) && (fresh || s.cl[k].bn == IC_CAP) &&
+                    ic_room(&s, k, fresh ? s.cl[k].cnt * s.cap_flow : 0)) {
                     /* at the cap, on links with room: nobody else changes */
                     for (uint32_t j = p->class_link_off[k]; j < p->class_link_off[k + 1]; j++) {
                         uint32_t l = p->class_links[j];
                         if (fresh)
-                            s.load[l] += s.cnt[k] * s.cap_flow;
+                            s.load[l] += s.cl[k].cnt * s.cap_flow;
                         s.maxr[l] = s.cap_flow > s.maxr[l] ? s.cap_flow : s.maxr[l];
                     }
-                    s.rate[k] = s.cap_flow;
+                    s.cl[k].rate = s.cap_flow;
                     ic_set_bn(&s, k, IC_CAP);
                     ic_retime(&s, k);
                 } else {
@@ -652,18 +670,18 @@ int m3_flowsim_incr_engine(const m3_fs_problem *p, const m3_flows *f, const m3_f
         } else {
             double t = tc;
             uint32_t k = s.ch[0];
-            m3_fs_heap_entry top = s.fheap[s.heap_off[k]];
-            s.S0[k] = top.key; /* exactly the service of this completion */
-            s.t0[k] = t;
+            m3_fs_heap_entry top = s.fheap[s.cl[k].heap_off];
+            s.cl[k].S0 = top.key; /* exactly the service of this completion */
+            s.cl[k].t0 = t;
             fct[top.id] = t - (double)f->v[top.id].start_ns;
-            size_t len = s.cnt[k]--;
-            m3_fs_heap_pop(s.fheap + s.heap_off[k], &len);
+            size_t len = s.cl[k].cnt--;
+            m3_fs_heap_pop(s.fheap + s.cl[k].heap_off, &len);
             for (uint32_t j = p->class_link_off[k]; j < p->class_link_off[k + 1]; j++)
-                s.load[p->class_links[j]] -= s.rate[k];
+                s.load[p->class_links[j]] -= s.cl[k].rate;
             /* a flow at the cap sits on nobody's bottleneck: a class
              * bottlenecked on a link runs the fastest there, below the cap */
-            int at_cap = s.bn[k] == IC_CAP;
-            if (s.cnt[k] == 0) {
+            int at_cap = s.cl[k].bn == IC_CAP;
+            if (s.cl[k].cnt == 0) {
                 if (!at_cap)
                     for (uint32_t j = p->class_link_off[k]; j < p->class_link_off[k + 1]; j++)
                         ic_touch(&s, p->class_links[j]);
