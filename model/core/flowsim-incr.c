@@ -32,8 +32,8 @@
  *      outside S must run at least as fast as every class crossing it. A
  *      failed check adds the classes concerned to S and the fill runs
  *      again. S only grows, so this ends; once S holds half the active
- *      classes it becomes all of them: the full water-filling, which needs
- *      no check;
+ *      classes, or the rounds have cost four full fills, it becomes all of
+ *      them: the full water-filling, which needs no check;
  *   4. commits: service banked at the old rates, new rates, bottlenecks
  *      and loads, finish times re-timed.
  * If the checks pass, every class meets the max-min condition: S classes
@@ -53,7 +53,8 @@
  * a link's active classes where a check needs the fastest one and the
  * stored bound does not settle it. It does not depend on the number of
  * active flows elsewhere; one bottleneck shared by every class (incast)
- * makes S every class, as it must (all their rates change). Memory,
+ * makes S every class, as it must (all their rates change), and the bound
+ * on the rounds keeps an event within a few full water-fillings. Memory,
  * allocated before the event loop: O(flows + classes x path length +
  * links). Times are ns, capacities bits per ns. */
 #include "m3-internal.h"
@@ -87,6 +88,7 @@ typedef struct ic_state {
     m3_fs_heap_entry *fheap;        /* finish tags, per class */
     uint32_t *mem_pos;              /* its place in its bottleneck's member list */
     uint32_t nact;
+    size_t inc_act;                 /* links of the active classes, summed */
     uint32_t *ch, chlen;            /* the classes by T (indexed binary heap) */
     /* links: active classes (incidences) and members, both in the link's
      * region of the incidence arrays; load, level, fastest-rate bound */
@@ -98,6 +100,7 @@ typedef struct ic_state {
     /* the re-solve's scratch: S, touched links, the fill */
     uint32_t epoch;
     uint32_t *sl, ns;               /* S */
+    size_t s_inc;                   /* links of S's classes, summed */
     uint32_t *lmark, *tl, nt;       /* touched links: marks (epoch) and list */
     uint32_t *scls, *mem_in;        /* per touched link: S classes, S members */
     double *sfl;                    /* per touched link: S flows */
@@ -280,6 +283,7 @@ static void ic_activate(ic_state *s, uint32_t k, double t)
     s->cl[k].rate = 0;
     s->cl[k].bn = IC_NONE;
     s->nact++;
+    s->inc_act += p->class_link_off[k + 1] - p->class_link_off[k];
     for (uint32_t i = p->class_link_off[k]; i < p->class_link_off[k + 1]; i++) {
         uint32_t l = p->class_links[i];
         uint32_t pos = s->lac_len[l]++;
@@ -322,6 +326,7 @@ static void ic_deactivate(ic_state *s, uint32_t k)
     if (s->cl[k].hpos != IC_NONE)
         ch_remove(s, k);
     s->nact--;
+    s->inc_act -= p->class_link_off[k + 1] - p->class_link_off[k];
     s->cl[k].rate = 0;
     for (uint32_t i = p->class_link_off[k]; i < p->class_link_off[k + 1]; i++) {
         uint32_t l = p->class_links[i];
@@ -357,6 +362,7 @@ static void ic_lift(ic_state *s, uint32_t k)
         return;
     s->cl[k].in_s = s->epoch;
     s->sl[s->ns++] = k;
+    s->s_inc += p->class_link_off[k + 1] - p->class_link_off[k];
     double c = s->cl[k].cnt, x = c * s->cl[k].rate;
     for (uint32_t i = p->class_link_off[k]; i < p->class_link_off[k + 1]; i++) {
         uint32_t l = p->class_links[i];
@@ -565,11 +571,19 @@ static void ic_commit(ic_state *s, double t)
  * classes touched. */
 static void ic_resolve(ic_state *s, double t)
 {
+    /* the work of the rounds so far, against that of a full
+     * water-filling: when the bottleneck structure moves nearly
+     * everywhere, widening S round by round must not cost much more than
+     * solving everything (a bound of 4 full fills keeps the rounds that
+     * end sooner: measured, 1 cost 45% more per event with 1,000 long
+     * flows on the 256-host fat-tree, 4 and 16 the same as no bound) */
+    size_t spent = 0;
     for (;;) {
         ic_fill(s);
         if (s->ns == s->nact || ic_check(s))
             break;
-        if (2 * s->ns >= s->nact) /* the full water-filling */
+        spent += s->s_inc + s->nt;
+        if (2 * s->ns >= s->nact || spent >= 4 * s->inc_act) /* the full water-filling */
             for (uint32_t a = 0; a < s->chlen; a++)
                 ic_lift(s, s->ch[a]);
     }
@@ -626,6 +640,7 @@ int m3_flowsim_incr_engine(const m3_fs_problem *p, const m3_flows *f, const m3_f
             goto stuck;
         s.epoch++;
         s.ns = s.nt = 0;
+        s.s_inc = 0;
         if (ta <= tc) {
             double t = ta;
             uint32_t nch = 0;
