@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * m3-gen-path - one training sample: a parking-lot path scenario
  * (M3PathSampleHelper: m3's workload recipe from --workload-seed, a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * m3-path-sample-helper.cc - M3PathSampleHelper: parking lot + m3-recipe
  * workload + sampled configuration -> M3Scenario; foreground targets.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * m3-path-sample-helper.h - the scenario of one training sample
  * (m3-method.md section 7, doc/training.rst): a parking-lot path, a

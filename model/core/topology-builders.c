@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* topology-builders.c - the built-in topologies: m3's parking lot, m3's
  * evaluation fat-tree, and the classic k-ary fat-tree. */
 #include "m3-internal.h"
