@@ -183,7 +183,7 @@ def build(bld):
             bld(features='c cprogram', source=[src], target='m3-core-' + stem(src),
                 cflags=C_FLAGS, includes=['test/core'], use=['m3core', 'M3GSL'])
 
-    for src in M3_TOOLS + ['bench/bench-flowsim.c']:
+    for src in M3_TOOLS + ['bench/bench-flowsim.c', 'bench/bench-scale.c']:
         bld(features='c cprogram', source=[src], target=stem(src),
             cflags=C_FLAGS, use=['m3core', 'M3GSL'])
 

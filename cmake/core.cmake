@@ -34,7 +34,7 @@ target_link_libraries(m3core_shared PRIVATE ${M3_GSL_LIB} ${M3_GSLCBLAS_LIB} m T
 set(M3_CORE_LIBRARIES m3core_obj m3core m3core_shared)
 
 # The executables made here, for build flavours that adjust them (in-tree).
-set(M3_CORE_EXECUTABLES bench-flowsim)
+set(M3_CORE_EXECUTABLES bench-flowsim bench-scale)
 foreach(src ${M3_TOOLS})
   get_filename_component(name ${src} NAME_WE)
   list(APPEND M3_CORE_EXECUTABLES ${name})
@@ -44,7 +44,9 @@ foreach(src ${M3_TOOLS})
   target_link_libraries(${name} m3core)
 endforeach()
 
-add_executable(bench-flowsim bench/bench-flowsim.c)
-set_target_properties(bench-flowsim PROPERTIES C_STANDARD 11)
-target_compile_options(bench-flowsim PRIVATE -O2)
-target_link_libraries(bench-flowsim m3core)
+foreach(bench bench-flowsim bench-scale)
+  add_executable(${bench} bench/${bench}.c)
+  set_target_properties(${bench} PROPERTIES C_STANDARD 11)
+  target_compile_options(${bench} PRIVATE -O2)
+  target_link_libraries(${bench} m3core)
+endforeach()

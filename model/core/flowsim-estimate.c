@@ -7,8 +7,10 @@
  * in closed form; here it comes from the path's actual links).
  *
  * m3_fluid_plus_base_ns is that step for one flow, shared with the line
- * version (line.c, m3_line_flowsim). Cost on top of the fluid run: one
- * route lookup and O(path length) per flow, no allocation. */
+ * version (line.c, m3_line_flowsim). m3_flowsim_estimate routes and
+ * indexes the flows once, for the fluid run and for this step, which costs
+ * O(path length) per flow and a lookup of each path's links, no
+ * allocation. */
 #include "m3-internal.h"
 
 #include <stdlib.h>
@@ -21,27 +23,55 @@ double m3_fluid_plus_base_ns(double fluid_ns, double ideal_ns, double bottleneck
     return fluid_ns + (base > 0 ? base : 0);
 }
 
+int m3_flowsim_estimate_from_fluid(const m3_topology *t, const m3_route_index *x,
+                                   const m3_flows *f, const m3_flowsim_opts *o,
+                                   const double *fluid_ns, double *fct_ns, double *ideal_ns,
+                                   m3_error *err)
+{
+    if (m3_route_index_num_flows(x) != f->n)
+        return m3_fail(err, "flowsim: the route index holds %zu flows, not the %zu given",
+                       m3_route_index_num_flows(x), f->n);
+    uint32_t nd = 2 * m3_topology_num_links(t);
+    double bps[M3_MAX_PATH_LINKS];
+    uint64_t delay[M3_MAX_PATH_LINKS];
+    for (uint32_t p = 0; p < m3_route_index_num_paths(x); p++) {
+        uint32_t n;
+        size_t nf;
+        const uint32_t *links = m3_route_index_path_links(x, p, &n);
+        const uint32_t *flows = m3_route_index_path_flows(x, p, &nf);
+        if (n > M3_MAX_PATH_LINKS)
+            return m3_fail(err, "flowsim: path %u of %u links (at most %d)", p, n,
+                           M3_MAX_PATH_LINKS);
+        for (uint32_t k = 0; k < n; k++)
+            if (links[k] >= nd)
+                return m3_fail(err, "flowsim: the route index has directed link %u; the "
+                               "topology has %u", links[k], nd);
+        m3_dlinks_rates(t, links, (int)n, bps, delay);
+        for (size_t j = 0; j < nf; j++) {
+            uint32_t i = flows[j];
+            double bottleneck;
+            ideal_ns[i] = m3_ideal_fct_links(bps, delay, (int)n, f->v[i].size, o->mtu,
+                                             o->header_bytes, o->rate_cap_bps, &bottleneck);
+            fct_ns[i] = m3_fluid_plus_base_ns(fluid_ns[i], ideal_ns[i], bottleneck,
+                                              f->v[i].size, o->mtu, o->header_bytes);
+        }
+    }
+    return 0;
+}
+
 int m3_flowsim_estimate(const m3_topology *t, const m3_routing *r, const m3_flows *f,
                         const m3_flowsim_opts *o, double *fluid_ns, double *fct_ns,
                         double *ideal_ns, m3_error *err)
 {
-    if (m3_flowsim_run(t, r, f, o, fluid_ns, err))
+    if (m3_flowsim_check_input(f, o->rate_cap_bps, o->mtu, err))
         return -1;
-    uint32_t links[M3_MAX_PATH_LINKS];
-    double bps[M3_MAX_PATH_LINKS];
-    uint64_t delay[M3_MAX_PATH_LINKS];
-    for (size_t i = 0; i < f->n; i++) {
-        int n = m3_routing_path(r, &f->v[i], links, M3_MAX_PATH_LINKS, err);
-        if (n < 0)
-            return -1;
-        m3_dlinks_rates(t, links, n, bps, delay);
-        double bottleneck;
-        ideal_ns[i] = m3_ideal_fct_links(bps, delay, n, f->v[i].size, o->mtu, o->header_bytes,
-                                         o->rate_cap_bps, &bottleneck);
-        fct_ns[i] = m3_fluid_plus_base_ns(fluid_ns[i], ideal_ns[i], bottleneck, f->v[i].size,
-                                          o->mtu, o->header_bytes);
-    }
-    return 0;
+    m3_route_index *x = m3_route_index_new(r, f, err);
+    if (!x)
+        return -1;
+    int rc = m3_flowsim_run_indexed(t, x, f, o, fluid_ns, err) ||
+             m3_flowsim_estimate_from_fluid(t, x, f, o, fluid_ns, fct_ns, ideal_ns, err);
+    m3_route_index_free(x);
+    return rc ? -1 : 0;
 }
 
 int m3_estimate_flowsim(const m3_scenario *s, const m3_routing *r, m3_result *out,

@@ -3,7 +3,10 @@
  * flowSim computes it: at every event, recompute the allocation from
  * scratch over every active flow and advance every flow's remaining bits.
  * O(events x active flows x path length x rounds). Kept as the tests'
- * oracle and the benchmark's baseline, not for production use. */
+ * oracle and the benchmark's baseline, not for production use. It routes
+ * the flows itself (m3_flowsim_run_naive), independently of the route
+ * index the other engines use, or runs on a class problem
+ * (m3_flowsim_naive_engine). */
 #include "m3-internal.h"
 
 #include <math.h>
@@ -159,6 +162,34 @@ int m3_flowsim_run_line_naive(const m3_line *line, const m3_flows *f, uint32_t m
     rc = naive_run(&p, f, &o, fct_ns, err);
 out:
     free(cap);
+    free(off);
+    free(links);
+    return rc;
+}
+
+int m3_flowsim_naive_engine(const m3_fs_problem *cp, const m3_flows *f, const m3_flowsim_opts *o,
+                            double *fct_ns, m3_error *err)
+{
+    size_t N = f->n, total = 0;
+    for (size_t q = 0; q < N; q++) {
+        uint32_t c = cp->flow_class[q];
+        total += cp->class_link_off[c + 1] - cp->class_link_off[c];
+    }
+    if (total > UINT32_MAX)
+        return m3_fail(err, "flowsim (naive): %zu flow-link pairs, too many", total);
+    uint32_t *off = m3_calloc(N + 1, sizeof *off, err);
+    uint32_t *links = m3_calloc(total + 1, sizeof *links, err);
+    int rc = -1;
+    if (off && links) {
+        for (size_t q = 0; q < N; q++) {
+            uint32_t c = cp->flow_class[q], k = off[q];
+            for (uint32_t i = cp->class_link_off[c]; i < cp->class_link_off[c + 1]; i++)
+                links[k++] = cp->class_links[i];
+            off[q + 1] = k;
+        }
+        naive_problem p = {cp->num_links, cp->cap, off, links};
+        rc = naive_run(&p, f, o, fct_ns, err);
+    }
     free(off);
     free(links);
     return rc;

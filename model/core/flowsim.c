@@ -154,10 +154,10 @@ out:
 
 /* ---- a routed topology ---- */
 
-/* The problem of flows routed on a topology, and the options its engines
- * run with (`eff`: the cap made explicit, below). */
+/* The problem of flows routed on a topology (on the caller's index), and
+ * the options its engines run with (`eff`: the cap made explicit, below). */
 typedef struct fs_routed {
-    m3_route_index *x;
+    const m3_route_index *x;
     double *cap;
     uint32_t *off, *fc;
     m3_fs_problem p;
@@ -169,29 +169,32 @@ static void fs_routed_free(fs_routed *rp)
     free(rp->cap);
     free(rp->off);
     free(rp->fc);
-    m3_route_index_free(rp->x);
 }
 
-static int fs_routed_build(const m3_topology *t, const m3_routing *r, const m3_flows *f,
+static int fs_routed_build(const m3_topology *t, const m3_route_index *x, const m3_flows *f,
                            const m3_flowsim_opts *o, fs_routed *rp, m3_error *err)
 {
     memset(rp, 0, sizeof *rp);
-    if (!(rp->x = m3_route_index_new(r, f, err)))
-        return -1;
+    rp->x = x;
+    if (m3_route_index_num_flows(x) != f->n)
+        return m3_fail(err, "flowsim: the route index holds %zu flows, not the %zu given",
+                       m3_route_index_num_flows(x), f->n);
     uint32_t L = 2 * m3_topology_num_links(t), C = m3_route_index_num_paths(rp->x);
     rp->cap = m3_calloc((size_t)L + 1, sizeof *rp->cap, err);
     rp->off = m3_calloc((size_t)C + 1, sizeof *rp->off, err);
     rp->fc = m3_calloc(f->n + 1, sizeof *rp->fc, err);
-    if (!rp->cap || !rp->off || !rp->fc) {
-        fs_routed_free(rp);
-        return -1;
-    }
+    if (!rp->cap || !rp->off || !rp->fc)
+        return -1; /* the caller frees what was allocated */
     for (uint32_t l = 0; l < L; l++)
         rp->cap[l] = m3_topology_link(t, l / 2)->rate_bps / 1e9;
     uint32_t total = 0;
     for (uint32_t c = 0; c < C; c++) {
         uint32_t len;
-        m3_route_index_path_links(rp->x, c, &len);
+        const uint32_t *pl = m3_route_index_path_links(rp->x, c, &len);
+        for (uint32_t j = 0; j < len; j++)
+            if (pl[j] >= L)
+                return m3_fail(err, "flowsim: the route index has directed link %u; the "
+                               "topology has %u", pl[j], L);
         total += len;
         rp->off[c + 1] = total;
     }
@@ -368,20 +371,25 @@ static int fs_run_as_line(const fs_routed *rp, const m3_line *line, const uint8_
 
 /* Runs flowSim with o->engine (auto: the line engine when fs_find_line
  * finds a line, else the incremental one) into fct, and returns 0; with
- * fct NULL only picks the engine and returns it. -1 on error. */
-static int fs_routed_run(const m3_topology *t, const m3_routing *r, const m3_flows *f,
-                         const m3_flowsim_opts *o, double *fct, m3_error *err)
+ * fct NULL only picks the engine and returns it. -1 on error. The naive
+ * engine routes the flows itself when given the routing `r`, else runs on
+ * the index's paths. */
+static int fs_routed_run(const m3_topology *t, const m3_routing *r, const m3_route_index *x,
+                         const m3_flows *f, const m3_flowsim_opts *o, double *fct,
+                         m3_error *err)
 {
     if (m3_flowsim_check_input(f, o->rate_cap_bps, o->mtu, err))
         return -1;
     m3_flowsim_engine e = o->engine;
     if ((unsigned)e >= M3_FLOWSIM_ENGINE_COUNT)
         return m3_fail(err, "flowsim: engine %d out of range", (int)e);
-    if (e == M3_FLOWSIM_NAIVE)
+    if (e == M3_FLOWSIM_NAIVE && (!fct || r))
         return fct ? m3_flowsim_run_naive(t, r, f, o, fct, err) : (int)e;
     fs_routed rp;
-    if (fs_routed_build(t, r, f, o, &rp, err))
+    if (fs_routed_build(t, x, f, o, &rp, err)) {
+        fs_routed_free(&rp);
         return -1;
+    }
     uint32_t C = rp.p.num_classes;
     uint8_t *lo = NULL, *hi = NULL, *rev = NULL;
     m3_line line;
@@ -407,6 +415,8 @@ static int fs_routed_run(const m3_topology *t, const m3_routing *r, const m3_flo
         rc = fs_run_as_line(&rp, &line, lo, hi, rev, f, fct, err);
     else if (e == M3_FLOWSIM_FULL)
         rc = m3_flowsim_full_engine(&rp.p, f, &rp.eff, fct, err);
+    else if (e == M3_FLOWSIM_NAIVE)
+        rc = m3_flowsim_naive_engine(&rp.p, f, o, fct, err);
     else
         rc = m3_flowsim_incr_engine(&rp.p, f, &rp.eff, fct, err);
 out:
@@ -417,12 +427,36 @@ out:
     return rc;
 }
 
+/* Builds the index unless the engine is the naive one with a routing. */
+static int fs_run_routing(const m3_topology *t, const m3_routing *r, const m3_flows *f,
+                          const m3_flowsim_opts *o, double *fct, m3_error *err)
+{
+    if (o->engine == M3_FLOWSIM_NAIVE)
+        return fs_routed_run(t, r, NULL, f, o, fct, err);
+    if (m3_flowsim_check_input(f, o->rate_cap_bps, o->mtu, err))
+        return -1;
+    m3_route_index *x = m3_route_index_new(r, f, err);
+    if (!x)
+        return -1;
+    int rc = fs_routed_run(t, r, x, f, o, fct, err);
+    m3_route_index_free(x);
+    return rc;
+}
+
 int m3_flowsim_run(const m3_topology *t, const m3_routing *r, const m3_flows *f,
                    const m3_flowsim_opts *o, double *fct_ns, m3_error *err)
 {
     if (!fct_ns)
         return m3_fail(err, "flowsim: no output array");
-    return fs_routed_run(t, r, f, o, fct_ns, err) < 0 ? -1 : 0;
+    return fs_run_routing(t, r, f, o, fct_ns, err) < 0 ? -1 : 0;
+}
+
+int m3_flowsim_run_indexed(const m3_topology *t, const m3_route_index *x, const m3_flows *f,
+                           const m3_flowsim_opts *o, double *fct_ns, m3_error *err)
+{
+    if (!fct_ns)
+        return m3_fail(err, "flowsim: no output array");
+    return fs_routed_run(t, NULL, x, f, o, fct_ns, err) < 0 ? -1 : 0;
 }
 
 int m3_flowsim_auto_engine(const m3_topology *t, const m3_routing *r, const m3_flows *f,
@@ -430,5 +464,5 @@ int m3_flowsim_auto_engine(const m3_topology *t, const m3_routing *r, const m3_f
 {
     m3_flowsim_opts a = *o;
     a.engine = M3_FLOWSIM_AUTO;
-    return fs_routed_run(t, r, f, &a, NULL, err);
+    return fs_run_routing(t, r, f, &a, NULL, err);
 }

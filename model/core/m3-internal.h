@@ -58,6 +58,10 @@ int m3_flowsim_incr_engine(const m3_fs_problem *p, const m3_flows *f, const m3_f
                            double *fct_ns, m3_error *err);
 int m3_flowsim_full_engine(const m3_fs_problem *p, const m3_flows *f, const m3_flowsim_opts *o,
                            double *fct_ns, m3_error *err);
+/* The naive oracle (flowsim-naive.c) on a problem's classes, flow by flow;
+ * flows sorted by start time. */
+int m3_flowsim_naive_engine(const m3_fs_problem *p, const m3_flows *f, const m3_flowsim_opts *o,
+                            double *fct_ns, m3_error *err);
 
 /* Entries of the engines' binary min-heaps: finish tags of a class's flows
  * (id = flow) and fair shares of links (id = link, ver = the version that

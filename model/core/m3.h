@@ -346,6 +346,8 @@ const uint32_t *m3_route_index_path_links(const m3_route_index *x, uint32_t path
 const uint32_t *m3_route_index_path_flows(const m3_route_index *x, uint32_t path, size_t *n);
 /* Flows crossing a directed link, in increasing flow index. */
 const uint32_t *m3_route_index_link_flows(const m3_route_index *x, uint32_t dlink, size_t *n);
+/* The flows the index was built on. */
+size_t m3_route_index_num_flows(const m3_route_index *x);
 
 /* ---------------------------------------------------------------- workloads */
 
@@ -509,6 +511,11 @@ int m3_flowsim_run(const m3_topology *t, const m3_routing *r, const m3_flows *f,
  * one route index (O(flows x path length)). */
 int m3_flowsim_auto_engine(const m3_topology *t, const m3_routing *r, const m3_flows *f,
                            const m3_flowsim_opts *o, m3_error *err);
+/* m3_flowsim_run on flows already routed and indexed (`x`: m3_route_index_new
+ * of a routing on `t` and these flows), so that a caller that has the
+ * index pays for it once; the naive engine runs on the index's paths. */
+int m3_flowsim_run_indexed(const m3_topology *t, const m3_route_index *x, const m3_flows *f,
+                           const m3_flowsim_opts *o, double *fct_ns, m3_error *err);
 /* Same on a line (see "lines" below): flow src < dst uses line links
  * src .. dst-1 (src > dst the reverse direction's own links). The per-flow
  * cap is the line's cap_bps (m3_flowsim_opts has no part here: the line
@@ -525,6 +532,13 @@ int m3_flowsim_run_line_naive(const m3_line *l, const m3_flows *f, uint32_t mtu,
 int m3_flowsim_estimate(const m3_topology *t, const m3_routing *r, const m3_flows *f,
                         const m3_flowsim_opts *o, double *fluid_ns, double *fct_ns,
                         double *ideal_ns, m3_error *err);
+/* Its second step on an index (as m3_flowsim_run_indexed): from the fluid
+ * FCTs, each flow's ideal FCT and estimate (fluid plus base delay); each
+ * path's rates and delays are looked up once. O(flows x path length). */
+int m3_flowsim_estimate_from_fluid(const m3_topology *t, const m3_route_index *x,
+                                   const m3_flows *f, const m3_flowsim_opts *o,
+                                   const double *fluid_ns, double *fct_ns, double *ideal_ns,
+                                   m3_error *err);
 /* The same reference algorithm on any routed topology. */
 int m3_flowsim_run_naive(const m3_topology *t, const m3_routing *r, const m3_flows *f,
                          const m3_flowsim_opts *o, double *fct_ns, m3_error *err);

@@ -188,6 +188,10 @@ fail:
 }
 
 uint32_t m3_route_index_num_paths(const m3_route_index *x) { return x->num_paths; }
+size_t m3_route_index_num_flows(const m3_route_index *x)
+{
+    return x->path_flow_off ? x->path_flow_off[x->num_paths] : 0;
+}
 uint32_t m3_route_index_flow_path(const m3_route_index *x, size_t flow) { return x->flow_path[flow]; }
 
 const uint32_t *m3_route_index_path_links(const m3_route_index *x, uint32_t path, uint32_t *n)

@@ -828,6 +828,69 @@ static void test_incremental_unsorted(void)
     m3_topology_free(t);
 }
 
+/* The indexed entry points equal the routing ones: m3_flowsim_run_indexed
+ * (every engine; the naive one on the index's paths) and the estimate's
+ * second step, whose ideal FCTs equal m3_ideal_fcts' per-flow routes to
+ * the last bit. An index of other flows is refused. */
+static void test_indexed(void)
+{
+    m3_error err;
+    m3_topology *t = m3_topology_fat_tree_m3(2, 4, 2, 2, 10e9, 40e9, 1000, &err);
+    m3_routing *r = m3_routing_new(t, &err);
+    uint64_t s = 11;
+    const size_t nf = 1500;
+    m3_flow *v = random_flows(t, nf, 2, 0, -1, &s);
+    m3_flows fs;
+    set_flows(&fs, v, nf);
+    m3_route_index *x = m3_route_index_new(r, &fs, &err);
+    CHECK(x != NULL && m3_route_index_num_flows(x) == nf);
+    double *a = calloc(nf, sizeof *a), *b = calloc(nf, sizeof *b), *c = calloc(nf, sizeof *c);
+    double *d = calloc(nf, sizeof *d), *e = calloc(nf, sizeof *e), *g = calloc(nf, sizeof *g);
+    m3_flowsim_opts o;
+    m3_flowsim_opts_default(&o);
+    o.rate_cap_bps = 10e9;
+    for (int en = 0; en < M3_FLOWSIM_ENGINE_COUNT; en++) {
+        if (en == M3_FLOWSIM_LINE)
+            continue;
+        o.engine = (m3_flowsim_engine)en;
+        CHECK_MSG(m3_flowsim_run(t, r, &fs, &o, a, &err) == 0, "%s", err.msg);
+        CHECK_MSG(m3_flowsim_run_indexed(t, x, &fs, &o, b, &err) == 0, "%s", err.msg);
+        size_t bad = 0;
+        for (size_t i = 0; i < nf; i++)
+            bad += !(fabs(a[i] - b[i]) <= ENGINE_TOL * a[i]);
+        CHECK_MSG(bad == 0, "%s: %zu flows differ indexed", m3_flowsim_engine_name(o.engine), bad);
+    }
+    o.engine = M3_FLOWSIM_AUTO;
+    CHECK(m3_flowsim_estimate(t, r, &fs, &o, a, b, c, &err) == 0);
+    CHECK(m3_flowsim_run_indexed(t, x, &fs, &o, d, &err) == 0);
+    CHECK(m3_flowsim_estimate_from_fluid(t, x, &fs, &o, d, e, g, &err) == 0);
+    double *ideal = calloc(nf, sizeof *ideal);
+    CHECK(m3_ideal_fcts(t, r, &fs, o.mtu, o.header_bytes, o.rate_cap_bps, ideal, &err) == 0);
+    size_t bad = 0;
+    for (size_t i = 0; i < nf; i++)
+        bad += a[i] != d[i] || b[i] != e[i] || c[i] != g[i] || g[i] != ideal[i];
+    CHECK_MSG(bad == 0, "%zu flows: estimate in two steps differs", bad);
+    /* an index of fewer flows */
+    m3_flows half;
+    set_flows(&half, v, nf / 2);
+    m3_route_index *y = m3_route_index_new(r, &half, &err);
+    CHECK(m3_flowsim_run_indexed(t, y, &fs, &o, d, &err) == -1);
+    CHECK(strstr(err.msg, "route index holds 750 flows") != NULL);
+    CHECK(m3_flowsim_estimate_from_fluid(t, y, &fs, &o, d, e, g, &err) == -1);
+    m3_route_index_free(y);
+    free(ideal);
+    free(a);
+    free(b);
+    free(c);
+    free(d);
+    free(e);
+    free(g);
+    free(v);
+    m3_route_index_free(x);
+    m3_routing_free(r);
+    m3_topology_free(t);
+}
+
 /* A flow alone: flowSim's estimate (fluid + base delay) is its ideal FCT. */
 static void test_estimate_alone(void)
 {
@@ -956,5 +1019,6 @@ int main(void)
     test_engines_parking_lots();
     test_engines_fat_trees();
     test_engines_random_topologies();
+    test_indexed();
     return check_finish("test-flowsim");
 }
