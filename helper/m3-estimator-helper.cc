@@ -48,26 +48,32 @@ M3EstimatorHelper::M3EstimatorHelper()
     const std::string m3 = "ns3::M3ModelEstimator";
     const std::string packet = "ns3::M3PacketEstimator";
     // flag, TypeId, attribute, kind, unit appended to the value, range, help
+    // flag, TypeId, attribute, kind, unit appended to the value, range (text), help, range
     m_options = {
         {"model", m3, "Model", Kind::TEXT, "", "",
          "m3: model checkpoint .pt (default: the shipped ckpts/m3-medium.pt)"},
-        {"path-samples", m3, "PathSamples", Kind::UNSIGNED, "", "1 or more",
-         "m3: paths drawn (default 500)"},
+        {"path-samples", m3, "PathSamples", Kind::UNSIGNED, "", "1 to 1000000",
+         "m3: paths drawn, 1..1e6 (default 500)", 1, false, 1e6},
         {"threads", m3, "Threads", Kind::UNSIGNED, "", "0 to 256",
-         "m3: threads of path flowSim and inference (default 0 = every core)"},
-        {"m3-seed", m3, "Seed", Kind::UNSIGNED, "", "an unsigned integer",
+         "m3: threads of path flowSim and inference, 0..256 (default 0 = every core)", 0,
+         false, 256},
+        {"m3-seed", m3, "Seed", Kind::UNSIGNED, "", "an unsigned 64-bit integer",
          "m3: seed of the path draws and the bootstrap (default 1; --seed is the "
-         "network configuration's)"},
+         "network configuration's)", 0, false, 18446744073709551615.0},
         {"ci-level", m3, "ConfidenceLevel", Kind::NUMBER, "", "in (0, 1)",
-         "m3: nominal coverage of the interval (default 0.95)"},
-        {"bootstrap", m3, "Bootstrap", Kind::UNSIGNED, "", "0 or more",
-         "m3: bootstrap replicates of the interval (default 200; 0 = no interval)"},
-        {"progress", packet, "ProgressInterval", Kind::NUMBER, "", ">= 0",
-         "packet: a progress line on stderr every this many wall seconds (default 0 = none)"},
-        {"stall-ms", packet, "StallTime", Kind::NUMBER, "ms", "> 0",
-         "packet: stop when no flow progresses for this simulated time, ms (default 100)"},
-        {"time-limit", packet, "TimeLimit", Kind::NUMBER, "s", ">= 0",
-         "packet: stop at this simulated time in seconds (default 0 = none)"},
+         "m3: nominal coverage of the interval (default 0.95)", 0, true, 1},
+        {"bootstrap", m3, "Bootstrap", Kind::UNSIGNED, "", "0 to 100000",
+         "m3: bootstrap replicates of the interval, 0..1e5 (default 200; 0 = no interval)", 0,
+         false, 1e5},
+        {"progress", packet, "ProgressInterval", Kind::NUMBER, "", "0 to 1e6",
+         "packet: a progress line on stderr every this many wall seconds (default 0 = none)", 0,
+         false, 1e6},
+        {"stall-ms", packet, "StallTime", Kind::NUMBER, "ms", "> 0 and at most 1e9",
+         "packet: stop when no flow progresses for this simulated time, ms (default 100)", 0,
+         true, 1e9},
+        {"time-limit", packet, "TimeLimit", Kind::NUMBER, "s", "0 to 1e6",
+         "packet: stop at this simulated time in seconds, at most 1e6 (default 0 = none)", 0,
+         false, 1e6},
         {"pfc-log", packet, "PfcLogFile", Kind::TEXT, "", "",
          "packet: write PFC frames sent (`time_ns node port queue type`) to this file"},
     };
@@ -192,17 +198,24 @@ M3EstimatorHelper::AddCommandLine(M3CommandLine& cmd)
             cmd.AddText(o.flag, o.help, &m_optionValues[o.flag]);
             continue;
         }
-        // numbers: the syntax at parse time (a usage error), the range at Create()
-        const bool digits = o.kind == Kind::UNSIGNED;
+        // numbers: syntax and range at parse time (a usage error)
         cmd.AddChecked(o.flag,
                        o.help,
                        &m_optionValues[o.flag],
-                       [digits](const std::string& v, std::string* error) {
+                       [o](const std::string& v, std::string* error) {
+                           // M3CommandLine names the flag itself
                            std::string canonical;
-                           if (!IsNumber(v, digits, &canonical))
+                           std::string why;
+                           if (!IsNumber(v, o.kind == Kind::UNSIGNED, &canonical))
                            {
                                *error = "'" + v + "' is not " +
-                                        (digits ? "an unsigned integer" : "a number");
+                                        (o.kind == Kind::UNSIGNED ? "an unsigned integer"
+                                                                  : "a number");
+                               return false;
+                           }
+                           if (!CheckOption(o, v, &canonical, &why))
+                           {
+                               *error = v + " is out of range (" + o.valid + ")";
                                return false;
                            }
                            return true;
@@ -246,6 +259,32 @@ IsNumber(const std::string& text, bool digitsOnly, std::string* canonical)
 } // namespace
 
 bool
+M3EstimatorHelper::CheckOption(const Option& o,
+                               const std::string& text,
+                               std::string* canonical,
+                               std::string* error)
+{
+    *canonical = text;
+    if (o.kind == Kind::TEXT)
+    {
+        return true;
+    }
+    const std::string given = "--" + o.flag + "=" + text;
+    if (!IsNumber(text, o.kind == Kind::UNSIGNED, canonical))
+    {
+        *error = given + ": not " + (o.kind == Kind::UNSIGNED ? "an unsigned integer" : "a number");
+        return false;
+    }
+    double v = std::strtod(canonical->c_str(), nullptr);
+    if ((o.loOpen ? !(v > o.lo) : !(v >= o.lo)) || !(v <= o.hi))
+    {
+        *error = given + ": must be " + o.valid;
+        return false;
+    }
+    return true;
+}
+
+bool
 M3EstimatorHelper::SettingsOf(const std::string& typeName,
                               std::vector<Setting>* settings,
                               std::string* error) const
@@ -259,12 +298,10 @@ M3EstimatorHelper::SettingsOf(const std::string& typeName,
         {
             continue;
         }
-        std::string text = val->second;
-        std::string given = "--" + o.flag + "=" + text;
-        if (o.kind != Kind::TEXT && !IsNumber(val->second, o.kind == Kind::UNSIGNED, &text))
+        std::string text;
+        std::string given = "--" + o.flag + "=" + val->second;
+        if (!CheckOption(o, val->second, &text, error))
         {
-            *error = given + ": not " +
-                     (o.kind == Kind::UNSIGNED ? "an unsigned integer" : "a number");
             return false;
         }
         settings->push_back({o.attribute, StringValue(text + o.unit).Copy(), given, o.valid});

@@ -116,7 +116,19 @@ class M3EstimatorHelper
         std::string unit;      //!< appended to the value ("ms", "s") for Time attributes
         std::string valid;     //!< the accepted range, for messages ("> 0")
         std::string help;
+        double lo = 0;         //!< NUMBER, UNSIGNED: smallest value
+        bool loOpen = false;   //!< lo itself excluded
+        double hi = 0;         //!< largest value
     };
+
+    /**
+     * \p text as option \p o takes it: its kind, its range; the form ns-3
+     * reads into \p canonical. False + "--flag=text: why" otherwise.
+     */
+    static bool CheckOption(const Option& o,
+                            const std::string& text,
+                            std::string* canonical,
+                            std::string* error);
 
     /** TypeId name of a mode or TypeId name; empty + error when unknown. */
     static std::string Resolve(const std::string& modeOrType, std::string* error);

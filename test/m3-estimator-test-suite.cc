@@ -623,11 +623,13 @@ class M3EstimatorHelperBadValueTestCase : public TestCase
         };
         const Case cases[] = {
             {"--path-samples=abc", "m3", "--path-samples=abc: not an unsigned integer"},
-            {"--path-samples=0", "m3", "--path-samples=0: must be 1 or more"},
+            {"--path-samples=0", "m3", "--path-samples=0: must be 1 to 1000000"},
             {"--threads=-1", "m3", "--threads=-1: not an unsigned integer"},
             {"--ci-level=2", "m3", "--ci-level=2: must be in (0, 1)"},
-            {"--stall-ms=0", "packet", "--stall-ms=0: must be > 0"},
-            {"--time-limit=-1", "packet", "--time-limit=-1: must be >= 0"},
+            {"--stall-ms=0", "packet", "--stall-ms=0: must be > 0 and at most 1e9"},
+            {"--time-limit=-1", "packet", "--time-limit=-1: must be 0 to 1e6"},
+            {"--time-limit=1e10", "packet", "--time-limit=1e10: must be 0 to 1e6"},
+            {"--path-samples=1e12", "m3", "--path-samples=1e12: must be 1 to 1000000"},
             {"--progress=soon", "packet", "--progress=soon: not a number"},
         };
         for (const Case& c : cases)
