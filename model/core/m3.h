@@ -313,8 +313,10 @@ void m3_routing_free(m3_routing *r);
 const m3_topology *m3_routing_topology(const m3_routing *r);
 /* Bytes m3_routing_new allocates for `t`: a 16-bit distance per node for
  * every switch that hosts hang off (and every host with more than one
- * link); m3_routing_new refuses, with this number, a topology whose table
- * exceeds m3_memory_limit_bytes(). */
+ * link), and a 32-bit next-hop entry per switch for each of those (plus
+ * each switch's distinct next-hop sets, a few per port, not counted);
+ * m3_routing_new refuses, with this number, a topology whose table
+ * exceeds m3_memory_limit_bytes(). A route then costs O(path length). */
 double m3_routing_memory_bytes(const m3_topology *t);
 /* The IPv4 address of a node, as the original simulator numbers them. */
 uint32_t m3_node_ip(uint32_t node);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* test-routing.c - shortest paths, ECMP determinism and spread, hosts never
- * transit, and the flow/path/link indexes. */
+ * transit, the flow/path/link indexes, and the next-hop table against an
+ * oracle built from the distances on random topologies. */
 #include "check.h"
 #include "m3.h"
 
@@ -174,6 +175,111 @@ static void test_parking_lot_topology(void)
     CHECK(m3_topology_fat_tree_k(5, 10e9, 40e9, 1000, &err) == NULL);
 }
 
+static uint64_t rnd(uint64_t *s)
+{
+    *s ^= *s << 13;
+    *s ^= *s >> 7;
+    *s ^= *s << 17;
+    return *s;
+}
+
+/* The routing's rule, from its distances alone: at `node`, the links to
+ * neighbours one hop closer to `dst` that may carry the packet on (a
+ * switch, or dst itself), in adjacency order; among several the ECMP hash
+ * seeded with the node picks one. The oracle of m3_routing_next's
+ * next-hop table. */
+static int oracle_next(const m3_topology *t, const m3_routing *r, uint32_t node, uint32_t dst,
+                       uint32_t sip, uint32_t dip, uint16_t sport, uint16_t dport)
+{
+    int here = node == dst ? -1 : m3_routing_distance(r, node, dst);
+    if (here < 0)
+        return -1;
+    uint32_t cand[256], n = 0;
+    for (uint32_t i = 0; i < m3_topology_degree(t, node) && n < 256; i++) {
+        uint32_t d = m3_topology_out_dlink(t, node, i), v = m3_dlink_dst(t, d);
+        if (v != dst && !m3_topology_is_switch(t, v))
+            continue;
+        int dv = m3_routing_distance(r, v, dst);
+        if (dv >= 0 && dv + 1 == here)
+            cand[n++] = d;
+    }
+    if (n == 0)
+        return -1;
+    return (int)cand[n == 1 ? 0 : m3_ecmp_hash(sip, dip, sport, dport, node) % n];
+}
+
+/* Random topologies (switch graphs with several shortest paths, hosts on
+ * one or two switches, a host behind another host, an unreachable island)
+ * and the built-in ones: every node's next hop towards every host, for
+ * random 5-tuples, equals the oracle's. */
+static void test_next_hops_against_oracle(void)
+{
+    m3_error err;
+    for (uint64_t seed = 1; seed <= 30; seed++) {
+        uint64_t s = seed * 2654435761u;
+        m3_topology *t;
+        if (seed == 28)
+            t = m3_topology_fat_tree_m3(2, 4, 2, 2, 10e9, 40e9, 1000, &err);
+        else if (seed == 29)
+            t = m3_topology_fat_tree_k(4, 10e9, 40e9, 1000, &err);
+        else if (seed == 30)
+            t = m3_topology_parking_lot_hosts(5, 10e9, 40e9, 40e9, 3, 1000, &err);
+        else {
+            uint32_t ns = 2 + (uint32_t)(rnd(&s) % 9), nh = 2 + (uint32_t)(rnd(&s) % 10);
+            t = m3_topology_new(nh + ns + 3, &err);
+            for (uint32_t i = 0; i < ns; i++)
+                m3_topology_set_switch(t, nh + i, &err);
+            m3_topology_set_switch(t, nh + ns + 2, &err); /* island: one switch, one host */
+            for (uint32_t i = 1; i < ns; i++) {
+                m3_link l = {nh + i, nh + (uint32_t)(rnd(&s) % i), 10e9, 1000, 0};
+                m3_topology_add_link(t, &l, &err);
+            }
+            for (uint32_t x = 0; x < ns; x++) {
+                uint32_t a = (uint32_t)(rnd(&s) % ns), b = (uint32_t)(rnd(&s) % ns);
+                m3_link l = {nh + a, nh + b, 10e9, 1000, 0};
+                if (a != b)
+                    m3_topology_add_link(t, &l, &err);
+            }
+            for (uint32_t h = 0; h < nh; h++) {
+                m3_link l = {h, nh + (uint32_t)(rnd(&s) % ns), 10e9, 1000, 0};
+                m3_topology_add_link(t, &l, &err);
+                if (rnd(&s) % 3 == 0) {
+                    m3_link l2 = {h, nh + (uint32_t)(rnd(&s) % ns), 10e9, 1000, 0};
+                    if (l2.b != l.b)
+                        m3_topology_add_link(t, &l2, &err);
+                }
+            }
+            m3_link behind = {nh + ns, 0, 10e9, 1000, 0}; /* host behind host 0 */
+            m3_link island = {nh + ns + 1, nh + ns + 2, 10e9, 1000, 0};
+            m3_topology_add_link(t, &behind, &err);
+            m3_topology_add_link(t, &island, &err);
+        }
+        CHECK_MSG(t != NULL, "seed %llu: %s", (unsigned long long)seed, err.msg);
+        m3_routing *r = t ? m3_routing_new(t, &err) : NULL;
+        CHECK_MSG(r != NULL, "seed %llu: %s", (unsigned long long)seed, err.msg);
+        if (!r) {
+            m3_topology_free(t);
+            continue;
+        }
+        size_t bad = 0, checked = 0;
+        for (uint32_t node = 0; node < m3_topology_num_nodes(t); node++)
+            for (uint32_t i = 0; i < m3_topology_num_hosts(t); i++) {
+                uint32_t dst = m3_topology_host(t, i);
+                for (int k = 0; k < 8; k++) {
+                    uint32_t sip = (uint32_t)rnd(&s), dip = m3_node_ip(dst);
+                    uint16_t sport = (uint16_t)rnd(&s), dport = (uint16_t)rnd(&s);
+                    int got = m3_routing_next(r, node, dst, sip, dip, sport, dport);
+                    bad += got != oracle_next(t, r, node, dst, sip, dip, sport, dport);
+                    checked++;
+                }
+            }
+        CHECK_MSG(bad == 0, "seed %llu: %zu of %zu next hops differ from the oracle",
+                  (unsigned long long)seed, bad, checked);
+        m3_routing_free(r);
+        m3_topology_free(t);
+    }
+}
+
 int main(void)
 {
     test_hash();
@@ -181,5 +287,6 @@ int main(void)
     test_hosts_never_transit();
     test_k_ary();
     test_parking_lot_topology();
+    test_next_hops_against_oracle();
     return check_finish("test-routing");
 }
