@@ -50,6 +50,7 @@ M3_CORE_TESTS = [
     'test/core/test-workload.c',
     'test/core/test-flowsim.c',
     'test/core/test-line.c',
+    'test/core/test-io.c',
     'test/core/test-stats.c',
     'test/core/test-features.c',
     'test/core/test-decompose.c',

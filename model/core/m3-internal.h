@@ -175,12 +175,18 @@ void *m3_realloc_array(void *p, size_t n, size_t size, m3_error *err);
 /* The strict number parsers are public (m3.h, "numbers in text"). */
 
 /* Line reader that tracks line numbers, strips '#' comments and blank lines. */
+/* Reads the file in blocks of M3_LINE_BLOCK bytes into `buf` (grown for a
+ * longer line, up to 16 MB) and hands out lines in place: no per-character
+ * stdio, no allocation per line. */
+#define M3_LINE_BLOCK ((size_t)1 << 20)
 typedef struct m3_line_reader {
     FILE *fp;
     const char *path;
     size_t lineno;
     char *buf;
     size_t cap;
+    size_t pos, len;   /* unread bytes: buf[pos .. len) */
+    int eof;           /* the file has no more bytes */
 } m3_line_reader;
 
 int m3_line_reader_open(m3_line_reader *lr, const char *path, m3_error *err);
@@ -196,5 +202,20 @@ char *m3_next_token(char **cursor);
 int m3_split_ws(char *line, char **tok, int max);
 
 /* The atomic file writer is public (m3.h, "output files"). */
+
+/* A block buffer for writers of many short lines: text is formatted in
+ * place (m3_format_u64, m3_format_fixed) and written by the megabyte. */
+#define M3_OUT_BLOCK ((size_t)1 << 20)
+typedef struct m3_out {
+    FILE *fp;
+    char *buf;
+    size_t len;
+} m3_out;
+int m3_out_open(m3_out *o, FILE *fp, m3_error *err);
+/* Room for `need` (at most M3_OUT_BLOCK / 2) more bytes at the returned
+ * position; the caller then sets o->len to the end of what it wrote. */
+char *m3_out_room(m3_out *o, size_t need);
+/* Writes what is left and frees the buffer (the FILE stays open). */
+void m3_out_close(m3_out *o);
 
 #endif

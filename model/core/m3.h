@@ -73,6 +73,14 @@ int m3_parse_rate(const char *s, double *bps);
  * negative or above M3_DELAY_MAX_NS. */
 int m3_parse_delay(const char *s, uint64_t *ns);
 
+/* The writers' number formatting, without printf: the text is written at
+ * `p` (no terminating NUL) and the end returned. m3_format_u64 is "%llu";
+ * m3_format_fixed is exactly printf's "%.*f" with `decimals` 0..9
+ * (correctly rounded, ties to even), at most M3_FORMAT_FIXED_MAX chars. */
+#define M3_FORMAT_FIXED_MAX 330
+char *m3_format_u64(char *p, uint64_t v);
+char *m3_format_fixed(char *p, double v, int decimals);
+
 /* ---------------------------------------------------------------- output files */
 
 /* Writes a file through a temporary of its own, `path.tmp.XXXXXX` (created

@@ -104,16 +104,125 @@ static int to_double(const char *s, size_t len, double *out)
     return 0;
 }
 
+char *m3_format_u64(char *p, uint64_t v)
+{
+    char tmp[20];
+    int n = 0;
+    do {
+        tmp[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    while (n)
+        *p++ = tmp[--n];
+    return p;
+}
+
+/* printf's "%.*f" for finite v whose magnitude is below 2^73: with v =
+ * M x 2^e (M the 53-bit significand), v x 10^d is M x 10^d (below 2^83)
+ * shifted by e, so the 128-bit integer arithmetic is exact and rounds the
+ * exact value to nearest, ties to even, as glibc's printf does. */
+char *m3_format_fixed(char *p, double v, int decimals)
+{
+    static const uint64_t pow10[10] = {1,      10,      100,      1000,      10000,
+                                       100000, 1000000, 10000000, 100000000, 1000000000};
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    int bexp = (int)(bits >> 52 & 0x7ff);
+    if (decimals < 0 || decimals > 9 || bexp == 0x7ff || bexp > 1075 + 20) {
+        char buf[M3_FORMAT_FIXED_MAX + 8];
+        int n = snprintf(buf, sizeof buf, "%.*f", decimals < 0 ? 0 : decimals > 9 ? 9 : decimals,
+                         v);
+        n = n < 0 ? 0 : n > M3_FORMAT_FIXED_MAX ? M3_FORMAT_FIXED_MAX : n;
+        memcpy(p, buf, (size_t)n);
+        return p + n;
+    }
+    if (bits >> 63)
+        *p++ = '-';
+    uint64_t m = bits & (((uint64_t)1 << 52) - 1);
+    int e;
+    if (bexp) {
+        m |= (uint64_t)1 << 52;
+        e = bexp - 1075;
+    } else {
+        e = -1074; /* subnormal */
+    }
+    unsigned __int128 q, P = pow10[decimals];
+    if (e >= 0) {
+        q = ((unsigned __int128)m << e) * P; /* below 2^73 x 10^9 < 2^103 */
+    } else {
+        unsigned __int128 n = (unsigned __int128)m * P;
+        int sh = -e;
+        if (sh >= 127) {
+            q = 0; /* below 2^83 / 2^127: rounds to 0 */
+        } else {
+            q = n >> sh;
+            unsigned __int128 r = n & (((unsigned __int128)1 << sh) - 1);
+            unsigned __int128 half = (unsigned __int128)1 << (sh - 1);
+            if (r > half || (r == half && (q & 1)))
+                q++;
+        }
+    }
+    unsigned __int128 ip = q / P;
+    uint64_t fp = (uint64_t)(q % P);
+    /* the integer part: below 2^103, in decimal */
+    char tmp[40];
+    int n = 0;
+    do {
+        tmp[n++] = (char)('0' + (int)(ip % 10));
+        ip /= 10;
+    } while (ip);
+    while (n)
+        *p++ = tmp[--n];
+    if (decimals) {
+        *p++ = '.';
+        for (int i = decimals - 1; i >= 0; i--) {
+            p[i] = (char)('0' + fp % 10);
+            fp /= 10;
+        }
+        p += decimals;
+    }
+    return p;
+}
+
+int m3_out_open(m3_out *o, FILE *fp, m3_error *err)
+{
+    o->fp = fp;
+    o->len = 0;
+    o->buf = m3_realloc_array(NULL, M3_OUT_BLOCK, 1, err);
+    return o->buf ? 0 : -1;
+}
+
+char *m3_out_room(m3_out *o, size_t need)
+{
+    if (o->len + need > M3_OUT_BLOCK) {
+        /* a short write sets the stream's error flag, which the atomic
+         * writer's commit reports */
+        fwrite(o->buf, 1, o->len, o->fp);
+        o->len = 0;
+    }
+    return o->buf + o->len;
+}
+
+void m3_out_close(m3_out *o)
+{
+    if (o->len)
+        fwrite(o->buf, 1, o->len, o->fp);
+    free(o->buf);
+    o->buf = NULL;
+    o->len = 0;
+}
+
 int m3_parse_u64(const char *s, uint64_t *out)
 {
     if (!s || !isdigit((unsigned char)*s))
         return -1;
     uint64_t v = 0;
     for (; *s; s++) {
-        if (!isdigit((unsigned char)*s))
+        unsigned d = (unsigned)((unsigned char)*s - '0');
+        if (d > 9)
             return -1;
-        unsigned d = (unsigned)(*s - '0');
-        if (v > (UINT64_MAX - d) / 10)
+        /* v * 10 + d > UINT64_MAX, without a division per digit */
+        if (v >= UINT64_MAX / 10 && (v > UINT64_MAX / 10 || d > UINT64_MAX % 10))
             return -1;
         v = v * 10 + d;
     }
@@ -260,48 +369,86 @@ int m3_line_reader_open(m3_line_reader *lr, const char *path, m3_error *err)
     return 0;
 }
 
+/* The longest line a reader takes, without its newline: 16 MB - 1 (as the
+ * byte-by-byte reader this one replaced took it). */
+#define M3_LINE_MAX (((size_t)1 << 24) - 1)
+
+/* The error of a line of more than M3_LINE_MAX bytes at p: a NUL among its
+ * first M3_LINE_MAX + 1 bytes is reported as binary data (the byte-by-byte
+ * reader met it before the length), else the line is too long. */
+static int line_too_long(const m3_line_reader *lr, const char *p, m3_error *err)
+{
+    if (memchr(p, '\0', M3_LINE_MAX + 1))
+        return m3_fail(err, "%s:%zu: binary data (NUL byte)", lr->path, lr->lineno + 1);
+    return m3_fail(err, "%s:%zu: line too long", lr->path, lr->lineno + 1);
+}
+
+/* Makes buf[pos .. len) hold at least one whole line, or the rest of the
+ * file: moves the unread bytes to the front and reads more. 0, or -1 on a
+ * read error or a line too long. */
+static int line_fill(m3_line_reader *lr, m3_error *err)
+{
+    for (;;) {
+        if (lr->len > lr->pos && memchr(lr->buf + lr->pos, '\n', lr->len - lr->pos))
+            return 0;
+        if (lr->eof)
+            return 0;
+        size_t keep = lr->len - lr->pos;
+        if (keep > M3_LINE_MAX)
+            return line_too_long(lr, lr->buf + lr->pos, err);
+        if (lr->pos) {
+            memmove(lr->buf, lr->buf + lr->pos, keep);
+            lr->pos = 0;
+            lr->len = keep;
+        }
+        if (lr->cap - lr->len < M3_LINE_BLOCK / 2 + 1) {
+            size_t nc = lr->cap ? lr->cap * 2 : M3_LINE_BLOCK + 1;
+            char *nb = m3_realloc_array(lr->buf, nc, 1, err);
+            if (!nb)
+                return -1;
+            lr->buf = nb;
+            lr->cap = nc;
+        }
+        size_t want = lr->cap - lr->len - 1; /* room for the terminating NUL */
+        size_t got = fread(lr->buf + lr->len, 1, want, lr->fp);
+        lr->len += got;
+        if (got < want) {
+            if (ferror(lr->fp))
+                return m3_fail(err, "%s:%zu: read error", lr->path, lr->lineno);
+            lr->eof = 1;
+        }
+    }
+}
+
 int m3_line_reader_next(m3_line_reader *lr, char **line, m3_error *err)
 {
     for (;;) {
-        size_t len = 0;
-        int c;
-        while ((c = fgetc(lr->fp)) != EOF && c != '\n') {
-            if (c == '\0')
-                return m3_fail(err, "%s:%zu: binary data (NUL byte)", lr->path, lr->lineno + 1);
-            if (len + 2 > lr->cap) {
-                size_t nc = lr->cap ? lr->cap * 2 : 256;
-                if (nc > ((size_t)1 << 24))
-                    return m3_fail(err, "%s:%zu: line too long", lr->path, lr->lineno + 1);
-                char *nb = m3_realloc_array(lr->buf, nc, 1, err);
-                if (!nb)
-                    return -1;
-                lr->buf = nb;
-                lr->cap = nc;
-            }
-            lr->buf[len++] = (char)c;
-        }
-        if (c == EOF && len == 0) {
-            if (ferror(lr->fp))
-                return m3_fail(err, "%s:%zu: read error", lr->path, lr->lineno);
-            return 0;
-        }
+        if (line_fill(lr, err))
+            return -1;
+        if (lr->pos == lr->len)
+            return 0; /* end of file */
+        char *p = lr->buf + lr->pos;
+        char *nl = memchr(p, '\n', lr->len - lr->pos);
+        size_t len = nl ? (size_t)(nl - p) : lr->len - lr->pos;
+        if (len > M3_LINE_MAX)
+            return line_too_long(lr, p, err);
+        if (memchr(p, '\0', len))
+            return m3_fail(err, "%s:%zu: binary data (NUL byte)", lr->path, lr->lineno + 1);
+        lr->pos += len + (nl != NULL);
         lr->lineno++;
-        if (!lr->buf) {
-            lr->buf = m3_calloc(256, 1, err);
-            if (!lr->buf)
-                return -1;
-            lr->cap = 256;
-        }
-        lr->buf[len] = '\0';
-        char *hash = strchr(lr->buf, '#');
-        if (hash)
+        p[len] = '\0'; /* the newline's place, or the byte kept free after the data */
+        char *hash = memchr(p, '#', len);
+        if (hash) {
             *hash = '\0';
-        char *p = lr->buf;
-        while (isspace((unsigned char)*p))
+            len = (size_t)(hash - p);
+        }
+        while (len && isspace((unsigned char)*p)) {
             p++;
-        if (!*p)
+            len--;
+        }
+        if (!len)
             continue;
-        char *e = p + strlen(p);
+        char *e = p + len;
         while (e > p && isspace((unsigned char)e[-1]))
             *--e = '\0';
         *line = p;
