@@ -4,6 +4,10 @@
  * 0.5) with the shipped model, against the flowSim baseline measured in the
  * same run. Prints numbers and asserts nothing about time.
  *
+ * --fat-tree P,R,H,O picks another of m3's fat-trees (issue 12's scale
+ * benchmark: 16,48,8,1, 6,144 hosts, with --flows 1e6,5e6,2e7
+ * --no-per-path).
+ *
  * Per flow count (each in a child process, so its peak memory is its own):
  * workload generation (not part of the estimate), the whole m3 estimate
  * and its stages (index + sample, flowSim + features on all cores,
@@ -16,7 +20,8 @@
  * m3-compare --mode=packet,m3 on the same scenario.
  *
  *   bench-m3 [--model ckpts/m3-medium.pt] [--flows 100000,1000000]
- *            [--threads 0] [--torch-threads 1] [--json FILE]
+ *            [--threads 0] [--torch-threads 1] [--fat-tree P,R,H,O]
+ *            [--no-per-path] [--json FILE]
  *
  * Times are wall clock (the estimate runs on several threads). */
 #define _POSIX_C_SOURCE 200809L
@@ -58,13 +63,17 @@ typedef struct opts {
     int nflows;
     int threads, torch_threads;
     const char *json;
+    uint32_t ft[4];   /* the fat-tree: pods, racks, hosts, oversubscription */
+    int per_path;     /* the per-path rows after the first case */
 } opts;
 
-static void scenario(m3_scenario *s, m3_routing **r, size_t nflows, double *gen_s)
+static void scenario(const opts *o, m3_scenario *s, m3_routing **r, size_t nflows,
+                     double *gen_s)
 {
     m3_error err;
     m3_scenario_init(s);
-    s->topo = m3_topology_fat_tree_m3(2, 16, 8, 1, 10e9, 40e9, 1000, &err);
+    s->topo = m3_topology_fat_tree_m3(o->ft[0], o->ft[1], o->ft[2], o->ft[3], 10e9, 40e9, 1000,
+                                      &err);
     if (!s->topo || !(*r = m3_routing_new(s->topo, &err)))
         die("topology", &err);
     m3_size_dist *d = m3_size_dist_builtin("webserver", &err);
@@ -183,7 +192,7 @@ static void one_case(const opts *o, size_t nflows, int with_per_path, const char
     m3_scenario s;
     m3_routing *r;
     double gen_s;
-    scenario(&s, &r, nflows, &gen_s);
+    scenario(o, &s, &r, nflows, &gen_s);
     FILE *js = jpath ? fopen(jpath, "w") : NULL;
     if (js)
         fprintf(js, "{\n  \"flows\": %zu,\n  \"generate_s\": %.4f,\n", s.flows.n, gen_s);
@@ -244,21 +253,24 @@ static void one_case(const opts *o, size_t nflows, int with_per_path, const char
 
 int main(int argc, char **argv)
 {
-    opts o = {"ckpts/m3-medium.pt", {100000, 1000000}, 2, 0, 1, NULL};
+    opts o = {"ckpts/m3-medium.pt", {100000, 1000000}, 2, 0, 1, NULL, {2, 16, 8, 1}, 1};
     static const char usage[] =
         "usage: bench-m3 [--model PT] [--flows N,N] [--threads T] [--torch-threads T]\n"
-        "                [--json FILE]\n"
+        "                [--fat-tree P,R,H,O] [--no-per-path] [--json FILE]\n"
         "  --model PT          checkpoint (default ckpts/m3-medium.pt)\n"
         "  --flows N,N         flow counts of the cases, up to 8 (default 100000,1000000)\n"
         "  --threads T         m3 mode's threads, 0..256 (default 2; 0 = every core)\n"
         "  --torch-threads T   libtorch intra-op threads, 0..256 (default 1)\n"
+        "  --fat-tree P,R,H,O  m3's fat-tree (default 2,16,8,1: 256 hosts)\n"
+        "  --no-per-path       skip the per-path rows of the first case\n"
         "  --json FILE         also write the numbers to FILE\n"
         "  -h, --help          this text\n"
         "Options take --key=value or --key value; usage errors exit 2.\n";
     m3_cli_tool = "bench-m3";
     m3_cli_option opt[] = {
         {"--model", 1, NULL}, {"--threads", 1, NULL}, {"--torch-threads", 1, NULL},
-        {"--json", 1, NULL}, {"--flows", 1, NULL}, {NULL, 0, NULL},
+        {"--json", 1, NULL}, {"--flows", 1, NULL}, {"--fat-tree", 1, NULL},
+        {"--no-per-path", 0, NULL}, {NULL, 0, NULL},
     };
     int prc = m3_cli_parse(argc, argv, opt, usage);
     if (prc)
@@ -277,6 +289,21 @@ int main(int argc, char **argv)
         if (m3_cli_count(m3_cli_get(opt, "--torch-threads"), 0, 256, &v))
             return M3_CLI_USAGE;
         o.torch_threads = (int)v;
+    }
+    o.per_path = m3_cli_get(opt, "--no-per-path")->value == NULL;
+    if (m3_cli_get(opt, "--fat-tree")->value) {
+        const char *text = m3_cli_get(opt, "--fat-tree")->value;
+        char buf[128];
+        snprintf(buf, sizeof buf, "%s", text);
+        int n = 0;
+        for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
+            m3_cli_option one = {"--fat-tree", 1, tok};
+            if (n == 4 || m3_cli_count(&one, 1, 100000, &v))
+                return m3_cli_bad("--fat-tree", "'%s' is not P,R,H,O", text);
+            o.ft[n++] = (uint32_t)v;
+        }
+        if (n != 4)
+            return m3_cli_bad("--fat-tree", "'%s' is not P,R,H,O", text);
     }
     if (m3_cli_get(opt, "--flows")->value) {
         /* N,N,...: whole numbers 1..1e8, at most 8 */
@@ -297,8 +324,9 @@ int main(int argc, char **argv)
         if (o.nflows == 0 || text[strlen(text) - 1] == ',' || strstr(text, ",,"))
             return m3_cli_bad("--flows", "'%s' is not N[,N...]", text);
     }
-    printf("bench-m3: m3's 256-host fat-tree, web-server sizes, load 0.5, 500 path draws, "
-           "model %s, %ld online cores\n", o.model, sysconf(_SC_NPROCESSORS_ONLN));
+    printf("bench-m3: m3's fat-tree %u,%u,%u,%u (%u hosts), web-server sizes, load 0.5, 500 "
+           "path draws, model %s, %ld online cores\n", o.ft[0], o.ft[1], o.ft[2], o.ft[3],
+           o.ft[0] * o.ft[1] * o.ft[2], o.model, sysconf(_SC_NPROCESSORS_ONLN));
     FILE *all = o.json ? fopen(o.json, "w") : NULL;
     if (all)
         fprintf(all, "{\"cases\": [\n");
@@ -308,7 +336,7 @@ int main(int argc, char **argv)
         fflush(stdout);
         pid_t pid = fork();
         if (pid == 0) {
-            one_case(&o, o.flows[k], k == 0, all ? part : NULL);
+            one_case(&o, o.flows[k], k == 0 && o.per_path, all ? part : NULL);
             fflush(stdout);
             _exit(0);
         }
