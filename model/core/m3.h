@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * m3.h - the public API of the m3-ns3 C core.
  *
@@ -155,7 +156,16 @@ static inline uint32_t m3_dlink_dst(const m3_topology *t, uint32_t d)
 uint32_t m3_topology_degree(const m3_topology *t, uint32_t node);
 uint32_t m3_topology_out_dlink(const m3_topology *t, uint32_t node, uint32_t i);
 
-/* The community text format (packet-model.md section 6). */
+/* The community text format (packet-model.md section 6). Input rules the
+ * reader enforces, each refusal as "path:line: what is wrong": a header
+ * line "nodes switches links" (nodes 1..2^24, switches <= nodes, links
+ * <= 2^30); the switch ids on one line (absent when there are none), each
+ * a node id once; exactly `links` lines "a b rate delay error_rate" with
+ * a != b, the rate a number with an optional unit (bps, Kbps, Mbps, Gbps,
+ * Tbps) within M3_RATE_MIN_BPS..M3_RATE_MAX_BPS, the delay a number with
+ * a unit (s, ms, us, ns) at most M3_DELAY_MAX_NS, error_rate in [0, 1];
+ * every host (node not listed as a switch) with a link; nothing after.
+ * '#' starts a comment; blank lines and CRLF line ends are accepted. */
 m3_topology *m3_topology_read(const char *path, m3_error *err);
 int m3_topology_write(const m3_topology *t, const char *path, m3_error *err);
 
