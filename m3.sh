@@ -32,10 +32,13 @@ RUN_PACKAGES=(
     python3-matplotlib
 )
 # Only for `test`: clang and its runtimes build the libFuzzer harnesses
-# (test/fuzz/) whose short runs are tests too.
+# (test/fuzz/) whose short runs are tests too; OpenMPI builds m3-mpi,
+# whose ranks must agree with one process (test/mpi/).
 TEST_PACKAGES=(
     clang
     libclang-rt-dev
+    libopenmpi-dev   # m3 mode across MPI ranks (tools/m3-mpi.c) and its test
+    openmpi-bin
 )
 
 die() { echo "m3.sh: $*" >&2; exit 1; }

@@ -69,6 +69,22 @@ add_executable(bench-m3 bench/bench-m3.c)
 set_target_properties(bench-m3 PROPERTIES C_STANDARD 11 LINKER_LANGUAGE CXX)
 target_compile_options(bench-m3 PRIVATE -O2 -Wall -Wextra)
 target_link_libraries(bench-m3 m3infer m3core)
+# m3 mode across processes (issue 12): tools/m3-mpi.c, when an MPI is found
+# (Debian: libopenmpi-dev openmpi-bin); ctest checks that 2 and 4 ranks give
+# the single process's result bit for bit.
+find_package(MPI COMPONENTS C QUIET)
+if(MPI_C_FOUND)
+  add_executable(m3-mpi ${M3_MPI_TOOLS})
+  set_target_properties(m3-mpi PROPERTIES C_STANDARD 11 LINKER_LANGUAGE CXX)
+  target_compile_options(m3-mpi PRIVATE -O2 -Wall -Wextra)
+  target_include_directories(m3-mpi PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/tools)
+  target_link_libraries(m3-mpi MPI::MPI_C m3infer m3core)
+  if(M3_INFER_TORCH AND MPIEXEC_EXECUTABLE)
+    add_test(NAME mpi/ranks-equal-one
+             COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/test/mpi/test-mpi.sh $<TARGET_FILE:m3-mpi>
+                     ${MPIEXEC_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/ckpts/m3-medium.pt)
+  endif()
+endif()
 # the decomposition measurement (gen/path_truth.py, doc/m3.rst "Results")
 add_executable(m3-path-dump gen/m3-path-dump.c)
 set_target_properties(m3-path-dump PROPERTIES C_STANDARD 11)

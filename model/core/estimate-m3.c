@@ -8,7 +8,8 @@
  *
  * Determinism: every path writes only its own slots, batches are cut by
  * path index with a fixed size, and errors are reported for the lowest
- * failing path, so the result does not depend on the thread count.
+ * failing path, so the result does not depend on the thread count, nor on
+ * how m3_estimate_m3_parts spreads the batches over processes.
  *
  * Warnings: configuration keys outside the predictor's training ranges
  * (only the keys the scenario's CC uses), path tokens whose link rate or
@@ -42,6 +43,7 @@ void m3_m3_opts_default(m3_m3_opts *o)
 
 /* Per-path observations of the fields the checkpoint has ranges for. */
 enum { ST_LINK_MIN, ST_LINK_MAX, ST_POOL_MIN, ST_POOL_MAX, ST_FG_SHARE, ST_COUNT };
+_Static_assert(ST_COUNT == M3_M3_PATH_STATS, "m3.h's M3_M3_PATH_STATS");
 
 typedef struct batch_job {
     const m3_scenario *s;
@@ -275,7 +277,18 @@ static void warn_features(const m3_predictor *p, const double *stats, const uint
 int m3_estimate_m3(const m3_scenario *s, const m3_routing *r, const m3_predictor *p,
                    const m3_m3_opts *o, m3_result *out, m3_error *err)
 {
+    return m3_estimate_m3_parts(s, r, p, o, NULL, out, err);
+}
+
+int m3_estimate_m3_parts(const m3_scenario *s, const m3_routing *r, const m3_predictor *p,
+                         const m3_m3_opts *o, const m3_m3_parts *parts, m3_result *out,
+                         m3_error *err)
+{
     double t0 = m3_now_s();
+    if (parts && (parts->parts < 1 || parts->part >= parts->parts ||
+                  (parts->parts > 1 && !parts->share)))
+        return m3_fail(err, "m3: part %u of %u parts (need part < parts; several need a share "
+                       "function)", parts ? parts->part : 0, parts ? parts->parts : 0);
     const m3_feature_schema *sc = m3_feature_schema_get();
     if (!s || !s->topo || !r || !p || !p->predict || !o || !out)
         return m3_fail(err, "m3: missing scenario, routing, predictor or options");
@@ -345,7 +358,10 @@ int m3_estimate_m3(const m3_scenario *s, const m3_routing *r, const m3_predictor
     if (!pred || !fg || !links || !mask || !fg_counts || !stats || !errs || !failed)
         goto done;
     double t_feat = 0, t_inf = 0;
+    uint32_t nparts = parts ? parts->parts : 1, mine = parts ? parts->part : 0;
     for (int first = 0; first < P; first += B) {
+        if ((uint32_t)(first / B) % nparts != mine)
+            continue; /* another process's batch */
         batch_job j = {
             .s = s, .x = x, .paths = paths, .first = (uint32_t)first,
             .count = (uint32_t)(P - first < B ? P - first : B), .max_links = L, .D = D, .O = O,
@@ -361,6 +377,13 @@ int m3_estimate_m3(const m3_scenario *s, const m3_routing *r, const m3_predictor
             goto done;
         t_feat += tb - ta;
         t_inf += m3_now_s() - tb;
+    }
+    if (nparts > 1) {
+        double ta = m3_now_s();
+        if (parts->share(parts->ctx, (uint32_t)P, (uint32_t)B, pred, (size_t)O * K, fg_counts,
+                         (size_t)O, stats, ST_COUNT, err))
+            goto done;
+        t_inf += m3_now_s() - ta;
     }
     warn_features(p, stats, mult, npos, (uint32_t)P, K_draws, out);
 

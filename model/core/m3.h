@@ -827,6 +827,32 @@ void m3_m3_opts_default(m3_m3_opts *o);   /* 500, seed 1, 0, 200, 0.95, 128 */
 int m3_estimate_m3(const m3_scenario *s, const m3_routing *r, const m3_predictor *p,
                    const m3_m3_opts *o, m3_result *out, m3_error *err);
 
+/* m3 mode spread over several processes (tools/m3-mpi.c runs it under
+ * MPI; doc/scale.rst). Every process runs the estimate on the same
+ * scenario, options and seed, so all draw the same paths; the distinct
+ * paths are cut into batches of o->batch by index, as in one process, and
+ * a process computes the batches b with b % parts == part (flowSim,
+ * features, inference). `share` then makes every process hold every
+ * batch's results, and every process aggregates them: the result equals
+ * the single process's bit for bit (a batch is the same batch wherever it
+ * runs; nothing else depends on the process). Stage times are the
+ * process's own; `share`'s time counts as inference. */
+#define M3_M3_PATH_STATS 5   /* per-path feature observations (range warnings) */
+typedef struct m3_m3_parts {
+    uint32_t part, parts;     /* 0 <= part < parts */
+    /* Called once, after this process's batches, by every process: batch
+     * b (paths b x batch .. min(P, (b + 1) x batch) - 1) was computed by
+     * process b % parts, whose arrays hold its values; on return every
+     * process's arrays must hold every path's. Per path: pred_n floats,
+     * fg_n and stats_n doubles, path-major. 0, or -1 with err. */
+    int (*share)(void *ctx, uint32_t paths, uint32_t batch, float *pred, size_t pred_n,
+                 double *fg_counts, size_t fg_n, double *stats, size_t stats_n, m3_error *err);
+    void *ctx;
+} m3_m3_parts;
+int m3_estimate_m3_parts(const m3_scenario *s, const m3_routing *r, const m3_predictor *p,
+                         const m3_m3_opts *o, const m3_m3_parts *parts, m3_result *out,
+                         m3_error *err);
+
 /* The stages, public for tests and tools. */
 
 /* Step 3: `draws` paths, each the routed path of a flow drawn uniformly

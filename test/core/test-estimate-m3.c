@@ -6,6 +6,8 @@
  *    m3_path_features on that path's scenario (built by hand here);
  *  - the result does not depend on the thread count (1, 2, 3) and is
  *    deterministic in the seed; flows per bucket are the scenario's;
+ *  - spread over 2, 3 or 4 simulated processes (m3_estimate_m3_parts), it
+ *    equals the single-process result bit for bit;
  *  - warnings: a buffer outside the configuration range, a switch pool
  *    outside the feature range, foreground shares below the trained ones;
  *    a range of another CC's key stays silent;
@@ -172,6 +174,100 @@ static void test_threads_and_seeds(void)
     m3_scenario_free(&s);
 }
 
+/* Processes of m3_estimate_m3_parts, simulated in one: pass 1 runs every
+ * part and records its own batches' results (its share then stops the
+ * estimate), pass 2 runs each part again with a share that fills in the
+ * others' from the record, as MPI would. Every part's result equals the
+ * single-process estimate bit for bit, warnings included. */
+typedef struct sim_share {
+    int fill;                 /* 0: record this part's batches, 1: fill in */
+    uint32_t part, parts;
+    float *pred;              /* the record, all paths */
+    double *fg, *stats;
+} sim_share;
+
+static int sim_share_fn(void *ctx, uint32_t paths, uint32_t batch, float *pred, size_t pred_n,
+                        double *fg, size_t fg_n, double *stats, size_t stats_n, m3_error *err)
+{
+    sim_share *sh = ctx;
+    for (uint32_t first = 0; first < paths; first += batch) {
+        uint32_t owner = (first / batch) % sh->parts, n = paths - first < batch ? paths - first
+                                                                                  : batch;
+        if (!sh->fill && owner != sh->part)
+            continue;
+        float *pd = sh->fill ? pred : sh->pred, *ps = sh->fill ? sh->pred : pred;
+        double *fd = sh->fill ? fg : sh->fg, *fs = sh->fill ? sh->fg : fg;
+        double *sd = sh->fill ? stats : sh->stats, *ss = sh->fill ? sh->stats : stats;
+        memcpy(pd + (size_t)first * pred_n, ps + (size_t)first * pred_n, n * pred_n * sizeof *pd);
+        memcpy(fd + (size_t)first * fg_n, fs + (size_t)first * fg_n, n * fg_n * sizeof *fd);
+        memcpy(sd + (size_t)first * stats_n, ss + (size_t)first * stats_n,
+               n * stats_n * sizeof *sd);
+    }
+    if (!sh->fill)
+        return (snprintf(err->msg, sizeof err->msg, "recorded"), -1);
+    return 0;
+}
+
+static void test_parts(void)
+{
+    m3_scenario s;
+    m3_routing *r;
+    make_scenario(&s, &r);
+    const int D = m3_feature_schema_get()->token_dim;
+    const m3_feature_schema *sc = m3_feature_schema_get();
+    m3_error err;
+    m3_m3_opts o;
+    m3_m3_opts_default(&o);
+    o.path_samples = 300;
+    o.batch = 16;
+    fake f = {0};
+    f.first_fg = calloc(D, sizeof(float));
+    m3_predictor p = predictor(&f);
+    m3_result one;
+    m3_result_init(&one, "m3");
+    CHECK_MSG(m3_estimate_m3(&s, r, &p, &o, &one, &err) == 0, "%s", err.msg);
+    size_t P = one.paths_distinct;
+    CHECK(P > 3 * 16); /* several batches per part */
+    for (uint32_t parts = 2; parts <= 4; parts++) {
+        sim_share sh = {0, 0, parts, calloc(P * sc->out_buckets * sc->pcts, sizeof(float)),
+                        calloc(P * sc->out_buckets, sizeof(double)),
+                        calloc(P * M3_M3_PATH_STATS, sizeof(double))};
+        for (uint32_t k = 0; k < parts; k++) {
+            sh.part = k;
+            m3_m3_parts pa = {k, parts, sim_share_fn, &sh};
+            m3_result res;
+            m3_result_init(&res, "m3");
+            CHECK(m3_estimate_m3_parts(&s, r, &p, &o, &pa, &res, &err) == -1);
+            CHECK(strstr(err.msg, "recorded") != NULL);
+            m3_result_free(&res);
+        }
+        sh.fill = 1;
+        for (uint32_t k = 0; k < parts; k++) {
+            sh.part = k;
+            m3_m3_parts pa = {k, parts, sim_share_fn, &sh};
+            m3_result res;
+            m3_result_init(&res, "m3");
+            CHECK_MSG(m3_estimate_m3_parts(&s, r, &p, &o, &pa, &res, &err) == 0, "%s", err.msg);
+            CHECK_MSG(same_numbers(&res, &one), "%u parts, part %u differs", parts, k);
+            CHECK(res.num_warnings == one.num_warnings);
+            m3_result_free(&res);
+        }
+        free(sh.pred);
+        free(sh.fg);
+        free(sh.stats);
+    }
+    m3_m3_parts bad = {2, 2, sim_share_fn, NULL};
+    m3_result res;
+    m3_result_init(&res, "m3");
+    CHECK(m3_estimate_m3_parts(&s, r, &p, &o, &bad, &res, &err) == -1);
+    CHECK(strstr(err.msg, "part 2 of 2 parts") != NULL);
+    m3_result_free(&res);
+    m3_result_free(&one);
+    free(f.first_fg);
+    m3_routing_free(r);
+    m3_scenario_free(&s);
+}
+
 static void test_warnings_and_errors(void)
 {
     m3_scenario s;
@@ -233,6 +329,7 @@ int main(void)
 {
     test_tokens_reach_the_model();
     test_threads_and_seeds();
+    test_parts();
     test_warnings_and_errors();
     return check_finish("test-estimate-m3");
 }
