@@ -6,6 +6,7 @@
  * M3CkptMetaParse.
  */
 #include "m3-infer-meta.h"
+#include "m3-infer-refusal.h"
 
 #include <nlohmann/json.hpp>
 
@@ -21,40 +22,9 @@ using Json = nlohmann::ordered_json; // keeps the file's key order (cfg ranges)
 namespace
 {
 
-// A refusal of the checkpoint, thrown by the checks and caught at the entry
-// point, which turns it into the m3_error text.
-struct Refusal
-{
-    std::string msg;
-};
-
-std::string
-VFormat(const char* fmt, va_list ap)
-{
-    char buf[512];
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    return buf;
-}
-
-std::string
-Str(const char* fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    std::string s = VFormat(fmt, ap);
-    va_end(ap);
-    return s;
-}
-
-[[noreturn]] void
-Refuse(const std::string& file, const char* fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    std::string msg = file + ": " + VFormat(fmt, ap);
-    va_end(ap);
-    throw Refusal{msg};
-}
+using m3infer::Refusal;
+using m3infer::Refuse;
+using m3infer::Str;
 
 // ---------------------------------------------------------------- JSON access
 
