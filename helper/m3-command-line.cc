@@ -225,6 +225,29 @@ M3CommandLine::AddChecked(const std::string& name,
          }});
 }
 
+namespace
+{
+
+// A whole number in lo..hi (m3_parse_count), or the reason it is not.
+bool
+ParseCount(const std::string& v, uint64_t lo, uint64_t hi, uint64_t* x, std::string* error)
+{
+    int rc = m3_parse_count(v.c_str(), hi, x);
+    if (rc == -1)
+    {
+        *error = "'" + v + "' is not a whole number";
+        return false;
+    }
+    if (rc != 0 || *x < lo)
+    {
+        *error = v + " is out of range (" + std::to_string(lo) + ".." + std::to_string(hi) + ")";
+        return false;
+    }
+    return true;
+}
+
+} // namespace
+
 void
 M3CommandLine::AddCount(const std::string& name,
                         const std::string& help,
@@ -235,16 +258,8 @@ M3CommandLine::AddCount(const std::string& name,
     m_options.push_back(
         {name, help, Kind::COUNT, [value, lo, hi](const std::string& v, bool commit, std::string* error) {
              uint64_t x;
-             int rc = m3_parse_count(v.c_str(), hi, &x);
-             if (rc == -1)
+             if (!ParseCount(v, lo, hi, &x, error))
              {
-                 *error = "'" + v + "' is not a whole number";
-                 return false;
-             }
-             if (rc != 0 || x < lo)
-             {
-                 *error = v + " is out of range (" + std::to_string(lo) + ".." +
-                          std::to_string(hi) + ")";
                  return false;
              }
              if (commit)
@@ -265,16 +280,8 @@ M3CommandLine::AddCount(const std::string& name,
     m_options.push_back(
         {name, help, Kind::COUNT, [value, lo, hi](const std::string& v, bool commit, std::string* error) {
              uint64_t x;
-             int rc = m3_parse_count(v.c_str(), hi, &x);
-             if (rc == -1)
+             if (!ParseCount(v, lo, hi, &x, error))
              {
-                 *error = "'" + v + "' is not a whole number";
-                 return false;
-             }
-             if (rc != 0 || x < lo)
-             {
-                 *error = v + " is out of range (" + std::to_string(lo) + ".." +
-                          std::to_string(hi) + ")";
                  return false;
              }
              if (commit)
