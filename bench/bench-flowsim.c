@@ -175,13 +175,15 @@ static void js_key(FILE *js, int *first, const char *key)
 
 static void path_rows(int quick, int reps, int row, int naive_on, FILE *js, int *first)
 {
-    struct { size_t n; double load; } cases[] = {
-        {20000, 0.8}, {100000, 0.8}, {400000, 0.8}, {400000, 0.95}};
+    struct {
+        size_t n;
+        double load;
+    } cases[] = {{20000, 0.8}, {100000, 0.8}, {400000, 0.8}, {400000, 0.95}};
     int ncases = quick ? 2 : 4, written = 0;
     js_key(js, first, "path");
     printf("flowSim on m3's 7-host parking lot (log-normal arrivals sigma 2)\n");
-    printf("  %8s %5s %12s %12s %12s %12s %9s %10s\n", "flows", "load", "fast flows/s",
-           "(median)", "naive flows/s", "speedup", "naive s", "max |rel|");
+    printf("  %8s %5s %12s %12s %12s %12s %9s %10s\n", "flows", "load", "fast flows/s", "(median)",
+           "naive flows/s", "speedup", "naive s", "max |rel|");
     for (int c = 0; c < ncases; c++) {
         if (row >= 0 && c != row)
             continue;
@@ -207,9 +209,10 @@ static void path_rows(int quick, int reps, int row, int naive_on, FILE *js, int 
                f.n / tf, f.n / tmed, f.n / tn, tn / tf, tn, diff);
         fflush(stdout);
         if (js)
-            fprintf(js, "%s  {\"flows\": %zu, \"load\": %.2f, \"fast_flows_per_s\": %.0f, "
-                        "\"fast_flows_per_s_median\": %.0f, \"reps\": %d, "
-                        "\"naive_flows_per_s\": %.0f, \"speedup\": %.2f, \"max_rel_diff\": %.3g}",
+            fprintf(js,
+                    "%s  {\"flows\": %zu, \"load\": %.2f, \"fast_flows_per_s\": %.0f, "
+                    "\"fast_flows_per_s_median\": %.0f, \"reps\": %d, "
+                    "\"naive_flows_per_s\": %.0f, \"speedup\": %.2f, \"max_rel_diff\": %.3g}",
                     written++ ? ",\n" : "", f.n, cases[c].load, f.n / tf, f.n / tmed, nt,
                     naive_on ? f.n / tn : 0, naive_on ? tn / tf : 0, diff);
         free(a);
@@ -252,8 +255,9 @@ static void line_per_event(int quick, FILE *js, int *first)
             printf("  %8zu %14.0f %14s\n", Ks[k], fast, "(skipped)");
         fflush(stdout);
         if (js)
-            fprintf(js, "%s  {\"active\": %zu, \"fast_ns_per_event\": %.1f, "
-                        "\"naive_ns_per_event\": %.1f}",
+            fprintf(js,
+                    "%s  {\"active\": %zu, \"fast_ns_per_event\": %.1f, "
+                    "\"naive_ns_per_event\": %.1f}",
                     k ? ",\n" : "", Ks[k], fast, naive);
         free(a);
         m3_flows_free(&f);
@@ -356,8 +360,8 @@ static void fat_tree_rows(int quick, int full_on, FILE *js, int *first)
         size_t flows;
         int bursty, full;
     } rows[] = {
-        {2, 16, 8, 100000, 0, 1},   {2, 16, 8, 1000000, 0, 1}, {2, 16, 8, 100000, 1, 1},
-        {2, 16, 8, 1000000, 1, 0},  {16, 48, 8, 100000, 0, 1}, {16, 48, 8, 1000000, 0, 0},
+        {2, 16, 8, 100000, 0, 1},  {2, 16, 8, 1000000, 0, 1}, {2, 16, 8, 100000, 1, 1},
+        {2, 16, 8, 1000000, 1, 0}, {16, 48, 8, 100000, 0, 1}, {16, 48, 8, 1000000, 0, 0},
     };
     int nrows = quick ? 1 : (int)(sizeof rows / sizeof rows[0]);
     js_key(js, first, "fat_tree");
@@ -406,12 +410,13 @@ static void fat_tree_rows(int quick, int full_on, FILE *js, int *first)
                mean_active(&f, a), tix, is, f.n / ci, fs, ratio, dif);
         fflush(stdout);
         if (js)
-            fprintf(js, "%s  {\"hosts\": %u, \"workload\": \"%s\", \"flows\": %zu, "
-                        "\"mean_active\": %.1f, \"index_cpu_s\": %.3f, "
-                        "\"incremental_cpu_s\": %.3f, \"incremental_wall_s\": %.3f, "
-                        "\"full_cpu_s\": %.3f, \"full_wall_s\": %.3f, \"max_rel_diff\": %.3g}",
-                    i ? ",\n" : "", nh, wl, f.n, mean_active(&f, a), tix, ci, wi,
-                    full ? cf : -1, full ? wf : -1, diff);
+            fprintf(js,
+                    "%s  {\"hosts\": %u, \"workload\": \"%s\", \"flows\": %zu, "
+                    "\"mean_active\": %.1f, \"index_cpu_s\": %.3f, "
+                    "\"incremental_cpu_s\": %.3f, \"incremental_wall_s\": %.3f, "
+                    "\"full_cpu_s\": %.3f, \"full_wall_s\": %.3f, \"max_rel_diff\": %.3g}",
+                    i ? ",\n" : "", nh, wl, f.n, mean_active(&f, a), tix, ci, wi, full ? cf : -1,
+                    full ? wf : -1, diff);
         free(a);
         free(b);
         m3_flows_free(&f);
@@ -449,8 +454,9 @@ static void fat_tree_rows(int quick, int full_on, FILE *js, int *first)
         printf("  %8zu %18.0f %18.0f\n", Ks[k], per[0], per[1]);
         fflush(stdout);
         if (js)
-            fprintf(js, "%s  {\"active\": %zu, \"incremental_ns_per_event\": %.1f, "
-                        "\"full_ns_per_event\": %.1f}",
+            fprintf(js,
+                    "%s  {\"active\": %zu, \"incremental_ns_per_event\": %.1f, "
+                    "\"full_ns_per_event\": %.1f}",
                     k ? ",\n" : "", Ks[k], per[0], per[1]);
         free(a);
         m3_flows_free(&f);
@@ -479,9 +485,10 @@ int main(int argc, char **argv)
         "Options take --key=value or --key value; usage errors exit 2.\n";
     m3_cli_tool = "bench-flowsim";
     m3_cli_option opt[] = {
-        {"--quick", 0, NULL}, {"--no-fat-tree", 0, NULL}, {"--fat-tree-only", 0, NULL},
-        {"--no-full", 0, NULL}, {"--path-only", 0, NULL}, {"--reps", 1, NULL},
-        {"--row", 1, NULL}, {"--no-naive", 0, NULL}, {"--json", 1, NULL}, {NULL, 0, NULL},
+        {"--quick", 0, NULL},   {"--no-fat-tree", 0, NULL}, {"--fat-tree-only", 0, NULL},
+        {"--no-full", 0, NULL}, {"--path-only", 0, NULL},   {"--reps", 1, NULL},
+        {"--row", 1, NULL},     {"--no-naive", 0, NULL},    {"--json", 1, NULL},
+        {NULL, 0, NULL},
     };
     int prc = m3_cli_parse(argc, argv, opt, usage);
     if (prc)

@@ -25,8 +25,8 @@
  *
  * Times are wall clock (the estimate runs on several threads). */
 #define _POSIX_C_SOURCE 200809L
-#include "m3-infer.h"
 #include "../tools/m3-cli.h"
+#include "m3-infer.h"
 #include "m3.h"
 
 #include <stdio.h>
@@ -63,17 +63,16 @@ typedef struct opts {
     int nflows;
     int threads, torch_threads;
     const char *json;
-    uint32_t ft[4];   /* the fat-tree: pods, racks, hosts, oversubscription */
-    int per_path;     /* the per-path rows after the first case */
+    uint32_t ft[4]; /* the fat-tree: pods, racks, hosts, oversubscription */
+    int per_path;   /* the per-path rows after the first case */
 } opts;
 
-static void scenario(const opts *o, m3_scenario *s, m3_routing **r, size_t nflows,
-                     double *gen_s)
+static void scenario(const opts *o, m3_scenario *s, m3_routing **r, size_t nflows, double *gen_s)
 {
     m3_error err;
     m3_scenario_init(s);
-    s->topo = m3_topology_fat_tree_m3(o->ft[0], o->ft[1], o->ft[2], o->ft[3], 10e9, 40e9, 1000,
-                                      &err);
+    s->topo =
+        m3_topology_fat_tree_m3(o->ft[0], o->ft[1], o->ft[2], o->ft[3], 10e9, 40e9, 1000, &err);
     if (!s->topo || !(*r = m3_routing_new(s->topo, &err)))
         die("topology", &err);
     m3_size_dist *d = m3_size_dist_builtin("webserver", &err);
@@ -115,8 +114,8 @@ static void per_path(const m3_scenario *s, const m3_routing *r, FILE *js)
         double t1 = now_s();
         size_t F = ps.flows.n;
         double *fct = malloc(F * 8), *ideal = malloc(F * 8), *sd = malloc(F * 8);
-        if (m3_line_flowsim(&ps.line, &ps.flows, s->config.mtu, M3_HEADER_BYTES, NULL, fct,
-                            ideal, &err))
+        if (m3_line_flowsim(&ps.line, &ps.flows, s->config.mtu, M3_HEADER_BYTES, NULL, fct, ideal,
+                            &err))
             die("flowsim", &err);
         for (size_t i = 0; i < F; i++)
             sd[i] = m3_slowdown(fct[i], ideal[i]);
@@ -136,9 +135,10 @@ static void per_path(const m3_scenario *s, const m3_routing *r, FILE *js)
            "relabel %.3f ms, flowSim %.3f ms, features %.3f ms\n",
            P, flows / P, 1e3 * t_build / P, 1e3 * t_fs / P, 1e3 * t_feat / P);
     if (js)
-        fprintf(js, "  \"per_path\": {\"paths\": %d, \"flows_mean\": %.1f, \"relabel_ms\": %.4f, "
-                "\"flowsim_ms\": %.4f, \"features_ms\": %.4f},\n", P, flows / P,
-                1e3 * t_build / P, 1e3 * t_fs / P, 1e3 * t_feat / P);
+        fprintf(js,
+                "  \"per_path\": {\"paths\": %d, \"flows_mean\": %.1f, \"relabel_ms\": %.4f, "
+                "\"flowsim_ms\": %.4f, \"features_ms\": %.4f},\n",
+                P, flows / P, 1e3 * t_build / P, 1e3 * t_fs / P, 1e3 * t_feat / P);
     free(tok);
     m3_path_scenario_free(&ps);
     m3_route_index_free(x);
@@ -177,8 +177,8 @@ static void path_20k(const m3_config *c, FILE *js)
         m3_flows_free(&f);
     }
     printf("path of 20,000 flows (m3's recipe, n = 7, %d workloads): flowSim %.2f ms, features "
-           "%.2f ms, together %.2f ms (m3's engine: 2,660 ms)\n", reps, 1e3 * t_fs / reps,
-           1e3 * t_feat / reps, 1e3 * (t_fs + t_feat) / reps);
+           "%.2f ms, together %.2f ms (m3's engine: 2,660 ms)\n",
+           reps, 1e3 * t_fs / reps, 1e3 * t_feat / reps, 1e3 * (t_fs + t_feat) / reps);
     if (js)
         fprintf(js, "  \"path_20k\": {\"flowsim_ms\": %.3f, \"features_ms\": %.3f},\n",
                 1e3 * t_fs / reps, 1e3 * t_feat / reps);
@@ -216,7 +216,8 @@ static void one_case(const opts *o, size_t nflows, int with_per_path, const char
     if (m3_estimate_flowsim(&s, r, &fr, &err))
         die("flowsim", &err);
     printf("%zu flows (generated in %.2f s; model loaded in %.2f s, libtorch's start-up "
-           "included, once per process):\n", s.flows.n, gen_s, load_s);
+           "included, once per process):\n",
+           s.flows.n, gen_s, load_s);
     printf("  m3: %.3f s = index+sample %.3f + flowSim+features %.3f + inference %.3f + "
            "aggregate %.3f; %u distinct paths; peak RSS %.0f MB; p99 %.3f [%.3f, %.3f]\n",
            res.wall_s, res.stage_s[0], res.stage_s[1], res.stage_s[2], res.stage_s[3],
@@ -224,18 +225,20 @@ static void one_case(const opts *o, size_t nflows, int with_per_path, const char
            res.ci_hi.overall.p99);
     printf("  inference per path: %.3f ms\n", 1e3 * res.stage_s[2] / res.paths_distinct);
     printf("  flowSim (whole network): %.3f s, p99 %.3f; m3 is %.1fx %s\n", fr.wall_s,
-           fr.summary.overall.p99, fr.wall_s > res.wall_s ? fr.wall_s / res.wall_s
-                                                         : res.wall_s / fr.wall_s,
+           fr.summary.overall.p99,
+           fr.wall_s > res.wall_s ? fr.wall_s / res.wall_s : res.wall_s / fr.wall_s,
            fr.wall_s > res.wall_s ? "faster" : "slower");
     if (js)
         fprintf(js, "  \"model_load_s\": %.4f,\n", load_s);
     if (js)
-        fprintf(js, "  \"m3\": {\"wall_s\": %.4f, \"index_sample_s\": %.4f, \"flowsim_features_s\": "
+        fprintf(js,
+                "  \"m3\": {\"wall_s\": %.4f, \"index_sample_s\": %.4f, \"flowsim_features_s\": "
                 "%.4f, \"inference_s\": %.4f, \"aggregate_s\": %.4f, \"paths_distinct\": %u, "
                 "\"peak_rss_mb\": %.1f, \"p99\": %.4f},\n  \"flowsim\": {\"wall_s\": %.4f, "
-                "\"p99\": %.4f},\n", res.wall_s, res.stage_s[0], res.stage_s[1],
-                res.stage_s[2], res.stage_s[3], res.paths_distinct, rss_m3,
-                res.summary.overall.p99, fr.wall_s, fr.summary.overall.p99);
+                "\"p99\": %.4f},\n",
+                res.wall_s, res.stage_s[0], res.stage_s[1], res.stage_s[2], res.stage_s[3],
+                res.paths_distinct, rss_m3, res.summary.overall.p99, fr.wall_s,
+                fr.summary.overall.p99);
     if (with_per_path) {
         per_path(&s, r, js);
         path_20k(&s.config, js);
@@ -268,8 +271,8 @@ int main(int argc, char **argv)
         "Options take --key=value or --key value; usage errors exit 2.\n";
     m3_cli_tool = "bench-m3";
     m3_cli_option opt[] = {
-        {"--model", 1, NULL}, {"--threads", 1, NULL}, {"--torch-threads", 1, NULL},
-        {"--json", 1, NULL}, {"--flows", 1, NULL}, {"--fat-tree", 1, NULL},
+        {"--model", 1, NULL},       {"--threads", 1, NULL}, {"--torch-threads", 1, NULL},
+        {"--json", 1, NULL},        {"--flows", 1, NULL},   {"--fat-tree", 1, NULL},
         {"--no-per-path", 0, NULL}, {NULL, 0, NULL},
     };
     int prc = m3_cli_parse(argc, argv, opt, usage);
@@ -325,8 +328,9 @@ int main(int argc, char **argv)
             return m3_cli_bad("--flows", "'%s' is not N[,N...]", text);
     }
     printf("bench-m3: m3's fat-tree %u,%u,%u,%u (%u hosts), web-server sizes, load 0.5, 500 "
-           "path draws, model %s, %ld online cores\n", o.ft[0], o.ft[1], o.ft[2], o.ft[3],
-           o.ft[0] * o.ft[1] * o.ft[2], o.model, sysconf(_SC_NPROCESSORS_ONLN));
+           "path draws, model %s, %ld online cores\n",
+           o.ft[0], o.ft[1], o.ft[2], o.ft[3], o.ft[0] * o.ft[1] * o.ft[2], o.model,
+           sysconf(_SC_NPROCESSORS_ONLN));
     FILE *all = o.json ? fopen(o.json, "w") : NULL;
     if (all)
         fprintf(all, "{\"cases\": [\n");

@@ -17,16 +17,15 @@
 #include "ns3/packet.h"
 #include "ns3/simulator.h"
 
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <sstream>
 #include <string>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <vector>
 
 using namespace ns3;
@@ -37,7 +36,7 @@ namespace
 /** One benchmark case. */
 struct Case
 {
-    std::string name;     //!< "parking-lot-7" or "k-ary-8"
+    std::string name; //!< "parking-lot-7" or "k-ary-8"
     m3_cc cc;
     size_t flows;
 };
@@ -46,16 +45,16 @@ struct Case
 struct Result
 {
     bool ok = false;
-    double wallS = 0;        //!< simulation (Run) only
-    double setupS = 0;       //!< scenario + Install
-    double simS = 0;         //!< simulated seconds
-    uint64_t data = 0;       //!< data packets sent by NICs
-    uint64_t acks = 0;       //!< ACK/NACK frames sent by NICs
+    double wallS = 0;  //!< simulation (Run) only
+    double setupS = 0; //!< scenario + Install
+    double simS = 0;   //!< simulated seconds
+    uint64_t data = 0; //!< data packets sent by NICs
+    uint64_t acks = 0; //!< ACK/NACK frames sent by NICs
     uint64_t events = 0;
     uint64_t finished = 0;
     uint64_t total = 0;
     long rssKb = 0;
-    double maxLoad = 0;      //!< parking lot: the recipe's busiest-link load
+    double maxLoad = 0; //!< parking lot: the recipe's busiest-link load
     std::string error;
 };
 
@@ -348,7 +347,8 @@ main(int argc, char* argv[])
     cmd.AddChecked("case",
                    "only this case: parking-lot-7 or k-ary-8 (default both)",
                    &only,
-                   [](const std::string& v, std::string* error) {
+                   [](const std::string& v, std::string* error)
+                   {
                        if (v == "parking-lot-7" || v == "k-ary-8")
                        {
                            return true;
@@ -390,7 +390,7 @@ main(int argc, char* argv[])
         for (m3_cc cc : ccs)
         {
             size_t n = std::string(topo) == "parking-lot-7" ? (quick ? 500 : 5000)
-                                                              : (quick ? 2000 : 20000);
+                                                            : (quick ? 2000 : 20000);
             cases.push_back({topo, cc, n});
         }
     }
@@ -401,22 +401,39 @@ main(int argc, char* argv[])
     }
 
     std::printf("%-14s %-7s %7s %9s %10s %9s %9s %11s %8s %10s %9s %9s\n",
-                "case", "cc", "flows", "finished", "packets", "sim_ms", "wall_s", "pkts/s",
-                "rss_MB", "events/s", "flowsim_s", "ratio");
+                "case",
+                "cc",
+                "flows",
+                "finished",
+                "packets",
+                "sim_ms",
+                "wall_s",
+                "pkts/s",
+                "rss_MB",
+                "events/s",
+                "flowsim_s",
+                "ratio");
     std::string js = "{\"quick\": " + std::string(quick ? "true" : "false") + ", \"cases\": [";
     bool first = true;
     int failures = 0;
     for (const Case& c : cases)
     {
-        std::fprintf(stderr, "bench-packet: %s %s, %zu flows: packet mode...\n",
-                     c.name.c_str(), m3_cc_name(c.cc), c.flows);
+        std::fprintf(stderr,
+                     "bench-packet: %s %s, %zu flows: packet mode...\n",
+                     c.name.c_str(),
+                     m3_cc_name(c.cc),
+                     c.flows);
         Result p = InChild(c, true, progress);
         std::fprintf(stderr, "bench-packet: %s %s: flowSim...\n", c.name.c_str(), m3_cc_name(c.cc));
         Result f = InChild(c, false, 0);
         if (!p.ok || !f.ok)
         {
-            std::fprintf(stderr, "bench-packet: %s %s failed: %s%s\n", c.name.c_str(),
-                         m3_cc_name(c.cc), p.error.c_str(), f.error.c_str());
+            std::fprintf(stderr,
+                         "bench-packet: %s %s failed: %s%s\n",
+                         c.name.c_str(),
+                         m3_cc_name(c.cc),
+                         p.error.c_str(),
+                         f.error.c_str());
             failures++;
             continue;
         }
@@ -425,10 +442,18 @@ main(int argc, char* argv[])
         double eps = p.wallS > 0 ? p.events / p.wallS : 0;
         double ratio = f.wallS > 0 ? p.wallS / f.wallS : NAN;
         std::printf("%-14s %-7s %7zu %9llu %10llu %9.3f %9.2f %11.4g %8.1f %10.4g %9.4f %9.4g\n",
-                    c.name.c_str(), m3_cc_name(c.cc), c.flows,
+                    c.name.c_str(),
+                    m3_cc_name(c.cc),
+                    c.flows,
                     static_cast<unsigned long long>(p.finished),
-                    static_cast<unsigned long long>(pkts), p.simS * 1e3, p.wallS, pps,
-                    p.rssKb / 1024.0, eps, f.wallS, ratio);
+                    static_cast<unsigned long long>(pkts),
+                    p.simS * 1e3,
+                    p.wallS,
+                    pps,
+                    p.rssKb / 1024.0,
+                    eps,
+                    f.wallS,
+                    ratio);
         std::fflush(stdout);
         js += std::string(first ? "\n  " : ",\n  ") + "{\"case\": \"" + c.name + "\", \"cc\": \"" +
               m3_cc_name(c.cc) + "\", \"flows\": " + std::to_string(c.flows) +

@@ -123,8 +123,8 @@ typedef struct opts {
 static int run_one(const opts *o, size_t nflows, int first)
 {
     m3_error err;
-    m3_topology *t = m3_topology_fat_tree_m3(o->ft[0], o->ft[1], o->ft[2], o->ft[3], 10e9, 40e9,
-                                             1000, &err);
+    m3_topology *t =
+        m3_topology_fat_tree_m3(o->ft[0], o->ft[1], o->ft[2], o->ft[3], 10e9, 40e9, 1000, &err);
     m3_routing *r = t ? m3_routing_new(t, &err) : NULL;
     m3_size_dist *d = m3_size_dist_builtin("webserver", &err);
     if (!t || !r || !d)
@@ -231,17 +231,19 @@ static int run_one(const opts *o, size_t nflows, int first)
             fprintf(stderr, "bench-scale: cannot write %s\n", o->json);
             return 1;
         }
-        fprintf(js, "%s  {\"hosts\": %u, \"fat_tree\": \"%u,%u,%u,%u\", \"flows\": %zu, "
-                    "\"engine\": \"%s\", \"p99\": %.4f, \"peak_reset\": %s, \"stages\": [",
+        fprintf(js,
+                "%s  {\"hosts\": %u, \"fat_tree\": \"%u,%u,%u,%u\", \"flows\": %zu, "
+                "\"engine\": \"%s\", \"p99\": %.4f, \"peak_reset\": %s, \"stages\": [",
                 first ? "" : ",\n", hosts, o->ft[0], o->ft[1], o->ft[2], o->ft[3], f->n,
                 m3_flowsim_engine_name((m3_flowsim_engine)engine), res.summary.overall.p99,
                 rn.reset_ok ? "true" : "false");
         for (int i = 0; i < rn.n; i++)
-            fprintf(js, "%s{\"stage\": \"%s\", \"wall_s\": %.3f, \"cpu_s\": %.3f, "
-                        "\"peak_mb\": %.1f}",
+            fprintf(js,
+                    "%s{\"stage\": \"%s\", \"wall_s\": %.3f, \"cpu_s\": %.3f, "
+                    "\"peak_mb\": %.1f}",
                     i ? ", " : "", rn.st[i].name, rn.st[i].wall, rn.st[i].cpu, rn.st[i].peak_mb);
-        fprintf(js, "], \"total_wall_s\": %.3f, \"total_cpu_s\": %.3f, \"peak_mb\": %.1f}", tw,
-                tc, peak);
+        fprintf(js, "], \"total_wall_s\": %.3f, \"total_cpu_s\": %.3f, \"peak_mb\": %.1f}", tw, tc,
+                peak);
         fclose(js);
     }
     m3_result_free(&res);
@@ -269,9 +271,8 @@ int main(int argc, char **argv)
         "Options take --key=value or --key value; usage errors exit 2.\n";
     m3_cli_tool = "bench-scale";
     m3_cli_option opt[] = {
-        {"--fat-tree", 1, NULL}, {"--flows", 1, NULL}, {"--parse", 0, NULL},
-        {"--csv", 0, NULL},      {"--tmp", 1, NULL},   {"--json", 1, NULL},
-        {NULL, 0, NULL},
+        {"--fat-tree", 1, NULL}, {"--flows", 1, NULL}, {"--parse", 0, NULL}, {"--csv", 0, NULL},
+        {"--tmp", 1, NULL},      {"--json", 1, NULL},  {NULL, 0, NULL},
     };
     int prc = m3_cli_parse(argc, argv, opt, usage);
     if (prc)
@@ -290,8 +291,7 @@ int main(int argc, char **argv)
         for (int i = 0; i < 4; i++, tok = strtok_r(NULL, ",", &save)) {
             uint64_t v;
             if (!tok || m3_parse_count(tok, 100000, &v) || v == 0)
-                return m3_cli_bad("--fat-tree", "'%s' is not P,R,H,O (four positive counts)",
-                                  ft);
+                return m3_cli_bad("--fat-tree", "'%s' is not P,R,H,O (four positive counts)", ft);
             o.ft[i] = (uint32_t)v;
         }
         if (tok)

@@ -43,12 +43,11 @@
 #include "ns3/m3-result-table.h"
 #include "ns3/m3-scenario-helper.h"
 
-#include <nlohmann/json.hpp>
-
 #include <cstdio>
 #include <filesystem>
-#include <sstream>
 #include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -95,7 +94,8 @@ WriteOutputs(const std::string& dir,
              std::vector<std::string>* written,
              std::string* error)
 {
-    auto undo = [written]() {
+    auto undo = [written]()
+    {
         std::error_code ec;
         for (const auto& w : *written)
         {
@@ -241,8 +241,9 @@ RunSweep(Ptr<M3Scenario> scenario,
         }
         for (const M3Result& r : results)
         {
-            auto cell = [&r](const m3_bucket_stats& b, const m3_bucket_stats& lo,
-                             const m3_bucket_stats& hi) {
+            auto cell =
+                [&r](const m3_bucket_stats& b, const m3_bucket_stats& lo, const m3_bucket_stats& hi)
+            {
                 char buf[64];
                 if (r.HasInterval())
                 {
@@ -255,13 +256,15 @@ RunSweep(Ptr<M3Scenario> scenario,
                 return std::string(buf);
             };
             const m3_summary& s = r.GetSummary();
-            std::printf("%-12s %-8s %22s", v.c_str(), r.GetMode().c_str(),
+            std::printf("%-12s %-8s %22s",
+                        v.c_str(),
+                        r.GetMode().c_str(),
                         cell(s.overall, r.GetCiLo().overall, r.GetCiHi().overall).c_str());
             for (int b = 0; b < s.num_buckets; b++)
             {
-                std::printf(" %22s",
-                            cell(s.buckets[b], r.GetCiLo().buckets[b], r.GetCiHi().buckets[b])
-                                .c_str());
+                std::printf(
+                    " %22s",
+                    cell(s.buckets[b], r.GetCiLo().buckets[b], r.GetCiHi().buckets[b]).c_str());
             }
             std::printf(" %8.3f\n", r.GetWallSeconds());
             if (r.GetMode() != "packet")
@@ -374,8 +377,8 @@ main(int argc, char* argv[])
     // Each estimator's own checks (the packet network's memory and model
     // values, --pfc-log, the m3 model and its path lengths), every value of
     // a sweep included, before the first one runs.
-    std::vector<std::string> points = sweepValues.empty() ? std::vector<std::string>{""}
-                                                          : sweepValues;
+    std::vector<std::string> points =
+        sweepValues.empty() ? std::vector<std::string>{""} : sweepValues;
     const m3_config base = scenario->GetConfig();
     for (const auto& v : points)
     {

@@ -39,8 +39,11 @@ main(int argc, char* argv[])
                       "The three estimators on one k-ary fat-tree scenario.");
     cmd.AddCount("k-ary", "classic k-ary fat-tree of this even K, 2..16 (default 4)", &k, 2, 16);
     cmd.AddCount("num-flows", "number of flows, 1..1e6 (default 3000)", &numFlows, 1, 1000000);
-    cmd.AddChecked("cc", "congestion control: dctcp (default), hpcc, dcqcn, timely", &cc,
-                   [](const std::string& v, std::string* error) {
+    cmd.AddChecked("cc",
+                   "congestion control: dctcp (default), hpcc, dcqcn, timely",
+                   &cc,
+                   [](const std::string& v, std::string* error)
+                   {
                        m3_config c;
                        m3_config_default(&c);
                        m3_error err;

@@ -103,32 +103,82 @@ main(int argc, char* argv[])
                       "usage: m3-gen-path --out=FILE [--n=N] [--workload-seed=S] "
                       "[--config-seed=S] [--num-flows=N] [options]\n"
                       "Simulates one path training sample in packet mode and writes it as JSON.");
-    cmd.AddCount("n", "path positions, 2..65 (m3 trains on 3, 5, 7; default 5)", &spec.n, 2,
+    cmd.AddCount("n",
+                 "path positions, 2..65 (m3 trains on 3, 5, 7; default 5)",
+                 &spec.n,
+                 2,
                  M3_LINE_MAX_POSITIONS);
-    cmd.AddCount("workload-seed", "seed of m3's path-workload recipe (default 1)",
-                 &spec.workloadSeed, 0, UINT64_MAX);
-    cmd.AddCount("config-seed", "seed of the configuration draw (default 1)", &spec.configSeed,
-                 0, UINT64_MAX);
-    cmd.AddCount("num-flows", "flows in the path scenario, 1..1e8 (default 20000)", &numFlows,
-                 1, 100000000);
+    cmd.AddCount("workload-seed",
+                 "seed of m3's path-workload recipe (default 1)",
+                 &spec.workloadSeed,
+                 0,
+                 UINT64_MAX);
+    cmd.AddCount("config-seed",
+                 "seed of the configuration draw (default 1)",
+                 &spec.configSeed,
+                 0,
+                 UINT64_MAX);
+    cmd.AddCount("num-flows",
+                 "flows in the path scenario, 1..1e8 (default 20000)",
+                 &numFlows,
+                 1,
+                 100000000);
     uint64_t midHosts = spec.midHosts;
-    cmd.AddCount("mid-hosts", "hosts per mid-path position, 1..64, spread over by hash "
-                 "(default 1: m3's parking lot)", &midHosts, 1, M3_PARKING_LOT_MAX_MID_HOSTS);
+    cmd.AddCount("mid-hosts",
+                 "hosts per mid-path position, 1..64, spread over by hash "
+                 "(default 1: m3's parking lot)",
+                 &midHosts,
+                 1,
+                 M3_PARKING_LOT_MAX_MID_HOSTS);
     double midGbps = spec.midHostBps / 1e9;
-    cmd.AddReal("mid-gbps", "rate of the mid-path hosts' links, Gb/s (default 40)", &midGbps, 0,
-                true, 1e4, "> 0 and at most 1e4");
-    cmd.AddReal("burst-lo", "arrivals: log-normal sigma drawn from [burst-lo, burst-hi] "
-                "(default 1, m3's recipe)", &spec.recipe.burst_lo, 0, false, 5, "0..5");
+    cmd.AddReal("mid-gbps",
+                "rate of the mid-path hosts' links, Gb/s (default 40)",
+                &midGbps,
+                0,
+                true,
+                1e4,
+                "> 0 and at most 1e4");
+    cmd.AddReal("burst-lo",
+                "arrivals: log-normal sigma drawn from [burst-lo, burst-hi] "
+                "(default 1, m3's recipe)",
+                &spec.recipe.burst_lo,
+                0,
+                false,
+                5,
+                "0..5");
     cmd.AddReal("burst-hi", "(default 2)", &spec.recipe.burst_hi, 0, false, 5, "0..5");
-    cmd.AddReal("poisson-share", "arrivals: probability of Poisson arrivals instead "
-                "(default 0, m3's recipe)", &spec.recipe.poisson_share, 0, false, 1, "0..1");
+    cmd.AddReal("poisson-share",
+                "arrivals: probability of Poisson arrivals instead "
+                "(default 0, m3's recipe)",
+                &spec.recipe.poisson_share,
+                0,
+                false,
+                1,
+                "0..1");
     cmd.AddText("out", "the sample's JSON file (written atomically; required)", &out);
-    cmd.AddReal("stall-ms", "stop when no flow progresses for this simulated time, ms "
-                "(default 100)", &stallMs, 0, true, 1e6, "> 0 and at most 1e6");
-    cmd.AddReal("time-limit", "stop at this simulated time in seconds (default 0 = none)",
-                &limitS, 0, false, 1e6, "0..1e6");
-    cmd.AddReal("progress", "a progress line on stderr every this many wall seconds "
-                "(default 0 = none)", &progressS, 0, false, 1e6, "0..1e6");
+    cmd.AddReal("stall-ms",
+                "stop when no flow progresses for this simulated time, ms "
+                "(default 100)",
+                &stallMs,
+                0,
+                true,
+                1e6,
+                "> 0 and at most 1e6");
+    cmd.AddReal("time-limit",
+                "stop at this simulated time in seconds (default 0 = none)",
+                &limitS,
+                0,
+                false,
+                1e6,
+                "0..1e6");
+    cmd.AddReal("progress",
+                "a progress line on stderr every this many wall seconds "
+                "(default 0 = none)",
+                &progressS,
+                0,
+                false,
+                1e6,
+                "0..1e6");
     cmd.Parse(argc, argv);
     spec.midHosts = uint32_t(midHosts);
     if (spec.recipe.burst_hi < spec.recipe.burst_lo)
@@ -188,7 +238,13 @@ main(int argc, char* argv[])
 
     std::vector<double> pcts;
     std::vector<size_t> counts;
-    if (!M3PathSampleHelper::ForegroundTargets(*scenario, spec.n, fct, ideal, &pcts, &counts, &error))
+    if (!M3PathSampleHelper::ForegroundTargets(*scenario,
+                                               spec.n,
+                                               fct,
+                                               ideal,
+                                               &pcts,
+                                               &counts,
+                                               &error))
     {
         std::cerr << "m3-gen-path: " << error << "\n";
         return 1;

@@ -21,8 +21,8 @@
  *   m3-path-dump --fat-tree P,R,H,O --flows FILE [--samples K] [--seed S]
  *                [--mid-hosts H] [--mid-gbps G] --out DIR
  */
-#include "m3.h"
 #include "../tools/m3-cli.h"
+#include "m3.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -37,13 +37,13 @@ static const char usage[] =
     "topology and flows files for m3-compare --mode=packet (see the header).\n";
 
 static int write_path(const char *dir, uint32_t k, uint32_t path, uint32_t mult,
-                      m3_path_scenario *ps, const m3_flows *net, uint32_t mid_hosts,
-                      double mid_bps, FILE *index, m3_error *err)
+                      m3_path_scenario *ps, const m3_flows *net, uint32_t mid_hosts, double mid_bps,
+                      FILE *index, m3_error *err)
 {
     const m3_line *l = &ps->line;
     double inner = l->n > 2 ? l->link_bps[1] : l->link_bps[0];
-    m3_topology *t = m3_topology_parking_lot_hosts(l->n, l->link_bps[0], inner, mid_bps,
-                                                   mid_hosts, l->delay_ns[0], err);
+    m3_topology *t = m3_topology_parking_lot_hosts(l->n, l->link_bps[0], inner, mid_bps, mid_hosts,
+                                                   l->delay_ns[0], err);
     if (!t)
         return -1;
     char file[4096];
@@ -68,8 +68,10 @@ static int write_path(const char *dir, uint32_t k, uint32_t path, uint32_t mult,
     free(hosts.v);
     if (rc)
         return -1;
-    fprintf(index, "{\"path\": %u, \"file\": \"p%04u\", \"n\": %u, \"mult\": %u, \"flows\": %zu, "
-                   "\"fg\": [", path, k, l->n, mult, pieces.n);
+    fprintf(index,
+            "{\"path\": %u, \"file\": \"p%04u\", \"n\": %u, \"mult\": %u, \"flows\": %zu, "
+            "\"fg\": [",
+            path, k, l->n, mult, pieces.n);
     int first = 1;
     for (size_t i = 0; i < pieces.n; i++)
         if (pieces.v[i].src == 0 && pieces.v[i].dst == l->n - 1) {
@@ -92,8 +94,8 @@ int main(int argc, char **argv)
 {
     m3_cli_tool = "m3-path-dump";
     m3_cli_option opt[] = {{"--fat-tree", 1, NULL}, {"--flows", 1, NULL}, {"--out", 1, NULL},
-                           {"--samples", 1, NULL}, {"--seed", 1, NULL},
-                           {"--mid-hosts", 1, NULL}, {"--mid-gbps", 1, NULL}, {NULL, 0, NULL}};
+                           {"--samples", 1, NULL},  {"--seed", 1, NULL},  {"--mid-hosts", 1, NULL},
+                           {"--mid-gbps", 1, NULL}, {NULL, 0, NULL}};
     int prc = m3_cli_parse(argc, argv, opt, usage);
     if (prc)
         return prc < 0 ? 0 : prc;

@@ -81,12 +81,10 @@ IsNs3Print(const std::string& name)
  * syntax first and rewritten. False + why when the text is not such a value.
  */
 bool
-CanonicalValue(const std::string& type,
-               const std::string& text,
-               std::string* out,
-               std::string* why)
+CanonicalValue(const std::string& type, const std::string& text, std::string* out, std::string* why)
 {
-    auto fail = [why](const std::string& w) {
+    auto fail = [why](const std::string& w)
+    {
         *why = w;
         return false;
     };
@@ -136,14 +134,16 @@ CanonicalValue(const std::string& type,
     if (type == "ns3::TimeValue")
     {
         // a number and one of ns-3's units
-        static const char* const kUnits[] = {"y", "d", "h", "min", "s", "ms", "us", "ns", "ps", "fs"};
+        static const char* const kUnits[] =
+            {"y", "d", "h", "min", "s", "ms", "us", "ns", "ps", "fs"};
         size_t end = text.find_first_not_of("0123456789.eE+-");
         std::string num = text.substr(0, end);
         std::string unit = end == std::string::npos ? "" : text.substr(end);
         double v;
-        bool unitOk = std::find_if(std::begin(kUnits), std::end(kUnits), [&unit](const char* u) {
-                          return unit == u;
-                      }) != std::end(kUnits);
+        bool unitOk =
+            std::find_if(std::begin(kUnits),
+                         std::end(kUnits),
+                         [&unit](const char* u) { return unit == u; }) != std::end(kUnits);
         if (m3_parse_double(num.c_str(), &v) != 0 || !unitOk)
         {
             return fail("not a time (a number and a unit: s, ms, us, ns, ...)");
@@ -188,15 +188,19 @@ CanonicalValue(const std::string& type,
 } // namespace
 
 M3CommandLine::M3CommandLine(const std::string& program, const std::string& usage)
-    : m_program(program),
-      m_usage(usage)
+    : m_program(program)
+    , m_usage(usage)
 {
 }
 
 void
 M3CommandLine::AddText(const std::string& name, const std::string& help, std::string* value)
 {
-    m_options.push_back({name, help, Kind::TEXT, [value](const std::string& v, bool commit, std::string*) {
+    m_options.push_back({name,
+                         help,
+                         Kind::TEXT,
+                         [value](const std::string& v, bool commit, std::string*)
+                         {
                              if (commit)
                              {
                                  *value = v;
@@ -211,18 +215,21 @@ M3CommandLine::AddChecked(const std::string& name,
                           std::string* value,
                           std::function<bool(const std::string&, std::string*)> check)
 {
-    m_options.push_back(
-        {name, help, Kind::TEXT, [value, check](const std::string& v, bool commit, std::string* error) {
-             if (!check(v, error))
-             {
-                 return false;
-             }
-             if (commit)
-             {
-                 *value = v;
-             }
-             return true;
-         }});
+    m_options.push_back({name,
+                         help,
+                         Kind::TEXT,
+                         [value, check](const std::string& v, bool commit, std::string* error)
+                         {
+                             if (!check(v, error))
+                             {
+                                 return false;
+                             }
+                             if (commit)
+                             {
+                                 *value = v;
+                             }
+                             return true;
+                         }});
 }
 
 namespace
@@ -255,67 +262,14 @@ M3CommandLine::AddCount(const std::string& name,
                         uint64_t lo,
                         uint64_t hi)
 {
-    m_options.push_back(
-        {name, help, Kind::COUNT, [value, lo, hi](const std::string& v, bool commit, std::string* error) {
-             uint64_t x;
-             if (!ParseCount(v, lo, hi, &x, error))
-             {
-                 return false;
-             }
-             if (commit)
-             {
-                 *value = x;
-             }
-             return true;
-         }});
-}
-
-void
-M3CommandLine::AddCount(const std::string& name,
-                        const std::string& help,
-                        uint32_t* value,
-                        uint32_t lo,
-                        uint32_t hi)
-{
-    m_options.push_back(
-        {name, help, Kind::COUNT, [value, lo, hi](const std::string& v, bool commit, std::string* error) {
-             uint64_t x;
-             if (!ParseCount(v, lo, hi, &x, error))
-             {
-                 return false;
-             }
-             if (commit)
-             {
-                 *value = static_cast<uint32_t>(x);
-             }
-             return true;
-         }});
-}
-
-void
-M3CommandLine::AddReal(const std::string& name,
-                       const std::string& help,
-                       double* value,
-                       double lo,
-                       bool loOpen,
-                       double hi,
-                       const std::string& range)
-{
     m_options.push_back({name,
                          help,
-                         Kind::REAL,
-                         [value, lo, loOpen, hi, range](const std::string& v,
-                                                        bool commit,
-                                                        std::string* error) {
-                             double x;
-                             if (m3_parse_double(v.c_str(), &x) != 0)
+                         Kind::COUNT,
+                         [value, lo, hi](const std::string& v, bool commit, std::string* error)
+                         {
+                             uint64_t x;
+                             if (!ParseCount(v, lo, hi, &x, error))
                              {
-                                 *error = "'" + v + "' is not a number";
-                                 return false;
-                             }
-                             if ((loOpen ? !(x > lo) : !(x >= lo)) || !(x <= hi))
-                             {
-                                 *error = v + " is out of range (" + range + ")";
                                  return false;
                              }
                              if (commit)
@@ -327,11 +281,73 @@ M3CommandLine::AddReal(const std::string& name,
 }
 
 void
+M3CommandLine::AddCount(const std::string& name,
+                        const std::string& help,
+                        uint32_t* value,
+                        uint32_t lo,
+                        uint32_t hi)
+{
+    m_options.push_back({name,
+                         help,
+                         Kind::COUNT,
+                         [value, lo, hi](const std::string& v, bool commit, std::string* error)
+                         {
+                             uint64_t x;
+                             if (!ParseCount(v, lo, hi, &x, error))
+                             {
+                                 return false;
+                             }
+                             if (commit)
+                             {
+                                 *value = static_cast<uint32_t>(x);
+                             }
+                             return true;
+                         }});
+}
+
+void
+M3CommandLine::AddReal(const std::string& name,
+                       const std::string& help,
+                       double* value,
+                       double lo,
+                       bool loOpen,
+                       double hi,
+                       const std::string& range)
+{
+    m_options.push_back(
+        {name,
+         help,
+         Kind::REAL,
+         [value, lo, loOpen, hi, range](const std::string& v, bool commit, std::string* error)
+         {
+             double x;
+             if (m3_parse_double(v.c_str(), &x) != 0)
+             {
+                 *error = "'" + v + "' is not a number";
+                 return false;
+             }
+             if ((loOpen ? !(x > lo) : !(x >= lo)) || !(x <= hi))
+             {
+                 *error = v + " is out of range (" + range + ")";
+                 return false;
+             }
+             if (commit)
+             {
+                 *value = x;
+             }
+             return true;
+         }});
+}
+
+void
 M3CommandLine::AddFlag(const std::string& name, const std::string& help, bool* value)
 {
-    m_options.push_back({name, help, Kind::FLAG, [value](const std::string& v, bool commit, std::string* error) {
-                             if (v.empty() || v == "1" || v == "true" || v == "0" ||
-                                 v == "false")
+    m_options.push_back({name,
+                         help,
+                         Kind::FLAG,
+                         [value](const std::string& v, bool commit, std::string* error)
+                         {
+                             if (v.empty() || v == "1" || v == "true" || v == "0" || v == "false")
                              {
                                  if (commit)
                                  {
@@ -440,9 +456,8 @@ M3CommandLine::CheckNs3Argument(const std::string& name,
         if (!CanonicalValue(info.checker->GetValueTypeName(), value, canonical, &why) ||
             !info.checker->CreateValidValue(StringValue(*canonical)))
         {
-            *error = "--" + name + "=" + value + ": " + (why.empty() ? "not valid" : why) +
-                     " (" + type + "::" + attr + ": " +
-                     info.checker->GetUnderlyingTypeInformation() + ")";
+            *error = "--" + name + "=" + value + ": " + (why.empty() ? "not valid" : why) + " (" +
+                     type + "::" + attr + ": " + info.checker->GetUnderlyingTypeInformation() + ")";
             return false;
         }
         return true;
@@ -535,7 +550,8 @@ M3CommandLine::Parse(const std::vector<std::string>& args, std::string* error, s
     std::vector<Pending> pending;
     std::vector<std::pair<std::string, std::string>> ns3Args;
     std::map<std::string, bool> given;
-    auto fail = [error](const std::string& msg) {
+    auto fail = [error](const std::string& msg)
+    {
         if (error)
         {
             *error = msg;
@@ -553,9 +569,9 @@ M3CommandLine::Parse(const std::vector<std::string>& args, std::string* error, s
         std::string name = a.substr(2, eq == std::string::npos ? std::string::npos : eq - 2);
         bool hasValue = eq != std::string::npos;
         std::string value = hasValue ? a.substr(eq + 1) : "";
-        auto it = std::find_if(m_options.begin(), m_options.end(), [&name](const Option& o) {
-            return o.name == name;
-        });
+        auto it = std::find_if(m_options.begin(),
+                               m_options.end(),
+                               [&name](const Option& o) { return o.name == name; });
         if (it == m_options.end())
         {
             if (IsNs3Print(name))
@@ -586,8 +602,7 @@ M3CommandLine::Parse(const std::vector<std::string>& args, std::string* error, s
             }
             std::string near = Nearest(name);
             return fail("--" + name + ": unknown option" +
-                        (near.empty() ? "" : " (did you mean --" + near + "?)") +
-                        " (see --help)");
+                        (near.empty() ? "" : " (did you mean --" + near + "?)") + " (see --help)");
         }
         if (given[name])
         {

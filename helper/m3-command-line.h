@@ -91,7 +91,8 @@ class M3CommandLine
     void RefuseAttribute(const std::string& typeName,
                          const std::string& attribute,
                          const std::string& hint);
-    /** Refuses these attribute overrides of the packet mode: those its helper maps from m3_config. */
+    /** Refuses these attribute overrides of the packet mode: those its helper maps from m3_config.
+     */
     void RefuseScenarioAttributes();
 
     /**

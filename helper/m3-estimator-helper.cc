@@ -50,31 +50,100 @@ M3EstimatorHelper::M3EstimatorHelper()
     // flag, TypeId, attribute, kind, unit appended to the value, range, help
     // flag, TypeId, attribute, kind, unit appended to the value, range (text), help, range
     m_options = {
-        {"model", m3, "Model", Kind::TEXT, "", "",
+        {"model",
+         m3,
+         "Model",
+         Kind::TEXT,
+         "",
+         "",
          "m3: model checkpoint .pt (default: the shipped ckpts/m3-medium.pt)"},
-        {"path-samples", m3, "PathSamples", Kind::UNSIGNED, "", "1 to 1000000",
-         "m3: paths drawn, 1..1e6 (default 500)", 1, false, 1e6},
-        {"threads", m3, "Threads", Kind::UNSIGNED, "", "0 to 256",
-         "m3: threads of path flowSim and inference, 0..256 (default 0 = every core)", 0,
-         false, 256},
-        {"m3-seed", m3, "Seed", Kind::UNSIGNED, "", "an unsigned 64-bit integer",
+        {"path-samples",
+         m3,
+         "PathSamples",
+         Kind::UNSIGNED,
+         "",
+         "1 to 1000000",
+         "m3: paths drawn, 1..1e6 (default 500)",
+         1,
+         false,
+         1e6},
+        {"threads",
+         m3,
+         "Threads",
+         Kind::UNSIGNED,
+         "",
+         "0 to 256",
+         "m3: threads of path flowSim and inference, 0..256 (default 0 = every core)",
+         0,
+         false,
+         256},
+        {"m3-seed",
+         m3,
+         "Seed",
+         Kind::UNSIGNED,
+         "",
+         "an unsigned 64-bit integer",
          "m3: seed of the path draws and the bootstrap (default 1; --seed is the "
-         "network configuration's)", 0, false, 18446744073709551615.0},
-        {"ci-level", m3, "ConfidenceLevel", Kind::NUMBER, "", "in (0, 1)",
-         "m3: nominal coverage of the interval (default 0.95)", 0, true, 1},
-        {"bootstrap", m3, "Bootstrap", Kind::UNSIGNED, "", "0 to 100000",
-         "m3: bootstrap replicates of the interval, 0..1e5 (default 200; 0 = no interval)", 0,
-         false, 1e5},
-        {"progress", packet, "ProgressInterval", Kind::NUMBER, "", "0 to 1e6",
-         "packet: a progress line on stderr every this many wall seconds (default 0 = none)", 0,
-         false, 1e6},
-        {"stall-ms", packet, "StallTime", Kind::NUMBER, "ms", "> 0 and at most 1e9",
-         "packet: stop when no flow progresses for this simulated time, ms (default 100)", 0,
-         true, 1e9},
-        {"time-limit", packet, "TimeLimit", Kind::NUMBER, "s", "0 to 1e6",
-         "packet: stop at this simulated time in seconds, at most 1e6 (default 0 = none)", 0,
-         false, 1e6},
-        {"pfc-log", packet, "PfcLogFile", Kind::TEXT, "", "",
+         "network configuration's)",
+         0,
+         false,
+         18446744073709551615.0},
+        {"ci-level",
+         m3,
+         "ConfidenceLevel",
+         Kind::NUMBER,
+         "",
+         "in (0, 1)",
+         "m3: nominal coverage of the interval (default 0.95)",
+         0,
+         true,
+         1},
+        {"bootstrap",
+         m3,
+         "Bootstrap",
+         Kind::UNSIGNED,
+         "",
+         "0 to 100000",
+         "m3: bootstrap replicates of the interval, 0..1e5 (default 200; 0 = no interval)",
+         0,
+         false,
+         1e5},
+        {"progress",
+         packet,
+         "ProgressInterval",
+         Kind::NUMBER,
+         "",
+         "0 to 1e6",
+         "packet: a progress line on stderr every this many wall seconds (default 0 = none)",
+         0,
+         false,
+         1e6},
+        {"stall-ms",
+         packet,
+         "StallTime",
+         Kind::NUMBER,
+         "ms",
+         "> 0 and at most 1e9",
+         "packet: stop when no flow progresses for this simulated time, ms (default 100)",
+         0,
+         true,
+         1e9},
+        {"time-limit",
+         packet,
+         "TimeLimit",
+         Kind::NUMBER,
+         "s",
+         "0 to 1e6",
+         "packet: stop at this simulated time in seconds, at most 1e6 (default 0 = none)",
+         0,
+         false,
+         1e6},
+        {"pfc-log",
+         packet,
+         "PfcLogFile",
+         Kind::TEXT,
+         "",
+         "",
          "packet: write PFC frames sent (`time_ns node port queue type`) to this file"},
     };
 }
@@ -149,8 +218,8 @@ M3EstimatorHelper::Resolve(const std::string& modeOrType, std::string* error)
         return name;
     }
     TypeId tid;
-    if (TypeId::LookupByNameFailSafe(modeOrType, &tid) &&
-        tid.IsChildOf(M3Estimator::GetTypeId()) && tid.HasConstructor())
+    if (TypeId::LookupByNameFailSafe(modeOrType, &tid) && tid.IsChildOf(M3Estimator::GetTypeId()) &&
+        tid.HasConstructor())
     {
         return tid.GetName();
     }
@@ -202,15 +271,16 @@ M3EstimatorHelper::AddCommandLine(M3CommandLine& cmd)
         cmd.AddChecked(o.flag,
                        o.help,
                        &m_optionValues[o.flag],
-                       [o](const std::string& v, std::string* error) {
+                       [o](const std::string& v, std::string* error)
+                       {
                            // M3CommandLine names the flag itself
                            std::string canonical;
                            std::string why;
                            if (!IsNumber(v, o.kind == Kind::UNSIGNED, &canonical))
                            {
-                               *error = "'" + v + "' is not " +
-                                        (o.kind == Kind::UNSIGNED ? "an unsigned integer"
-                                                                  : "a number");
+                               *error =
+                                   "'" + v + "' is not " +
+                                   (o.kind == Kind::UNSIGNED ? "an unsigned integer" : "a number");
                                return false;
                            }
                            if (!CheckOption(o, v, &canonical, &why))

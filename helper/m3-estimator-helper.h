@@ -116,9 +116,9 @@ class M3EstimatorHelper
         std::string unit;      //!< appended to the value ("ms", "s") for Time attributes
         std::string valid;     //!< the accepted range, for messages ("> 0")
         std::string help;
-        double lo = 0;         //!< NUMBER, UNSIGNED: smallest value
-        bool loOpen = false;   //!< lo itself excluded
-        double hi = 0;         //!< largest value
+        double lo = 0;       //!< NUMBER, UNSIGNED: smallest value
+        bool loOpen = false; //!< lo itself excluded
+        double hi = 0;       //!< largest value
     };
 
     /**

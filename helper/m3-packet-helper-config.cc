@@ -84,12 +84,15 @@ MapConfig(const m3_config& cfg, double nicBps, ConfigMapping* out, std::string* 
 {
     ConfigMapping m;
     m.pfc = cfg.pfc != 0;
-    AddAttr(m.sw, "BufferSize", AttrUint(static_cast<uint64_t>(std::llround(cfg.buffer_kb * 1000))));
+    AddAttr(m.sw,
+            "BufferSize",
+            AttrUint(static_cast<uint64_t>(std::llround(cfg.buffer_kb * 1000))));
     AddAttr(m.sw, "PfcEnabled", AttrBool(m.pfc));
     AddAttr(m.sw, "HostRate", AttrRate(nicBps));
     switch (cfg.cc)
     {
-    case M3_CC_DCTCP: {
+    case M3_CC_DCTCP:
+    {
         // DCTCP marks at one threshold with certainty: Kmin = Kmax, Pmax 1.
         uint64_t k = std::llround(cfg.dctcp_k_kb * 1000);
         AddAttr(m.sw, "EcnEnabled", AttrBool(true));
@@ -123,9 +126,7 @@ MapConfig(const m3_config& cfg, double nicBps, ConfigMapping* out, std::string* 
         return false;
     }
     AddAttr(m.nic, "CongestionControl", StringValue(CcTypeName(cfg.cc)));
-    AddAttr(m.nic,
-            "WindowBytes",
-            AttrUint(static_cast<uint64_t>(std::llround(cfg.window_bytes))));
+    AddAttr(m.nic, "WindowBytes", AttrUint(static_cast<uint64_t>(std::llround(cfg.window_bytes))));
     AddAttr(m.nic, "MaxRate", AttrRate(nicBps));
     AddAttr(m.nic, "BaseRtt", AttrNs(cfg.base_rtt_us * 1000));
     AddAttr(m.nic, "Mtu", AttrUint(cfg.mtu));
@@ -190,8 +191,8 @@ CheckAttrs(const AttrList& list, const std::string& typeName, std::string* error
         if (!info.checker->CreateValidValue(*a.value))
         {
             std::string text = a.value->SerializeToString(info.checker);
-            *error = "packet: the configuration gives " + typeName + "::" + a.name + " = " +
-                     text + ", which the model does not accept (" +
+            *error = "packet: the configuration gives " + typeName + "::" + a.name + " = " + text +
+                     ", which the model does not accept (" +
                      info.checker->GetUnderlyingTypeInformation() + ")";
             return false;
         }

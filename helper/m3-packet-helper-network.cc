@@ -31,8 +31,7 @@ CheckScenario(const M3Scenario& s, std::string* error)
     const uint32_t nNodes = m3_topology_num_nodes(topo);
     const uint32_t nLinks = m3_topology_num_links(topo);
     // messages name the topology ("topo.txt: ...", "fat-tree=2,16,8,1: ...")
-    const std::string src = s.GetTopologySource().empty() ? "the topology"
-                                                          : s.GetTopologySource();
+    const std::string src = s.GetTopologySource().empty() ? "the topology" : s.GetTopologySource();
     for (uint32_t i = 0; i < nLinks; i++)
     {
         const m3_link* l = m3_topology_link(topo, i);
@@ -41,8 +40,7 @@ CheckScenario(const M3Scenario& s, std::string* error)
         {
             *error = "packet: " + src + ": link " + std::to_string(i + 1) + " (" +
                      std::to_string(l->a) + "-" + std::to_string(l->b) + "): rate " +
-                     std::to_string(l->rate_bps) + " bps or delay " +
-                     std::to_string(l->delay_ns) +
+                     std::to_string(l->rate_bps) + " bps or delay " + std::to_string(l->delay_ns) +
                      " ns cannot be simulated (1 Mbps .. 1 Pbps, at most 1 s)";
             return false;
         }
@@ -147,14 +145,14 @@ BuildSwitch(const M3Scenario& s, uint32_t n, const ConfigMapping& cfg, Network* 
     // reserve alone exceed the buffer.
     if (cfg.pfc && sw->GetNPorts() > 0 && b->Threshold(0) < 0)
     {
-        net->warnings.push_back(
-            "switch " + std::to_string(n) + " (" + std::to_string(sw->GetNPorts()) +
-            " ports): PFC headroom " + std::to_string(b->GetTotalHeadroom()) + " B + reserve " +
-            std::to_string(b->GetTotalReserve()) + " B exceed the buffer of " +
-            std::to_string(b->GetBufferSize()) +
-            " B; its PFC threshold is negative, so it pauses upstream on every "
-            "packet beyond a queue's reserve (raise buffer_kb for lossless "
-            "operation without pause storms)");
+        net->warnings.push_back("switch " + std::to_string(n) + " (" +
+                                std::to_string(sw->GetNPorts()) + " ports): PFC headroom " +
+                                std::to_string(b->GetTotalHeadroom()) + " B + reserve " +
+                                std::to_string(b->GetTotalReserve()) + " B exceed the buffer of " +
+                                std::to_string(b->GetBufferSize()) +
+                                " B; its PFC threshold is negative, so it pauses upstream on every "
+                                "packet beyond a queue's reserve (raise buffer_kb for lossless "
+                                "operation without pause storms)");
     }
     return sw;
 }

@@ -120,9 +120,10 @@ Runner::Attach(Ptr<M3Scenario> s, Network* net)
     {
         m_startOrder[i] = uint32_t(i);
     }
-    std::stable_sort(m_startOrder.begin(), m_startOrder.end(), [&flows](uint32_t a, uint32_t b) {
-        return flows.v[a].start_ns < flows.v[b].start_ns;
-    });
+    std::stable_sort(m_startOrder.begin(),
+                     m_startOrder.end(),
+                     [&flows](uint32_t a, uint32_t b)
+                     { return flows.v[a].start_ns < flows.v[b].start_ns; });
 }
 
 void
@@ -158,8 +159,7 @@ Runner::Signature()
     // changes whenever any flow makes progress.
     const m3_flows& flows = m_scenario->GetFlows();
     uint64_t now = Simulator::Now().GetNanoSeconds();
-    while (m_nextStart < m_startOrder.size() &&
-           flows.v[m_startOrder[m_nextStart]].start_ns <= now)
+    while (m_nextStart < m_startOrder.size() && flows.v[m_startOrder[m_nextStart]].start_ns <= now)
     {
         m_active.push_back(m_startOrder[m_nextStart++]);
     }

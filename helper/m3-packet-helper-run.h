@@ -65,9 +65,9 @@ class Runner
 {
   public:
     // Stop conditions and progress (set before Run).
-    double progressWall = 0;            //!< wall seconds between progress lines (0 = none)
-    Time stall = MilliSeconds(100);     //!< stop after this long without progress
-    Time limit = Time(0);               //!< stop at this simulated time (0 = none)
+    double progressWall = 0;              //!< wall seconds between progress lines (0 = none)
+    Time stall = MilliSeconds(100);       //!< stop after this long without progress
+    Time limit = Time(0);                 //!< stop at this simulated time (0 = none)
     Time checkInterval = MilliSeconds(1); //!< period of the check event
 
     /**
@@ -85,8 +85,8 @@ class Runner
     void Release();
 
     // Results.
-    std::vector<double> fct;          //!< ns per flow, NaN when unfinished
-    std::vector<double> ideal;        //!< ideal FCT per flow, ns
+    std::vector<double> fct;   //!< ns per flow, NaN when unfinished
+    std::vector<double> ideal; //!< ideal FCT per flow, ns
     size_t finished = 0;
     std::string stopReason = "not run";
     uint64_t pfcPauses = 0;

@@ -16,9 +16,9 @@
 #include "ns3/log.h"
 #include "ns3/m3.h"
 #include "ns3/rng-seed-manager.h"
+#include "ns3/simulator.h"
 
 #include <cstdio>
-#include "ns3/simulator.h"
 
 namespace ns3
 {
@@ -144,7 +144,8 @@ RunNumber(const m3_config& cfg, uint64_t* run, std::string* error)
     if (userRun && cfg.seed != 1 && cfg.seed != global)
     {
         *error = "packet: --RngRun=" + std::to_string(global) + " and the configuration's seed " +
-                 std::to_string(cfg.seed) + " disagree (they set the same random streams; "
+                 std::to_string(cfg.seed) +
+                 " disagree (they set the same random streams; "
                  "give one)";
         return false;
     }
@@ -189,7 +190,8 @@ M3PacketHelper::Check(Ptr<M3Scenario> scenario, std::string* error) const
     // Every value the configuration maps to must be one the models accept.
     ConfigMapping cfg;
     if (!MapConfig(scenario->GetConfig(), scenario->GetNicRateBps(), &cfg, &msg) ||
-        !CheckAttrs(cfg.sw, "ns3::M3Switch", &msg) || !CheckAttrs(cfg.nic, "ns3::M3RdmaNic", &msg) ||
+        !CheckAttrs(cfg.sw, "ns3::M3Switch", &msg) ||
+        !CheckAttrs(cfg.nic, "ns3::M3RdmaNic", &msg) ||
         !CheckAttrs(cfg.cc, CcTypeName(scenario->GetConfig().cc), &msg))
     {
         return Fail(error, msg);

@@ -45,9 +45,13 @@ M3PathSampleHelper::Build(std::string* error)
         return nullptr;
     }
     Ptr<M3Scenario> scenario = CreateObject<M3Scenario>();
-    m3_topology* topo =
-        m3_topology_parking_lot_hosts(s.n, s.edgeBps, s.innerBps, s.midHostBps, s.midHosts,
-                                      s.delayNs, &err);
+    m3_topology* topo = m3_topology_parking_lot_hosts(s.n,
+                                                      s.edgeBps,
+                                                      s.innerBps,
+                                                      s.midHostBps,
+                                                      s.midHosts,
+                                                      s.delayNs,
+                                                      &err);
     if (!topo)
     {
         *error = std::string("path sample: ") + err.msg;
@@ -59,7 +63,12 @@ M3PathSampleHelper::Build(std::string* error)
     }
     m3_flows flows;
     m3_flows_init(&flows);
-    if (m3_workload_path_recipe(s.n, s.numFlows, s.workloadSeed, &s.recipe, &flows, &m_info,
+    if (m3_workload_path_recipe(s.n,
+                                s.numFlows,
+                                s.workloadSeed,
+                                &s.recipe,
+                                &flows,
+                                &m_info,
                                 &err) != 0)
     {
         m3_flows_free(&flows);

@@ -33,17 +33,17 @@ namespace ns3
 /** What defines one path sample. */
 struct M3PathSampleSpec
 {
-    uint32_t n = 5;             //!< line positions (hosts 0 and n-1 at the ends)
-    uint64_t workloadSeed = 1;  //!< m3_workload_path_m3 seed
-    uint64_t configSeed = 1;    //!< m3_config_sample seed
+    uint32_t n = 5;            //!< line positions (hosts 0 and n-1 at the ends)
+    uint64_t workloadSeed = 1; //!< m3_workload_path_m3 seed
+    uint64_t configSeed = 1;   //!< m3_config_sample seed
     size_t numFlows = 20000;
-    double edgeBps = 10e9;      //!< first and last line link
-    double innerBps = 40e9;     //!< inner line links
-    double midHostBps = 40e9;   //!< links of the mid-path hosts
-    uint32_t midHosts = 1;      //!< hosts per mid-path position (m3_topology_parking_lot_hosts)
+    double edgeBps = 10e9;    //!< first and last line link
+    double innerBps = 40e9;   //!< inner line links
+    double midHostBps = 40e9; //!< links of the mid-path hosts
+    uint32_t midHosts = 1;    //!< hosts per mid-path position (m3_topology_parking_lot_hosts)
     m3_path_recipe recipe = {1.0, 2.0, 0.0}; //!< arrivals (m3_path_recipe_default: m3's)
-    uint64_t delayNs = 1000;    //!< every line link
-    double capBps = 10e9;       //!< every flow's rate cap (nic_rate_gbps)
+    uint64_t delayNs = 1000;                 //!< every line link
+    double capBps = 10e9;                    //!< every flow's rate cap (nic_rate_gbps)
 };
 
 /**

@@ -112,8 +112,10 @@ MakeSizeDist(const std::string& spec, uint64_t minSize, m3_error* err)
         if (args < k.minArgs || args > k.maxArgs || !ParseDouble(p[1], &mean) ||
             (args == 2 && !ParseDouble(p[2], &shape)))
         {
-            std::snprintf(err->msg, sizeof err->msg,
-                          "expected %s:MEAN%s with numbers", k.name,
+            std::snprintf(err->msg,
+                          sizeof err->msg,
+                          "expected %s:MEAN%s with numbers",
+                          k.name,
                           k.maxArgs == 1 ? "" : (k.minArgs == 1 ? "[:CV]" : ":SHAPE"));
             return nullptr;
         }
@@ -137,12 +139,12 @@ MakeSizeDist(const std::string& spec, uint64_t minSize, m3_error* err)
 } // namespace
 
 M3ScenarioHelper::M3ScenarioHelper()
-    : m_load(0.5),
-      m_numFlows(50000),
-      m_burstSigma(0),
-      m_workloadSeed(1),
-      m_minSize(50),
-      m_tm("uniform")
+    : m_load(0.5)
+    , m_numFlows(50000)
+    , m_burstSigma(0)
+    , m_workloadSeed(1)
+    , m_minSize(50)
+    , m_tm("uniform")
 {
     m_factory.SetTypeId(M3Scenario::GetTypeId());
     for (const char* const* k = m3_config_keys(); *k; k++)
@@ -175,25 +177,30 @@ M3ScenarioHelper::AddCommandLine(CommandLine& cmd)
     cmd.AddValue("fat-tree", "m3 fat-tree PODS,RACKS,HOSTS,OVERSUB (oversub 1, 2 or 4)", m_fatTree);
     cmd.AddValue("k-ary", "classic k-ary fat-tree of this (even) K", m_kAry);
     cmd.AddValue("parking-lot", "m3 parking lot of N positions", m_parkingLot);
-    cmd.AddValue("flows", "flows file (N, then `id src dst pg dport size start_s` lines)",
+    cmd.AddValue("flows",
+                 "flows file (N, then `id src dst pg dport size start_s` lines)",
                  m_flowsFile);
     cmd.AddValue("workload",
                  "generate flows with these sizes: " + SizeNames() +
                      ", exp:MEAN, gaussian:MEAN[:CV], lognormal:MEAN:SIGMA, pareto:MEAN:XI"
                      " or a CDF file",
                  m_workload);
-    cmd.AddValue("tm", "workload traffic matrix: uniform, matrix:FILE (racks x racks) or "
-                 "incast:HOST:FRACTION", m_tm);
+    cmd.AddValue("tm",
+                 "workload traffic matrix: uniform, matrix:FILE (racks x racks) or "
+                 "incast:HOST:FRACTION",
+                 m_tm);
     cmd.AddValue("load", "workload: target utilisation of the busiest link, (0, 1]", m_loadText);
     cmd.AddValue("num-flows", "workload: number of flows", m_numFlowsText);
-    cmd.AddValue("burst-sigma", "workload: log-normal inter-arrival shape (0 = Poisson)",
+    cmd.AddValue("burst-sigma",
+                 "workload: log-normal inter-arrival shape (0 = Poisson)",
                  m_burstSigmaText);
     cmd.AddValue("workload-seed", "workload: random seed", m_workloadSeedText);
     cmd.AddValue("min-size", "workload: smallest synthetic flow size in bytes", m_minSizeText);
     cmd.AddValue("config", "network configuration file (`key = value` lines)", m_configFile);
     for (auto& kv : m_configKeys)
     {
-        cmd.AddValue(kv.first, "network config key " + kv.first + " (overrides --config)",
+        cmd.AddValue(kv.first,
+                     "network config key " + kv.first + " (overrides --config)",
                      kv.second);
     }
 }
@@ -205,7 +212,8 @@ namespace
 std::function<bool(const std::string&, std::string*)>
 CountCheck(uint64_t lo, uint64_t hi)
 {
-    return [lo, hi](const std::string& v, std::string* error) {
+    return [lo, hi](const std::string& v, std::string* error)
+    {
         uint64_t x;
         int rc = m3_parse_count(v.c_str(), hi, &x);
         if (rc == -1)
@@ -215,8 +223,8 @@ CountCheck(uint64_t lo, uint64_t hi)
         }
         if (rc != 0 || x < lo)
         {
-            *error = v + " is out of range (" + std::to_string(lo) + ".." + std::to_string(hi) +
-                     ")";
+            *error =
+                v + " is out of range (" + std::to_string(lo) + ".." + std::to_string(hi) + ")";
             return false;
         }
         return true;
@@ -227,7 +235,8 @@ CountCheck(uint64_t lo, uint64_t hi)
 std::function<bool(const std::string&, std::string*)>
 RealCheck(double lo, bool loOpen, double hi, const std::string& range)
 {
-    return [lo, loOpen, hi, range](const std::string& v, std::string* error) {
+    return [lo, loOpen, hi, range](const std::string& v, std::string* error)
+    {
         double x;
         if (m3_parse_double(v.c_str(), &x) != 0)
         {
@@ -247,7 +256,8 @@ RealCheck(double lo, bool loOpen, double hi, const std::string& range)
 std::function<bool(const std::string&, std::string*)>
 TopologyCheck(const std::string& kind)
 {
-    return [kind](const std::string& v, std::string* error) {
+    return [kind](const std::string& v, std::string* error)
+    {
         std::vector<uint32_t> x;
         if (kind == "fat-tree")
         {
@@ -345,7 +355,8 @@ M3ScenarioHelper::AddCommandLine(M3CommandLine& cmd)
         cmd.AddChecked(key,
                        "configuration key " + key + " (overrides --config)",
                        &kv.second,
-                       [key](const std::string& v, std::string* error) {
+                       [key](const std::string& v, std::string* error)
+                       {
                            // the key's own range, checked on a scratch configuration
                            m3_config c;
                            m3_config_default(&c);
@@ -379,7 +390,8 @@ M3ScenarioHelper::ParseWorkloadOptions(double* load,
                         bool loOpen,
                         double hi,
                         const std::string& range,
-                        double* out) {
+                        double* out)
+    {
         if (text.empty())
         {
             return true;
@@ -400,7 +412,8 @@ M3ScenarioHelper::ParseWorkloadOptions(double* load,
                          const std::string& text,
                          uint64_t lo,
                          uint64_t hi,
-                         uint64_t* out) {
+                         uint64_t* out)
+    {
         if (text.empty())
         {
             return true;
@@ -414,15 +427,20 @@ M3ScenarioHelper::ParseWorkloadOptions(double* load,
         if (rc != 0 || v < lo)
         {
             return Fail(error,
-                        "--" + flag + "=" + text + ": out of range (" + std::to_string(lo) +
-                            ".." + std::to_string(hi) + ")");
+                        "--" + flag + "=" + text + ": out of range (" + std::to_string(lo) + ".." +
+                            std::to_string(hi) + ")");
         }
         *out = v;
         return true;
     };
     return real("load", m_loadText, 0, true, 1, "(0, 1]", load) &&
            count("num-flows", m_numFlowsText, 1, 100000000, numFlows) &&
-           real("burst-sigma", m_burstSigmaText, 0, false, 5, "0 = Poisson, or (0, 5]",
+           real("burst-sigma",
+                m_burstSigmaText,
+                0,
+                false,
+                5,
+                "0 = Poisson, or (0, 5]",
                 burstSigma) &&
            count("workload-seed", m_workloadSeedText, 0, UINT64_MAX, seed) &&
            count("min-size", m_minSizeText, 1, M3_FLOW_MAX_BYTES, minSize);
@@ -509,8 +527,7 @@ M3ScenarioHelper::Describe() const
             load = m_load;
             n = m_numFlows;
         }
-        flows << "workload=" << m_workload << " tm=" << m_tm << " load=" << load
-              << " flows=" << n;
+        flows << "workload=" << m_workload << " tm=" << m_tm << " load=" << load << " flows=" << n;
     }
     return (topo.empty() ? "?" : topo) + " " + flows.str();
 }

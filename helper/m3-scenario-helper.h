@@ -83,10 +83,10 @@ class M3ScenarioHelper
     std::string m_defaultTopology;
     std::string m_flowsFile;
     std::string m_configFile;
-    std::string m_workload;         //!< size distribution: built-in name or CDF file
-    double m_load;                  //!< busiest-link utilisation target (default)
-    uint64_t m_numFlows;            //!< (default)
-    double m_burstSigma;            //!< 0 = Poisson arrivals, else log-normal shape
+    std::string m_workload; //!< size distribution: built-in name or CDF file
+    double m_load;          //!< busiest-link utilisation target (default)
+    uint64_t m_numFlows;    //!< (default)
+    double m_burstSigma;    //!< 0 = Poisson arrivals, else log-normal shape
     uint64_t m_workloadSeed;
     uint64_t m_minSize;             //!< smallest synthetic flow, bytes
     std::string m_loadText;         //!< --load as given; empty = the default above

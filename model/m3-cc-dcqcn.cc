@@ -21,65 +21,64 @@ NS_OBJECT_ENSURE_REGISTERED(M3CcDcqcn);
 TypeId
 M3CcDcqcn::GetTypeId()
 {
-    static TypeId tid =
-        TypeId("ns3::M3CcDcqcn")
-            .SetParent<M3CongestionControl>()
-            .SetGroupName("m3")
-            .AddConstructor<M3CcDcqcn>()
-            .AddAttribute("G",
-                          "Gain of alpha at each alpha-timer tick.",
-                          DoubleValue(1.0 / 256),
-                          MakeDoubleAccessor(&M3CcDcqcn::m_g),
-                          MakeDoubleChecker<double>(0.0, 1.0))
-            .AddAttribute("AlphaTimer",
-                          "Period of the alpha update.",
-                          TimeValue(MicroSeconds(50)),
-                          MakeTimeAccessor(&M3CcDcqcn::m_alphaPeriod),
-                          MakeTimeChecker(NanoSeconds(1)))
-            .AddAttribute("DecreaseTimer",
-                          "Period of the rate-decrease check.",
-                          TimeValue(MicroSeconds(50)),
-                          MakeTimeAccessor(&M3CcDcqcn::m_decreasePeriod),
-                          MakeTimeChecker(NanoSeconds(1)))
-            .AddAttribute("IncreaseTimer",
-                          "Period of the rate-increase events after a decrease.",
-                          TimeValue(MicroSeconds(55)),
-                          MakeTimeAccessor(&M3CcDcqcn::m_increasePeriod),
-                          MakeTimeChecker(NanoSeconds(1)))
-            .AddAttribute("FastRecoveryStages",
-                          "F: increase events that only average toward the target.",
-                          UintegerValue(1),
-                          MakeUintegerAccessor(&M3CcDcqcn::m_fastRecovery),
-                          MakeUintegerChecker<uint32_t>())
-            .AddAttribute("AiRate",
-                          "Active increase of the target at a 10 Gbps line rate; "
-                          "scaled with the flow's line rate.",
-                          DataRateValue(DataRate("2Mbps")),
-                          MakeDataRateAccessor(&M3CcDcqcn::m_aiRate),
-                          MakeDataRateChecker())
-            .AddAttribute("HyperAiRate",
-                          "Hyper increase of the target at a 10 Gbps line rate; "
-                          "scaled with the flow's line rate.",
-                          DataRateValue(DataRate("20Mbps")),
-                          MakeDataRateAccessor(&M3CcDcqcn::m_hyperAiRate),
-                          MakeDataRateChecker());
+    static TypeId tid = TypeId("ns3::M3CcDcqcn")
+                            .SetParent<M3CongestionControl>()
+                            .SetGroupName("m3")
+                            .AddConstructor<M3CcDcqcn>()
+                            .AddAttribute("G",
+                                          "Gain of alpha at each alpha-timer tick.",
+                                          DoubleValue(1.0 / 256),
+                                          MakeDoubleAccessor(&M3CcDcqcn::m_g),
+                                          MakeDoubleChecker<double>(0.0, 1.0))
+                            .AddAttribute("AlphaTimer",
+                                          "Period of the alpha update.",
+                                          TimeValue(MicroSeconds(50)),
+                                          MakeTimeAccessor(&M3CcDcqcn::m_alphaPeriod),
+                                          MakeTimeChecker(NanoSeconds(1)))
+                            .AddAttribute("DecreaseTimer",
+                                          "Period of the rate-decrease check.",
+                                          TimeValue(MicroSeconds(50)),
+                                          MakeTimeAccessor(&M3CcDcqcn::m_decreasePeriod),
+                                          MakeTimeChecker(NanoSeconds(1)))
+                            .AddAttribute("IncreaseTimer",
+                                          "Period of the rate-increase events after a decrease.",
+                                          TimeValue(MicroSeconds(55)),
+                                          MakeTimeAccessor(&M3CcDcqcn::m_increasePeriod),
+                                          MakeTimeChecker(NanoSeconds(1)))
+                            .AddAttribute("FastRecoveryStages",
+                                          "F: increase events that only average toward the target.",
+                                          UintegerValue(1),
+                                          MakeUintegerAccessor(&M3CcDcqcn::m_fastRecovery),
+                                          MakeUintegerChecker<uint32_t>())
+                            .AddAttribute("AiRate",
+                                          "Active increase of the target at a 10 Gbps line rate; "
+                                          "scaled with the flow's line rate.",
+                                          DataRateValue(DataRate("2Mbps")),
+                                          MakeDataRateAccessor(&M3CcDcqcn::m_aiRate),
+                                          MakeDataRateChecker())
+                            .AddAttribute("HyperAiRate",
+                                          "Hyper increase of the target at a 10 Gbps line rate; "
+                                          "scaled with the flow's line rate.",
+                                          DataRateValue(DataRate("20Mbps")),
+                                          MakeDataRateAccessor(&M3CcDcqcn::m_hyperAiRate),
+                                          MakeDataRateChecker());
     return tid;
 }
 
 M3CcDcqcn::M3CcDcqcn()
-    : m_g(1.0 / 256),
-      m_alphaPeriod(MicroSeconds(50)),
-      m_decreasePeriod(MicroSeconds(50)),
-      m_increasePeriod(MicroSeconds(55)),
-      m_fastRecovery(1),
-      m_aiRate("2Mbps"),
-      m_hyperAiRate("20Mbps"),
-      m_alpha(1.0),
-      m_target(0),
-      m_stage(0),
-      m_seenEcn(false),
-      m_alphaEcho(false),
-      m_decreaseEcho(false)
+    : m_g(1.0 / 256)
+    , m_alphaPeriod(MicroSeconds(50))
+    , m_decreasePeriod(MicroSeconds(50))
+    , m_increasePeriod(MicroSeconds(55))
+    , m_fastRecovery(1)
+    , m_aiRate("2Mbps")
+    , m_hyperAiRate("20Mbps")
+    , m_alpha(1.0)
+    , m_target(0)
+    , m_stage(0)
+    , m_seenEcn(false)
+    , m_alphaEcho(false)
+    , m_decreaseEcho(false)
 {
     NS_LOG_FUNCTION(this);
 }
@@ -128,9 +127,8 @@ M3CcDcqcn::OnAck(const M3AckInfo& ack)
         m_target = static_cast<double>(m_sender->rate.GetBitRate());
         m_alphaEvent = Simulator::Schedule(m_alphaPeriod, &M3CcDcqcn::AlphaTick, this);
         // 1 ns later so that a decrease sees the alpha of the same tick.
-        m_decreaseEvent = Simulator::Schedule(m_decreasePeriod + NanoSeconds(1),
-                                              &M3CcDcqcn::DecreaseTick,
-                                              this);
+        m_decreaseEvent =
+            Simulator::Schedule(m_decreasePeriod + NanoSeconds(1), &M3CcDcqcn::DecreaseTick, this);
     }
 }
 
@@ -156,8 +154,8 @@ M3CcDcqcn::DecreaseTick()
     m_decreaseEcho = false;
     double rate = static_cast<double>(m_sender->rate.GetBitRate());
     m_target = rate;
-    double cut = std::max(static_cast<double>(m_sender->minRate.GetBitRate()),
-                          rate * (1 - m_alpha / 2));
+    double cut =
+        std::max(static_cast<double>(m_sender->minRate.GetBitRate()), rate * (1 - m_alpha / 2));
     NS_LOG_LOGIC("decrease to " << cut << " bps, target " << m_target);
     SetRate(DataRate(static_cast<uint64_t>(cut)));
     m_stage = 0;

@@ -59,20 +59,20 @@ class M3CcDcqcn : public M3CongestionControl
     void IncreaseTick();
     void CancelTimers();
 
-    double m_g;                //!< alpha gain
-    Time m_alphaPeriod;        //!< alpha timer period
-    Time m_decreasePeriod;     //!< decrease timer period
-    Time m_increasePeriod;     //!< increase timer period
-    uint32_t m_fastRecovery;   //!< F: fast-recovery stages
-    DataRate m_aiRate;         //!< active increase at 10 Gbps
-    DataRate m_hyperAiRate;    //!< hyper increase at 10 Gbps
+    double m_g;              //!< alpha gain
+    Time m_alphaPeriod;      //!< alpha timer period
+    Time m_decreasePeriod;   //!< decrease timer period
+    Time m_increasePeriod;   //!< increase timer period
+    uint32_t m_fastRecovery; //!< F: fast-recovery stages
+    DataRate m_aiRate;       //!< active increase at 10 Gbps
+    DataRate m_hyperAiRate;  //!< hyper increase at 10 Gbps
 
-    double m_alpha;            //!< ECN estimate
-    double m_target;           //!< target rate, bps
-    uint32_t m_stage;          //!< increase events since the last decrease
-    bool m_seenEcn;            //!< an echo has arrived (timers running)
-    bool m_alphaEcho;          //!< an echo arrived since the last alpha tick
-    bool m_decreaseEcho;       //!< an echo arrived since the last decrease tick
+    double m_alpha;      //!< ECN estimate
+    double m_target;     //!< target rate, bps
+    uint32_t m_stage;    //!< increase events since the last decrease
+    bool m_seenEcn;      //!< an echo has arrived (timers running)
+    bool m_alphaEcho;    //!< an echo arrived since the last alpha tick
+    bool m_decreaseEcho; //!< an echo arrived since the last decrease tick
     EventId m_alphaEvent;
     EventId m_decreaseEvent;
     EventId m_increaseEvent;

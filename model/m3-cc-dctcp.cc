@@ -39,15 +39,15 @@ M3CcDctcp::GetTypeId()
 }
 
 M3CcDctcp::M3CcDctcp()
-    : m_g(1.0 / 16),
-      m_aiRate("615Mbps"),
-      m_alpha(1.0),
-      m_windowOpen(false),
-      m_windowEnd(0),
-      m_acks(0),
-      m_marked(0),
-      m_reducing(false),
-      m_reductionEnd(0)
+    : m_g(1.0 / 16)
+    , m_aiRate("615Mbps")
+    , m_alpha(1.0)
+    , m_windowOpen(false)
+    , m_windowEnd(0)
+    , m_acks(0)
+    , m_marked(0)
+    , m_reducing(false)
+    , m_reductionEnd(0)
 {
     NS_LOG_FUNCTION(this);
 }

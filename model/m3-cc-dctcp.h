@@ -46,13 +46,13 @@ class M3CcDctcp : public M3CongestionControl
     double m_g;        //!< alpha gain G
     DataRate m_aiRate; //!< additive increase per window at 10 Gbps
 
-    double m_alpha;            //!< ECN estimate
-    bool m_windowOpen;         //!< a window end has been recorded (first ACK seen)
-    uint64_t m_windowEnd;      //!< the next update happens when an ACK passes this
-    uint32_t m_acks;           //!< ACKs seen since the last update
-    uint32_t m_marked;         //!< of which ECN-echoed
-    bool m_reducing;           //!< inside a reduction period
-    uint64_t m_reductionEnd;   //!< the period ends when an ACK passes this
+    double m_alpha;          //!< ECN estimate
+    bool m_windowOpen;       //!< a window end has been recorded (first ACK seen)
+    uint64_t m_windowEnd;    //!< the next update happens when an ACK passes this
+    uint32_t m_acks;         //!< ACKs seen since the last update
+    uint32_t m_marked;       //!< of which ECN-echoed
+    bool m_reducing;         //!< inside a reduction period
+    uint64_t m_reductionEnd; //!< the period ends when an ACK passes this
 };
 
 } // namespace ns3

@@ -20,41 +20,40 @@ NS_OBJECT_ENSURE_REGISTERED(M3CcHpcc);
 TypeId
 M3CcHpcc::GetTypeId()
 {
-    static TypeId tid =
-        TypeId("ns3::M3CcHpcc")
-            .SetParent<M3CongestionControl>()
-            .SetGroupName("m3")
-            .AddConstructor<M3CcHpcc>()
-            .AddAttribute("Eta",
-                          "Target utilisation of the busiest hop.",
-                          DoubleValue(0.95),
-                          MakeDoubleAccessor(&M3CcHpcc::m_eta),
-                          MakeDoubleChecker<double>(1e-6, 10.0))
-            .AddAttribute("AiRate",
-                          "Additive increase R_AI at a 10 Gbps line rate; scaled "
-                          "with the flow's line rate.",
-                          DataRateValue(DataRate("750Mbps")),
-                          MakeDataRateAccessor(&M3CcHpcc::m_aiRate),
-                          MakeDataRateChecker())
-            .AddAttribute("MaxStage",
-                          "Additive-increase stages before the multiplicative "
-                          "branch is forced (0: always multiplicative).",
-                          UintegerValue(0),
-                          MakeUintegerAccessor(&M3CcHpcc::m_maxStage),
-                          MakeUintegerChecker<uint32_t>());
+    static TypeId tid = TypeId("ns3::M3CcHpcc")
+                            .SetParent<M3CongestionControl>()
+                            .SetGroupName("m3")
+                            .AddConstructor<M3CcHpcc>()
+                            .AddAttribute("Eta",
+                                          "Target utilisation of the busiest hop.",
+                                          DoubleValue(0.95),
+                                          MakeDoubleAccessor(&M3CcHpcc::m_eta),
+                                          MakeDoubleChecker<double>(1e-6, 10.0))
+                            .AddAttribute("AiRate",
+                                          "Additive increase R_AI at a 10 Gbps line rate; scaled "
+                                          "with the flow's line rate.",
+                                          DataRateValue(DataRate("750Mbps")),
+                                          MakeDataRateAccessor(&M3CcHpcc::m_aiRate),
+                                          MakeDataRateChecker())
+                            .AddAttribute("MaxStage",
+                                          "Additive-increase stages before the multiplicative "
+                                          "branch is forced (0: always multiplicative).",
+                                          UintegerValue(0),
+                                          MakeUintegerAccessor(&M3CcHpcc::m_maxStage),
+                                          MakeUintegerChecker<uint32_t>());
     return tid;
 }
 
 M3CcHpcc::M3CcHpcc()
-    : m_eta(0.95),
-      m_aiRate("750Mbps"),
-      m_maxStage(0),
-      m_u(1.0),
-      m_rc(0),
-      m_stage(0),
-      m_recorded(false),
-      m_lastUpdateSeq(0),
-      m_nHops(0)
+    : m_eta(0.95)
+    , m_aiRate("750Mbps")
+    , m_maxStage(0)
+    , m_u(1.0)
+    , m_rc(0)
+    , m_stage(0)
+    , m_recorded(false)
+    , m_lastUpdateSeq(0)
+    , m_nHops(0)
 {
     NS_LOG_FUNCTION(this);
 }
@@ -98,8 +97,7 @@ void
 M3CcHpcc::OnAck(const M3AckInfo& ack)
 {
     NS_LOG_FUNCTION(this << ack.ackSeq);
-    if (m_sender == nullptr || ack.intHeader == nullptr ||
-        ack.intHeader->mode != M3IntHeader::HPCC)
+    if (m_sender == nullptr || ack.intHeader == nullptr || ack.intHeader->mode != M3IntHeader::HPCC)
     {
         return;
     }
@@ -143,8 +141,7 @@ M3CcHpcc::OnAck(const M3AckInfo& ack)
             ui += qlen * 8 / (b * baseRttS);
         }
         NS_LOG_LOGIC("hop " << i << ": tau " << tau << " ns, " << now.BytesDelta(m_prev[i])
-                            << " B, qlen " << qlen << " B, rate " << now.rateBps
-                            << " -> u " << ui);
+                            << " B, qlen " << qlen << " B, rate " << now.rateBps << " -> u " << ui);
         if (ui > bigU)
         {
             bigU = ui;

@@ -50,16 +50,16 @@ class M3CcHpcc : public M3CongestionControl
     /** Remembers \p h's hop records as the previous ones. */
     void Record(const M3IntHeader& h);
 
-    double m_eta;       //!< target utilisation
-    DataRate m_aiRate;  //!< R_AI at 10 Gbps
-    uint32_t m_maxStage;//!< additive stages before the multiplicative branch
+    double m_eta;        //!< target utilisation
+    DataRate m_aiRate;   //!< R_AI at 10 Gbps
+    uint32_t m_maxStage; //!< additive stages before the multiplicative branch
 
-    double m_u;                 //!< smoothed utilisation, starts at 1
-    double m_rc;                //!< reference rate Rc, bps
-    uint32_t m_stage;           //!< stage of the reference
-    bool m_recorded;            //!< previous records are valid
-    uint64_t m_lastUpdateSeq;   //!< Rc updates when an ACK passes this
-    uint16_t m_nHops;           //!< hop count of the previous records
+    double m_u;                                     //!< smoothed utilisation, starts at 1
+    double m_rc;                                    //!< reference rate Rc, bps
+    uint32_t m_stage;                               //!< stage of the reference
+    bool m_recorded;                                //!< previous records are valid
+    uint64_t m_lastUpdateSeq;                       //!< Rc updates when an ACK passes this
+    uint16_t m_nHops;                               //!< hop count of the previous records
     M3IntHeader::Hop m_prev[M3IntHeader::kMaxHops]; //!< previous ACK's records
 };
 

@@ -72,20 +72,20 @@ M3CcTimely::GetTypeId()
 }
 
 M3CcTimely::M3CcTimely()
-    : m_tLow(MicroSeconds(50)),
-      m_tHigh(MicroSeconds(125)),
-      m_beta(0.8),
-      m_alpha(0.875),
-      m_minRtt(MicroSeconds(20)),
-      m_aiRate("10Mbps"),
-      m_hyperAiRate("50Mbps"),
-      m_haiThreshold(5),
-      m_rc(0),
-      m_sampled(false),
-      m_lastUpdateSeq(0),
-      m_lastRtt(0),
-      m_rttDiff(0),
-      m_incStage(0)
+    : m_tLow(MicroSeconds(50))
+    , m_tHigh(MicroSeconds(125))
+    , m_beta(0.8)
+    , m_alpha(0.875)
+    , m_minRtt(MicroSeconds(20))
+    , m_aiRate("10Mbps")
+    , m_hyperAiRate("50Mbps")
+    , m_haiThreshold(5)
+    , m_rc(0)
+    , m_sampled(false)
+    , m_lastUpdateSeq(0)
+    , m_lastRtt(0)
+    , m_rttDiff(0)
+    , m_incStage(0)
 {
     NS_LOG_FUNCTION(this);
 }

@@ -57,12 +57,12 @@ class M3CcTimely : public M3CongestionControl
     DataRate m_hyperAiRate;  //!< hyper increase at 10 Gbps
     uint32_t m_haiThreshold; //!< increases in a row before hyper increase
 
-    double m_rc;             //!< reference rate, bps
-    bool m_sampled;          //!< a first RTT has been recorded
-    uint64_t m_lastUpdateSeq;//!< the next update happens when an ACK passes this
-    double m_lastRtt;        //!< ns
-    double m_rttDiff;        //!< smoothed RTT difference, ns
-    uint32_t m_incStage;     //!< increases in a row
+    double m_rc;              //!< reference rate, bps
+    bool m_sampled;           //!< a first RTT has been recorded
+    uint64_t m_lastUpdateSeq; //!< the next update happens when an ACK passes this
+    double m_lastRtt;         //!< ns
+    double m_rttDiff;         //!< smoothed RTT difference, ns
+    uint32_t m_incStage;      //!< increases in a row
 };
 
 } // namespace ns3

@@ -21,8 +21,7 @@ M3CongestionControl::GetTypeId()
 {
     // Abstract (OnAck is pure): no constructor. The subclasses carry the
     // parameters; the limits (min/max rate) live in the sender state.
-    static TypeId tid =
-        TypeId("ns3::M3CongestionControl").SetParent<Object>().SetGroupName("m3");
+    static TypeId tid = TypeId("ns3::M3CongestionControl").SetParent<Object>().SetGroupName("m3");
     return tid;
 }
 
@@ -104,8 +103,8 @@ M3CongestionControl::ScaledIncrease(DataRate perTenGbps) const
         return perTenGbps;
     }
     double scale = static_cast<double>(m_sender->lineRate.GetBitRate()) / 10e9;
-    return DataRate(static_cast<uint64_t>(
-        std::llround(static_cast<double>(perTenGbps.GetBitRate()) * scale)));
+    return DataRate(
+        static_cast<uint64_t>(std::llround(static_cast<double>(perTenGbps.GetBitRate()) * scale)));
 }
 
 } // namespace ns3

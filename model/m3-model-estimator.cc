@@ -76,13 +76,13 @@ M3ModelEstimator::GetTypeId()
 }
 
 M3ModelEstimator::M3ModelEstimator()
-    : m_pathSamples(500),
-      m_threads(0),
-      m_seed(1),
-      m_ciLevel(0.95),
-      m_bootstrap(200),
-      m_model(nullptr),
-      m_loadedThreads(0)
+    : m_pathSamples(500)
+    , m_threads(0)
+    , m_seed(1)
+    , m_ciLevel(0.95)
+    , m_bootstrap(200)
+    , m_model(nullptr)
+    , m_loadedThreads(0)
 {
     NS_LOG_FUNCTION(this);
 }
@@ -166,10 +166,10 @@ M3ModelEstimator::LoadModel(std::string* error)
     m_loadedPath = m_modelPath;
     m_loadedThreads = m_threads;
     const m3_model_info* info = m3_model_get_info(m_model);
-    NS_LOG_INFO("loaded " << m_modelPath << " (" << (info ? info->name : "?") << ") in "
-                          << std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
-                                 .count()
-                          << " s");
+    NS_LOG_INFO(
+        "loaded " << m_modelPath << " (" << (info ? info->name : "?") << ") in "
+                  << std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()
+                  << " s");
     return true;
 }
 
@@ -195,8 +195,10 @@ M3ModelEstimator::DoCheck(Ptr<M3Scenario> scenario, std::string* error)
         {
             *error = "m3: flow " + std::to_string(flows.v[i].id) + " (host " +
                      std::to_string(flows.v[i].src) + " to " + std::to_string(flows.v[i].dst) +
-                     ") crosses " + std::to_string(d) + " links; the model takes paths of at "
-                     "most " + std::to_string(maxLinks);
+                     ") crosses " + std::to_string(d) +
+                     " links; the model takes paths of at "
+                     "most " +
+                     std::to_string(maxLinks);
             return false;
         }
     }

@@ -69,16 +69,16 @@ class M3ModelEstimator : public M3Estimator
   private:
     void FreeModel();
 
-    std::string m_modelPath;   //!< checkpoint (.pt or .json)
-    uint32_t m_pathSamples;    //!< path draws
-    uint32_t m_threads;        //!< worker and libtorch threads, 0 = every core
-    uint64_t m_seed;           //!< path draws and bootstrap
-    double m_ciLevel;          //!< nominal coverage of the interval
-    uint32_t m_bootstrap;      //!< bootstrap replicates, 0 = no interval
+    std::string m_modelPath; //!< checkpoint (.pt or .json)
+    uint32_t m_pathSamples;  //!< path draws
+    uint32_t m_threads;      //!< worker and libtorch threads, 0 = every core
+    uint64_t m_seed;         //!< path draws and bootstrap
+    double m_ciLevel;        //!< nominal coverage of the interval
+    uint32_t m_bootstrap;    //!< bootstrap replicates, 0 = no interval
 
-    struct m3_model* m_model;  //!< loaded model, or null
-    std::string m_loadedPath;  //!< m_modelPath when m_model was loaded
-    uint32_t m_loadedThreads;  //!< m_threads when m_model was loaded
+    struct m3_model* m_model; //!< loaded model, or null
+    std::string m_loadedPath; //!< m_modelPath when m_model was loaded
+    uint32_t m_loadedThreads; //!< m_threads when m_model was loaded
 };
 
 } // namespace ns3

@@ -54,9 +54,9 @@ M3PacketEstimator::GetTypeId()
 }
 
 M3PacketEstimator::M3PacketEstimator()
-    : m_progressInterval(0),
-      m_stallTime(MilliSeconds(100)),
-      m_timeLimit(Time(0))
+    : m_progressInterval(0)
+    , m_stallTime(MilliSeconds(100))
+    , m_timeLimit(Time(0))
 {
     NS_LOG_FUNCTION(this);
 }
@@ -100,8 +100,7 @@ M3PacketEstimator::DoCheck(Ptr<M3Scenario> scenario, std::string* error)
         return false;
     }
     m3_error err;
-    if (!m_pfcLogFile.empty() &&
-        m3_check_output_path(m_pfcLogFile.c_str(), "--pfc-log", &err) != 0)
+    if (!m_pfcLogFile.empty() && m3_check_output_path(m_pfcLogFile.c_str(), "--pfc-log", &err) != 0)
     {
         *error = err.msg;
         return false;

@@ -37,8 +37,8 @@ M3PortChannel::GetTypeId()
 }
 
 M3PortChannel::M3PortChannel()
-    : m_delay(MicroSeconds(1)),
-      m_nDevices(0)
+    : m_delay(MicroSeconds(1))
+    , m_nDevices(0)
 {
     NS_LOG_FUNCTION(this);
 }
@@ -73,11 +73,7 @@ M3PortChannel::Transmit(Ptr<Packet> p, Ptr<M3PortDevice> src, Time txTime)
     if (node)
     {
         // Run the receive in the receiving node's context, as ns-3 channels do.
-        Simulator::ScheduleWithContext(node->GetId(),
-                                       when,
-                                       &M3PortDevice::Receive,
-                                       dst,
-                                       p->Copy());
+        Simulator::ScheduleWithContext(node->GetId(), when, &M3PortDevice::Receive, dst, p->Copy());
     }
     else
     {

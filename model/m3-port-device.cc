@@ -78,17 +78,17 @@ M3PortDevice::GetTypeId()
 }
 
 M3PortDevice::M3PortDevice()
-    : m_rate(DataRate("10Gbps")),
-      m_ifg(Time(0)),
-      m_pfcEnabled(true),
-      m_errorRate(0),
-      m_lossRng(CreateObject<UniformRandomVariable>()),
-      m_ifIndex(0),
-      m_address(Mac48Address::Allocate()),
-      m_mtu(1500),
-      m_busy(false),
-      m_pausedMask(0),
-      m_txBytes(0)
+    : m_rate(DataRate("10Gbps"))
+    , m_ifg(Time(0))
+    , m_pfcEnabled(true)
+    , m_errorRate(0)
+    , m_lossRng(CreateObject<UniformRandomVariable>())
+    , m_ifIndex(0)
+    , m_address(Mac48Address::Allocate())
+    , m_mtu(1500)
+    , m_busy(false)
+    , m_pausedMask(0)
+    , m_txBytes(0)
 {
     NS_LOG_FUNCTION(this);
 }

@@ -134,9 +134,9 @@ class M3PortDevice : public NetDevice
     void TransmitComplete();
 
     DataRate m_rate;
-    Time m_ifg;                   //!< interframe gap
-    bool m_pfcEnabled;            //!< obey received PFC frames
-    double m_errorRate;           //!< probability an arriving frame is lost
+    Time m_ifg;                           //!< interframe gap
+    bool m_pfcEnabled;                    //!< obey received PFC frames
+    double m_errorRate;                   //!< probability an arriving frame is lost
     Ptr<UniformRandomVariable> m_lossRng; //!< draws the losses
     Ptr<M3PortChannel> m_channel;
     Ptr<Node> m_node;
@@ -144,14 +144,14 @@ class M3PortDevice : public NetDevice
     Mac48Address m_address;
     uint16_t m_mtu;
     bool m_busy;
-    uint32_t m_pausedMask;        //!< bit i: the peer paused priority i
+    uint32_t m_pausedMask;             //!< bit i: the peer paused priority i
     std::deque<Ptr<Packet>> m_control; //!< PFC frames waiting to go out
     uint64_t m_txBytes;
     DequeueCallback m_dequeue;
     FrameCallback m_frame;
 
-    TracedCallback<Ptr<const Packet>> m_macTxTrace; //!< a frame starts transmission
-    TracedCallback<Ptr<const Packet>> m_macRxTrace; //!< a frame arrived
+    TracedCallback<Ptr<const Packet>> m_macTxTrace;  //!< a frame starts transmission
+    TracedCallback<Ptr<const Packet>> m_macRxTrace;  //!< a frame arrived
     TracedCallback<Ptr<const Packet>> m_rxLossTrace; //!< a frame lost on the link
     /** PFC frame received: (priority, pause?) */
     TracedCallback<uint32_t, bool> m_pfcRxTrace;

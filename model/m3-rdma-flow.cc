@@ -21,8 +21,8 @@ M3RdmaSender::Window() const
     }
     // W x rate / maxRate in 128-bit integers: exact, and no overflow for
     // any window and rate that fit in 64 bits.
-    unsigned __int128 w = static_cast<unsigned __int128>(windowBytes) * rate.GetBitRate() /
-                          maxRate.GetBitRate();
+    unsigned __int128 w =
+        static_cast<unsigned __int128>(windowBytes) * rate.GetBitRate() / maxRate.GetBitRate();
     if (w == 0)
     {
         return 1; // a window of 0 would mean "no window"

@@ -107,10 +107,8 @@ Unpack(uint64_t v)
 TypeId
 M3Header::GetTypeId()
 {
-    static TypeId tid = TypeId("ns3::M3Header")
-                            .SetParent<Header>()
-                            .SetGroupName("m3")
-                            .AddConstructor<M3Header>();
+    static TypeId tid =
+        TypeId("ns3::M3Header").SetParent<Header>().SetGroupName("m3").AddConstructor<M3Header>();
     return tid;
 }
 
@@ -121,19 +119,19 @@ M3Header::GetInstanceTypeId() const
 }
 
 M3Header::M3Header()
-    : kind(DATA),
-      flags(0),
-      srcNode(0),
-      dstNode(0),
-      pg(0),
-      intMode(0),
-      sip(0),
-      dip(0),
-      ecn(ECN_NOT_ECT),
-      sport(0),
-      dport(0),
-      seq(0),
-      pauseUs(0)
+    : kind(DATA)
+    , flags(0)
+    , srcNode(0)
+    , dstNode(0)
+    , pg(0)
+    , intMode(0)
+    , sip(0)
+    , dip(0)
+    , ecn(ECN_NOT_ECT)
+    , sport(0)
+    , dport(0)
+    , seq(0)
+    , pauseUs(0)
 {
 }
 
@@ -199,8 +197,8 @@ M3Header::Print(std::ostream& os) const
 {
     static const char* names[] = {"DATA", "ACK", "NACK", "PFC"};
     os << (kind <= PFC ? names[kind] : "?") << " flags=" << uint32_t(flags) << " " << srcNode
-       << "->" << dstNode << " pg=" << pg << " int=" << uint32_t(intMode) << " ecn="
-       << uint32_t(ecn) << " ports=" << sport << "->" << dport << " seq=" << seq;
+       << "->" << dstNode << " pg=" << pg << " int=" << uint32_t(intMode)
+       << " ecn=" << uint32_t(ecn) << " ports=" << sport << "->" << dport << " seq=" << seq;
     if (kind == PFC)
     {
         os << " pauseUs=" << pauseUs;
@@ -239,10 +237,10 @@ M3IntHeader::GetInstanceTypeId() const
 }
 
 M3IntHeader::M3IntHeader(Mode m)
-    : mode(m),
-      nHops(0),
-      hops{},
-      tsNs(0)
+    : mode(m)
+    , nHops(0)
+    , hops{}
+    , tsNs(0)
 {
 }
 
@@ -328,8 +326,8 @@ M3IntHeader::Print(std::ostream& os) const
         os << "INT hops=" << nHops;
         for (uint32_t k = 0; k < nHops; ++k)
         {
-            os << " [" << hops[k].rateBps << "bps t=" << hops[k].timeNs
-               << " tx=" << hops[k].txBytes << " q=" << hops[k].qlenBytes << "]";
+            os << " [" << hops[k].rateBps << "bps t=" << hops[k].timeNs << " tx=" << hops[k].txBytes
+               << " q=" << hops[k].qlenBytes << "]";
         }
     }
     else if (mode == TIMELY)

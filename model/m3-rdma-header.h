@@ -60,9 +60,9 @@ class M3Header : public Header
         ECN_CE = 3,
     };
 
-    static constexpr uint32_t kSize = 48;       //!< serialized size
-    static constexpr uint32_t kMinFrame = 60;   //!< ACK/NACK frames are padded to this
-    static constexpr uint32_t kPfcFrame = 64;   //!< PFC frame size
+    static constexpr uint32_t kSize = 48;     //!< serialized size
+    static constexpr uint32_t kMinFrame = 60; //!< ACK/NACK frames are padded to this
+    static constexpr uint32_t kPfcFrame = 64; //!< PFC frame size
 
     static TypeId GetTypeId();
     TypeId GetInstanceTypeId() const override;

@@ -101,8 +101,7 @@ M3RdmaNic::GetTypeId()
                           "TypeId name of the per-flow M3CongestionControl subclass. "
                           "Looked up when the first flow starts.",
                           StringValue("ns3::M3CcDctcp"),
-                          MakeStringAccessor(&M3RdmaNic::SetCcTypeName,
-                                             &M3RdmaNic::GetCcTypeName),
+                          MakeStringAccessor(&M3RdmaNic::SetCcTypeName, &M3RdmaNic::GetCcTypeName),
                           MakeStringChecker())
             .AddTraceSource("FlowComplete",
                             "The receiver holds every byte of a flow: (flow index, FCT).",
@@ -116,18 +115,18 @@ M3RdmaNic::GetTypeId()
 }
 
 M3RdmaNic::M3RdmaNic()
-    : m_nodeId(0),
-      m_ccTypeName("ns3::M3CcDctcp"),
-      m_ccFactoryReady(false),
-      m_mtu(1000),
-      m_windowBytes(0),
-      m_variableWindow(true),
-      m_ackHighPriority(false),
-      m_rrNext(0),
-      m_dataSent(0),
-      m_retxPackets(0),
-      m_nacksSent(0),
-      m_timeouts(0)
+    : m_nodeId(0)
+    , m_ccTypeName("ns3::M3CcDctcp")
+    , m_ccFactoryReady(false)
+    , m_mtu(1000)
+    , m_windowBytes(0)
+    , m_variableWindow(true)
+    , m_ackHighPriority(false)
+    , m_rrNext(0)
+    , m_dataSent(0)
+    , m_retxPackets(0)
+    , m_nacksSent(0)
+    , m_timeouts(0)
 {
     NS_LOG_FUNCTION(this);
 }
@@ -252,8 +251,7 @@ M3RdmaNic::AddSender(uint32_t index, const m3_flow& f)
     s->start = NanoSeconds(static_cast<int64_t>(f.start_ns));
     s->lineRate = m_dev->GetDataRate();
     // no flow paces faster than its port can send
-    s->maxRate = (m_maxRate.GetBitRate() == 0 || m_maxRate > s->lineRate) ? s->lineRate
-                                                                          : m_maxRate;
+    s->maxRate = (m_maxRate.GetBitRate() == 0 || m_maxRate > s->lineRate) ? s->lineRate : m_maxRate;
     s->minRate = m_minRate > s->maxRate ? s->maxRate : m_minRate;
     s->rate = s->maxRate;
     s->windowBytes = m_windowBytes;
@@ -270,10 +268,7 @@ M3RdmaNic::AddSender(uint32_t index, const m3_flow& f)
     m_senderSlot[index] = slot;
     Time at = s->start - Simulator::Now();
     m_senders.push_back(std::move(s));
-    Simulator::Schedule(at.IsStrictlyPositive() ? at : Time(0),
-                        &M3RdmaNic::StartFlow,
-                        this,
-                        slot);
+    Simulator::Schedule(at.IsStrictlyPositive() ? at : Time(0), &M3RdmaNic::StartFlow, this, slot);
 }
 
 void
@@ -282,9 +277,8 @@ M3RdmaNic::AddReceiver(uint32_t index, const m3_flow& f)
     NS_LOG_FUNCTION(this << index << f.id);
     NS_ABORT_MSG_IF(f.dst != m_nodeId,
                     "flow " << f.id << " has destination " << f.dst << ", not " << m_nodeId);
-    uint64_t key = FlowKey(m3_node_ip(f.src),
-                           static_cast<uint16_t>(f.sport),
-                           static_cast<uint16_t>(f.dport));
+    uint64_t key =
+        FlowKey(m3_node_ip(f.src), static_cast<uint16_t>(f.sport), static_cast<uint16_t>(f.dport));
     NS_ABORT_MSG_IF(m_receivers.count(key),
                     "flow " << f.id << ": a flow with the same (src, sport, dport) exists");
     Receiver r;
@@ -296,14 +290,16 @@ M3RdmaNic::AddReceiver(uint32_t index, const m3_flow& f)
     {
         // nothing will ever arrive: complete at the start with FCT 0
         Time at = r.start - Simulator::Now();
-        Simulator::Schedule(at.IsStrictlyPositive() ? at : Time(0), [this, key]() {
-            Receiver& rr = m_receivers.at(key);
-            if (!rr.done)
-            {
-                rr.done = true;
-                m_flowCompleteTrace(rr.index, Time(0));
-            }
-        });
+        Simulator::Schedule(at.IsStrictlyPositive() ? at : Time(0),
+                            [this, key]()
+                            {
+                                Receiver& rr = m_receivers.at(key);
+                                if (!rr.done)
+                                {
+                                    rr.done = true;
+                                    m_flowCompleteTrace(rr.index, Time(0));
+                                }
+                            });
     }
 }
 
@@ -546,8 +542,8 @@ M3RdmaNic::ReceiveData(Ptr<Packet> p, const M3Header& h)
     auto it = m_receivers.find(FlowKey(h.sip, h.sport, h.dport));
     if (h.dstNode != m_nodeId || it == m_receivers.end())
     {
-        NS_LOG_WARN("node " << m_nodeId << ": data for an unknown flow " << h.sip << ":"
-                            << h.sport << " -> " << h.dport);
+        NS_LOG_WARN("node " << m_nodeId << ": data for an unknown flow " << h.sip << ":" << h.sport
+                            << " -> " << h.dport);
         return;
     }
     Receiver& r = it->second;

@@ -114,7 +114,7 @@ class M3RdmaNic : public Object
         uint64_t size;
         uint64_t expected = 0; //!< next in-order byte
         Time start;
-        Time lastNack;                    //!< when the last NACK was sent
+        Time lastNack;                     //!< when the last NACK was sent
         uint64_t lastNackSeq = UINT64_MAX; //!< the expected sequence it carried
         bool done = false;
     };
@@ -122,12 +122,12 @@ class M3RdmaNic : public Object
     /** Sender state plus what only the NIC needs. */
     struct Sender : public M3RdmaSender
     {
-        uint32_t slot = 0;       //!< position in m_senders
-        uint64_t highSent = 0;   //!< highest byte ever sent (retransmission count)
-        uint32_t lastWire = 0;   //!< wire bytes of the last data frame (pacing)
-        Time rtoBase;            //!< timeout reference: last progress or first send
+        uint32_t slot = 0;     //!< position in m_senders
+        uint64_t highSent = 0; //!< highest byte ever sent (retransmission count)
+        uint32_t lastWire = 0; //!< wire bytes of the last data frame (pacing)
+        Time rtoBase;          //!< timeout reference: last progress or first send
         M3IntHeader::Mode intMode = M3IntHeader::NONE; //!< from the CC, per flow
-        uint8_t ecn = 0;         //!< ECN codepoint of its data
+        uint8_t ecn = 0;                               //!< ECN codepoint of its data
     };
 
     /** An ACK/NACK waiting for the port, with the priority it goes out on. */

@@ -33,7 +33,9 @@ Pcts(const m3_bucket_stats& b)
 
 /** One bucket (or the overall row): n, percentiles, and the interval when there is one. */
 Json
-Stats(const m3_result& r, const m3_bucket_stats& b, const m3_bucket_stats* lo,
+Stats(const m3_result& r,
+      const m3_bucket_stats& b,
+      const m3_bucket_stats* lo,
       const m3_bucket_stats* hi)
 {
     Json j{{"n", b.n}, {"p50", Num(b.p50)}, {"p90", Num(b.p90)}, {"p99", Num(b.p99)}};
@@ -104,8 +106,8 @@ VsPacket(const m3_result& r, const m3_result& packet)
     {
         rel[k] = M3RelativeError(r.pct[k], packet.pct[k]);
     }
-    double speedup = r.wall_s > 0 ? packet.wall_s / r.wall_s
-                                  : std::numeric_limits<double>::quiet_NaN();
+    double speedup =
+        r.wall_s > 0 ? packet.wall_s / r.wall_s : std::numeric_limits<double>::quiet_NaN();
     return Json{{"speedup", Num(speedup)},
                 {"rel_err",
                  {{"overall", RelPcts(r.summary.overall, packet.summary.overall)},

@@ -42,8 +42,7 @@ namespace ns3
 {
 
 /** The summary.json text of \p results (modes in order; names must differ). */
-std::string M3SummaryJson(const std::vector<const M3Result*>& results,
-                          const std::string& scenario);
+std::string M3SummaryJson(const std::vector<const M3Result*>& results, const std::string& scenario);
 
 /**
  * Writes M3SummaryJson to \p path atomically (m3_write_file_atomic): on

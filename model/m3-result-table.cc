@@ -18,8 +18,7 @@ namespace
 {
 
 /** printf into a std::string. */
-std::string
-Fmt(const char* fmt, ...)
+std::string Fmt(const char* fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 1, 2)))
 #endif
@@ -151,8 +150,16 @@ M3PrintTable(std::ostream& os, const std::vector<const M3Result*>& results)
     }
     const bool errs = packet && results.size() > 1;
     const int w = anyCi ? 22 : 9; // percentile cell width
-    std::string head = Fmt("%-10s %-8s %9s  %-*s %-*s %-*s", "size", "mode", "flows", w, "p50", w,
-                           "p90", w, "p99");
+    std::string head = Fmt("%-10s %-8s %9s  %-*s %-*s %-*s",
+                           "size",
+                           "mode",
+                           "flows",
+                           w,
+                           "p50",
+                           w,
+                           "p90",
+                           w,
+                           "p99");
     if (errs)
     {
         head += Fmt(" %8s %8s %8s", "err p50", "err p90", "err p99");

@@ -157,8 +157,8 @@ M3Result::SetWallSeconds(double s)
 std::vector<std::string>
 M3Result::GetWarnings() const
 {
-    int stored = m_r.num_warnings < M3_RESULT_MAX_WARNINGS ? m_r.num_warnings
-                                                           : M3_RESULT_MAX_WARNINGS;
+    int stored =
+        m_r.num_warnings < M3_RESULT_MAX_WARNINGS ? m_r.num_warnings : M3_RESULT_MAX_WARNINGS;
     return std::vector<std::string>(m_r.warnings, m_r.warnings + stored);
 }
 

@@ -291,8 +291,8 @@ M3Scenario::SetFlows(m3_flows* flows, std::string* error)
     for (size_t i = 0; i < flows->n; i++)
     {
         const m3_flow& f = flows->v[i];
-        if (f.src >= nodes || f.dst >= nodes || f.src == f.dst ||
-            m3_topology_is_switch(t, f.src) || m3_topology_is_switch(t, f.dst))
+        if (f.src >= nodes || f.dst >= nodes || f.src == f.dst || m3_topology_is_switch(t, f.src) ||
+            m3_topology_is_switch(t, f.dst))
         {
             return Fail(error,
                         "flow " + std::to_string(i) + " (id " + std::to_string(f.id) +

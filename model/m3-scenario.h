@@ -160,15 +160,15 @@ class M3Scenario : public Object
     /** Records the topology's source; returns true. */
     bool Source(const std::string& source);
 
-    m3_scenario m_scenario;   //!< topology + flows + config (C core)
-    m3_routing* m_routing;    //!< routing over m_scenario.topo
+    m3_scenario m_scenario; //!< topology + flows + config (C core)
+    m3_routing* m_routing;  //!< routing over m_scenario.topo
     std::string m_topologyFile;
     std::string m_flowsFile;
     std::string m_configFile;
     std::string m_topologySource; //!< file or built-in spec of the topology
-    DataRate m_hostRate;      //!< host links of the built-in topologies
-    DataRate m_fabricRate;    //!< switch-to-switch links
-    Time m_linkDelay;         //!< propagation delay of every built-in link
+    DataRate m_hostRate;          //!< host links of the built-in topologies
+    DataRate m_fabricRate;        //!< switch-to-switch links
+    Time m_linkDelay;             //!< propagation delay of every built-in link
 };
 
 } // namespace ns3

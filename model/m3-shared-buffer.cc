@@ -51,11 +51,11 @@ M3SharedBuffer::GetTypeId()
 }
 
 M3SharedBuffer::M3SharedBuffer()
-    : m_bufferSize(32 * 1024 * 1024),
-      m_reserve(M3_RESERVE_BYTES),
-      m_resumeOffset(3 * 1024),
-      m_totalShared(0),
-      m_totalHeadroom(0)
+    : m_bufferSize(32 * 1024 * 1024)
+    , m_reserve(M3_RESERVE_BYTES)
+    , m_resumeOffset(3 * 1024)
+    , m_totalShared(0)
+    , m_totalHeadroom(0)
 {
     NS_LOG_FUNCTION(this);
 }

@@ -77,10 +77,10 @@ class M3SharedBuffer : public Object
     int64_t GetIngressBytes(uint32_t port, uint32_t queue) const; //!< all bytes of (port, queue)
     int64_t GetSharedBytes(uint32_t port, uint32_t queue) const;
     int64_t GetHeadroomBytes(uint32_t port, uint32_t queue) const;
-    int64_t GetTotalShared() const;    //!< shared pool in use, all ports
-    int64_t GetTotalHeadroom() const;  //!< configured headroom, all ports
-    int64_t GetTotalReserve() const;   //!< reserve set aside in T: one per port (as the original)
-    int64_t GetTotalUsed() const;      //!< every byte held, all ports
+    int64_t GetTotalShared() const;   //!< shared pool in use, all ports
+    int64_t GetTotalHeadroom() const; //!< configured headroom, all ports
+    int64_t GetTotalReserve() const;  //!< reserve set aside in T: one per port (as the original)
+    int64_t GetTotalUsed() const;     //!< every byte held, all ports
 
   private:
     struct Queue
@@ -98,7 +98,7 @@ class M3SharedBuffer : public Object
     };
 
     int64_t m_bufferSize;
-    int64_t m_reserve;       //!< per (port, queue)
+    int64_t m_reserve; //!< per (port, queue)
     int64_t m_resumeOffset;
     int64_t m_totalShared;
     int64_t m_totalHeadroom;

@@ -123,22 +123,22 @@ M3Switch::GetTypeId()
 }
 
 M3Switch::M3Switch()
-    : m_nodeId(0),
-      m_routing(nullptr),
-      m_buffer(CreateObject<M3SharedBuffer>()),
-      m_rng(CreateObject<UniformRandomVariable>()),
-      m_bufferSize(32 * 1024 * 1024),
-      m_alpha(0.25),
-      m_hostRate(DataRate("10Gbps")),
-      m_headroomRtts(M3_PFC_HEADROOM_RTTS),
-      m_headroomExtra(M3_PFC_HEADROOM_EXTRA_BYTES),
-      m_pfcEnabled(true),
-      m_ecnEnabled(true),
-      m_ecnKmin(12000),
-      m_ecnKmax(12000),
-      m_ecnPmax(1.0),
-      m_ecnRefRate(DataRate("10Gbps")),
-      m_intEnabled(true)
+    : m_nodeId(0)
+    , m_routing(nullptr)
+    , m_buffer(CreateObject<M3SharedBuffer>())
+    , m_rng(CreateObject<UniformRandomVariable>())
+    , m_bufferSize(32 * 1024 * 1024)
+    , m_alpha(0.25)
+    , m_hostRate(DataRate("10Gbps"))
+    , m_headroomRtts(M3_PFC_HEADROOM_RTTS)
+    , m_headroomExtra(M3_PFC_HEADROOM_EXTRA_BYTES)
+    , m_pfcEnabled(true)
+    , m_ecnEnabled(true)
+    , m_ecnKmin(12000)
+    , m_ecnKmax(12000)
+    , m_ecnPmax(1.0)
+    , m_ecnRefRate(DataRate("10Gbps"))
+    , m_intEnabled(true)
 {
     NS_LOG_FUNCTION(this);
 }
@@ -213,9 +213,8 @@ M3Switch::Setup()
         // it (Time::GetSeconds() can come out an ulp lower, which moves
         // llround at exact halves): the m3-switch suite checks they agree.
         double delayS = static_cast<double>(pt.dev->GetDelay().GetNanoSeconds()) / 1e9;
-        auto headroom =
-            static_cast<int64_t>(std::llround(m_headroomRtts * rate * delayS / 8.0)) +
-            static_cast<int64_t>(m_headroomExtra);
+        auto headroom = static_cast<int64_t>(std::llround(m_headroomRtts * rate * delayS / 8.0)) +
+                        static_cast<int64_t>(m_headroomExtra);
         double alpha = m_alpha * rate / host;
         m_buffer->ConfigurePort(i, headroom, alpha);
         pt.kmin = static_cast<uint64_t>(std::llround(m_ecnKmin * rate / ref));
@@ -228,8 +227,8 @@ M3Switch::Setup()
         pt.bytes = 0;
         pt.rrNext = 0;
         NS_LOG_LOGIC("node " << m_nodeId << " port " << i << " dlink " << pt.dlink << " rate "
-                             << rate << " headroom " << headroom << " alpha " << alpha
-                             << " ecn " << pt.kmin << "/" << pt.kmax);
+                             << rate << " headroom " << headroom << " alpha " << alpha << " ecn "
+                             << pt.kmin << "/" << pt.kmax);
     }
 }
 
@@ -332,8 +331,8 @@ M3Switch::ShouldMark(const Port& pt, uint64_t qBytes)
         return false;
     }
     // kmin < q <= kmax, so kmax > kmin here.
-    double prob = m_ecnPmax * static_cast<double>(qBytes - pt.kmin) /
-                  static_cast<double>(pt.kmax - pt.kmin);
+    double prob =
+        m_ecnPmax * static_cast<double>(qBytes - pt.kmin) / static_cast<double>(pt.kmax - pt.kmin);
     return m_rng->GetValue() < prob;
 }
 

@@ -98,10 +98,10 @@ class M3Switch : public Object
         uint32_t dlink;
         std::deque<Entry> q[M3PortDevice::kPriorities];
         uint64_t qBytes[M3PortDevice::kPriorities];
-        uint64_t bytes;            //!< all queues
-        uint32_t rrNext;           //!< round-robin position among queues 1..7
+        uint64_t bytes;                                 //!< all queues
+        uint32_t rrNext;                                //!< round-robin position among queues 1..7
         bool pausedUpstream[M3PortDevice::kPriorities]; //!< we sent a pause on this ingress
-        uint64_t kmin, kmax;       //!< ECN thresholds, bytes
+        uint64_t kmin, kmax;                            //!< ECN thresholds, bytes
     };
 
     /** Frame callback of port \p inPort (bound at AddPort). */
@@ -116,7 +116,7 @@ class M3Switch : public Object
     std::vector<Port> m_ports;
     std::vector<int32_t> m_portOfDlink; //!< directed link -> port (-1: not ours)
     Ptr<M3SharedBuffer> m_buffer;
-    Ptr<UniformRandomVariable> m_rng;   //!< ECN marking draws
+    Ptr<UniformRandomVariable> m_rng; //!< ECN marking draws
 
     uint64_t m_bufferSize;
     double m_alpha;

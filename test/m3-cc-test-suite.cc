@@ -277,7 +277,9 @@ class M3CcHpccRateTestCase : public TestCase
         // u = 1, k = 1 / 0.95: R = 5 x 0.95 + 0.75 Gbps
         NS_TEST_ASSERT_MSG_EQ_TOL(cc->GetUtilisation(), 1.0, 1e-9, "u at full rate");
         NS_TEST_ASSERT_MSG_EQ_TOL(Bps(s), 5.5 * kGbps, 2, "R = Rc / (u / eta) + AI");
-        NS_TEST_ASSERT_MSG_EQ_TOL(cc->GetReferenceRate().GetBitRate(), 5 * kGbps, 1,
+        NS_TEST_ASSERT_MSG_EQ_TOL(cc->GetReferenceRate().GetBitRate(),
+                                  5 * kGbps,
+                                  1,
                                   "Rc is kept between RTT updates");
 
         M3IntHeader h2 = Int({{t0 + 25600, b0 + 32000, 0}});
@@ -287,7 +289,9 @@ class M3CcHpccRateTestCase : public TestCase
         // Passing sndNxt of the last update: R becomes the reference.
         M3IntHeader h3 = Int({{t0 + 38400, b0 + 48000, 0}});
         cc->OnAck(Ack(21000, false, &h3));
-        NS_TEST_ASSERT_MSG_EQ_TOL(cc->GetReferenceRate().GetBitRate(), 5.5 * kGbps, 2,
+        NS_TEST_ASSERT_MSG_EQ_TOL(cc->GetReferenceRate().GetBitRate(),
+                                  5.5 * kGbps,
+                                  2,
                                   "Rc = R once per RTT");
         M3IntHeader h4 = Int({{t0 + 51200, b0 + 64000, 0}});
         cc->OnAck(Ack(22000, false, &h4));
@@ -337,7 +341,8 @@ class M3CcHpccQueueTestCase : public TestCase
         cc->OnAck(Ack(21000, false, &h2));
         NS_TEST_ASSERT_MSG_EQ_TOL(cc->GetUtilisation(), 0.5, 1e-9, "tau capped at T");
         NS_TEST_ASSERT_MSG_EQ(Bps(s), 10 * kGbps, "clamped to maxRate");
-        NS_TEST_ASSERT_MSG_EQ(cc->GetReferenceRate().GetBitRate(), 10000000000ULL,
+        NS_TEST_ASSERT_MSG_EQ(cc->GetReferenceRate().GetBitRate(),
+                              10000000000ULL,
                               "Rc clamped too");
 
         // A new path (one hop instead of two): records only.
@@ -395,7 +400,9 @@ class M3CcHpccStageTestCase : public TestCase
         NS_TEST_ASSERT_MSG_EQ_TOL(rates[0], 2.75 * kGbps, 2, "additive stage");
         double r1 = 2.75 * kGbps / (0.9 / 0.95) + 0.75 * kGbps;
         NS_TEST_ASSERT_MSG_EQ_TOL(rates[1], r1, 4, "multiplicative at MaxStage");
-        NS_TEST_ASSERT_MSG_EQ_TOL(rates[2], r1 + 0.75 * kGbps, 4,
+        NS_TEST_ASSERT_MSG_EQ_TOL(rates[2],
+                                  r1 + 0.75 * kGbps,
+                                  4,
                                   "additive again after stage reset");
     }
 };
@@ -435,12 +442,14 @@ class M3CcDcqcnTimerTestCase : public TestCase
         std::vector<Probe> p(at.size());
         for (size_t i = 0; i < at.size(); i++)
         {
-            Simulator::Schedule(NanoSeconds(static_cast<int64_t>(at[i] * 1000)), [&, i]() {
-                p[i] = {Bps(s),
-                        cc->GetAlpha(),
-                        static_cast<double>(cc->GetTargetRate().GetBitRate()),
-                        cc->GetStage()};
-            });
+            Simulator::Schedule(NanoSeconds(static_cast<int64_t>(at[i] * 1000)),
+                                [&, i]()
+                                {
+                                    p[i] = {Bps(s),
+                                            cc->GetAlpha(),
+                                            static_cast<double>(cc->GetTargetRate().GetBitRate()),
+                                            cc->GetStage()};
+                                });
         }
         Simulator::Stop(MicroSeconds(260));
         Simulator::Run();
@@ -495,23 +504,29 @@ class M3CcDcqcnEchoTestCase : public TestCase
         Simulator::Schedule(MicroSeconds(120), [&]() { cc->OnAck(Ack(2000, true)); });
         double at149 = 0, at151 = 0, at161 = 0, at206 = 0, alpha151 = 0, target151 = 0;
         Simulator::Schedule(MicroSeconds(149), [&]() { at149 = Bps(s); });
-        Simulator::Schedule(MicroSeconds(151), [&]() {
-            at151 = Bps(s);
-            alpha151 = cc->GetAlpha();
-            target151 = static_cast<double>(cc->GetTargetRate().GetBitRate());
-        });
+        Simulator::Schedule(MicroSeconds(151),
+                            [&]()
+                            {
+                                at151 = Bps(s);
+                                alpha151 = cc->GetAlpha();
+                                target151 = static_cast<double>(cc->GetTargetRate().GetBitRate());
+                            });
         Simulator::Schedule(MicroSeconds(161), [&]() { at161 = Bps(s); });
         Simulator::Schedule(MicroSeconds(206), [&]() { at206 = Bps(s); });
-        Simulator::Schedule(MicroSeconds(207), [&]() {
-            cc->Stop();
-            cc->Stop();
-        });
+        Simulator::Schedule(MicroSeconds(207),
+                            [&]()
+                            {
+                                cc->Stop();
+                                cc->Stop();
+                            });
         double at400 = -1;
         uint64_t events400 = 0, events450 = 0;
-        Simulator::Schedule(MicroSeconds(400), [&]() {
-            at400 = Bps(s);
-            events400 = Simulator::GetEventCount();
-        });
+        Simulator::Schedule(MicroSeconds(400),
+                            [&]()
+                            {
+                                at400 = Bps(s);
+                                events400 = Simulator::GetEventCount();
+                            });
         Simulator::Schedule(MicroSeconds(450), [&]() { events450 = Simulator::GetEventCount(); });
         Simulator::Stop(MicroSeconds(500)); // a safety net: timers that survive Stop run forever
         Simulator::Run();
@@ -538,9 +553,9 @@ class M3CcDcqcnEchoTestCase : public TestCase
         top->Start(&m);
         top->OnAck(Ack(1000, true));
         double target = 0;
-        Simulator::Schedule(MicroSeconds(220), [&]() {
-            target = static_cast<double>(top->GetTargetRate().GetBitRate());
-        });
+        Simulator::Schedule(MicroSeconds(220),
+                            [&]()
+                            { target = static_cast<double>(top->GetTargetRate().GetBitRate()); });
         Simulator::Stop(MicroSeconds(221));
         Simulator::Run();
         top->Stop();
@@ -613,10 +628,14 @@ class M3CcTimelyThresholdTestCase : public TestCase
         }
         for (uint32_t i = 0; i < 5; i++)
         {
-            NS_TEST_ASSERT_MSG_EQ_TOL(rates[i], 3.5 * kGbps + (i + 1) * 0.01 * kGbps, 4,
+            NS_TEST_ASSERT_MSG_EQ_TOL(rates[i],
+                                      3.5 * kGbps + (i + 1) * 0.01 * kGbps,
+                                      4,
                                       "rtt < TLow: + AI");
         }
-        NS_TEST_ASSERT_MSG_EQ_TOL(rates[5], 3.55 * kGbps + 0.05 * kGbps, 4,
+        NS_TEST_ASSERT_MSG_EQ_TOL(rates[5],
+                                  3.55 * kGbps + 0.05 * kGbps,
+                                  4,
                                   "sixth increase: hyper AI");
         NS_TEST_ASSERT_MSG_EQ_TOL(rates[6], 3.65 * kGbps, 4, "hyper AI continues");
 
@@ -657,7 +676,8 @@ class M3CcTimelyGradientTestCase : public TestCase
         cc->Start(&s);
         uint64_t seq = 1000;
         double now = 1000;
-        auto step = [&](double rttUs) {
+        auto step = [&](double rttUs)
+        {
             s.sndNxt = seq + 20000;
             TimelyAck a(seq, now, rttUs);
             cc->OnAck(a.info);
@@ -676,7 +696,9 @@ class M3CcTimelyGradientTestCase : public TestCase
         NS_TEST_ASSERT_MSG_EQ_TOL(r, 1.5 * 0.9125 * kGbps, 2, "EWMA keeps the old gradient");
         // diff -10 us: d = 273.4375 - 8750 < 0: increase
         r = step(70);
-        NS_TEST_ASSERT_MSG_EQ_TOL(r, 1.36875 * kGbps + 0.01 * kGbps, 2,
+        NS_TEST_ASSERT_MSG_EQ_TOL(r,
+                                  1.36875 * kGbps + 0.01 * kGbps,
+                                  2,
                                   "negative gradient: increase");
         // diff +50 us: g > 1.25, factor max(0, .) = 0: floor at minRate
         r = step(120);

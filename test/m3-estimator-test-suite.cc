@@ -771,10 +771,10 @@ class M3ResultJsonTestCase : public TestCase
         }
         fct[0] = std::nan(""); // one unfinished flow
         M3Result packet("packet");
-        NS_TEST_ASSERT_MSG_EQ(packet.SetFcts(s->GetFlows(), fct.data(), flow.GetIdealNs(),
-                                             nullptr, &error),
-                              true,
-                              error);
+        NS_TEST_ASSERT_MSG_EQ(
+            packet.SetFcts(s->GetFlows(), fct.data(), flow.GetIdealNs(), nullptr, &error),
+            true,
+            error);
         m3_result* pr = packet.Raw();
         std::snprintf(pr->stop_reason, sizeof pr->stop_reason, "all flows finished");
         pr->sim_s = 0.25;
@@ -830,8 +830,8 @@ class M3ResultJsonTestCase : public TestCase
         NS_TEST_EXPECT_MSG_EQ(jf["pct"][89].get<double>(), flow.GetPercentile(90), "p90");
         NS_TEST_EXPECT_MSG_EQ(jf.contains("stop_reason"), false, "no packet fields");
         NS_TEST_EXPECT_MSG_EQ(jf["overall"].contains("ci_lo"), false, "no interval");
-        double rel = M3RelativeError(flow.GetSummary().overall.p99,
-                                     packet.GetSummary().overall.p99);
+        double rel =
+            M3RelativeError(flow.GetSummary().overall.p99, packet.GetSummary().overall.p99);
         NS_TEST_EXPECT_MSG_EQ(jf["vs_packet"]["rel_err"]["overall"]["p99"].get<double>(),
                               rel,
                               "relative error against packet");

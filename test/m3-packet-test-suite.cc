@@ -66,7 +66,8 @@ MakeScenario(const std::function<std::string(const std::string&)>& tempFile,
     Ptr<M3Scenario> s = CreateObject<M3Scenario>();
     std::string kind = topo.substr(0, topo.find('='));
     uint32_t n = std::stoul(topo.substr(topo.find('=') + 1));
-    std::string delay = topo.find('@') == std::string::npos ? "1us" : topo.substr(topo.find('@') + 1);
+    std::string delay =
+        topo.find('@') == std::string::npos ? "1us" : topo.substr(topo.find('@') + 1);
     bool ok = false;
     if (kind == "star")
     {
@@ -253,7 +254,8 @@ class M3PacketAloneTestCase : public M3PacketTestBase
 {
   public:
     M3PacketAloneTestCase()
-        : M3PacketTestBase("one flow alone finishes in its ideal FCT (parking lot, fat-tree, all CCs)")
+        : M3PacketTestBase(
+              "one flow alone finishes in its ideal FCT (parking lot, fat-tree, all CCs)")
     {
     }
 
@@ -278,11 +280,10 @@ class M3PacketAloneTestCase : public M3PacketTestBase
                     std::string error;
                     // A window of 30 KB (m3's upper end) is above the BDP of
                     // both paths, so the window never throttles a lone flow.
-                    Ptr<M3Scenario> s = Make(
-                                                     c.topo,
-                                                     {{c.src, c.dst, size, 10}},
-                                                     {{"cc", CcName(cc)}, {"window_bytes", "30000"}},
-                                                     &error);
+                    Ptr<M3Scenario> s = Make(c.topo,
+                                             {{c.src, c.dst, size, 10}},
+                                             {{"cc", CcName(cc)}, {"window_bytes", "30000"}},
+                                             &error);
                     NS_TEST_ASSERT_MSG_NE(s, nullptr, error);
                     M3PacketHelper h;
                     NS_TEST_ASSERT_MSG_EQ(h.Install(s, &error), true, error);
@@ -346,7 +347,8 @@ class M3PacketSharingTestCase : public M3PacketTestBase
 {
   public:
     M3PacketSharingTestCase()
-        : M3PacketTestBase("N flows share a bottleneck fairly at line rate; DCTCP queue ~K, HPCC queue ~0")
+        : M3PacketTestBase(
+              "N flows share a bottleneck fairly at line rate; DCTCP queue ~K, HPCC queue ~0")
     {
     }
 
@@ -516,14 +518,13 @@ class M3PacketIncastTestCase : public M3PacketTestBase
             for (int pfc = 1; pfc >= 0; pfc--)
             {
                 std::string error;
-                Ptr<M3Scenario> s = Make(
-                                                 "star=" + std::to_string(senders + 1),
-                                                 flows,
-                                                 {{"cc", CcName(cc)},
-                                                  {"pfc", std::to_string(pfc)},
-                                                  {"buffer_kb", "100"},
-                                                  {"window_bytes", "0"}},
-                                                 &error);
+                Ptr<M3Scenario> s = Make("star=" + std::to_string(senders + 1),
+                                         flows,
+                                         {{"cc", CcName(cc)},
+                                          {"pfc", std::to_string(pfc)},
+                                          {"buffer_kb", "100"},
+                                          {"window_bytes", "0"}},
+                                         &error);
                 NS_TEST_ASSERT_MSG_NE(s, nullptr, error);
                 M3PacketHelper h;
                 NS_TEST_ASSERT_MSG_EQ(h.Install(s, &error), true, error);
@@ -534,8 +535,8 @@ class M3PacketIncastTestCase : public M3PacketTestBase
                 std::string what = CcName(cc) + " pfc " + std::to_string(pfc);
                 std::cerr << "  incast " << what << ": pauses " << h.GetPfcPauses() << ", drops "
                           << h.GetDrops() << ", timeouts " << h.GetTimeouts() << ", finished "
-                          << h.GetNumFinished() << "/" << senders << " ("
-                          << h.GetStopReason() << ")\n";
+                          << h.GetNumFinished() << "/" << senders << " (" << h.GetStopReason()
+                          << ")\n";
                 NS_TEST_ASSERT_MSG_EQ(h.GetNumFinished(),
                                       senders,
                                       what << ": " << h.GetStopReason());
@@ -651,8 +652,9 @@ class M3PacketEcmpTestCase : public M3PacketTestBase
             NS_TEST_ASSERT_MSG_EQ(path.size(), 6u, "flow " << i << " should cross the core");
             perCore[m3_dlink_dst(t, path[2])]++;
         }
-        NS_TEST_ASSERT_MSG_EQ(perCore.size(), 4u, "the 64 flows used only " << perCore.size()
-                                                                             << " of 4 cores");
+        NS_TEST_ASSERT_MSG_EQ(perCore.size(),
+                              4u,
+                              "the 64 flows used only " << perCore.size() << " of 4 cores");
         for (const auto& kv : perCore)
         {
             // 64 flows over 4 cores: 16 expected; 6 is 2.5 sigma below.
@@ -684,11 +686,8 @@ class M3PacketDeterminismTestCase : public M3PacketTestBase
             flows.push_back({i, 6 + i % 2, 150000 + 10000 * i, 3.0 * i});
         }
         std::string error;
-        Ptr<M3Scenario> s = Make(
-                                         "star=8",
-                                         flows,
-                                         {{"cc", CcName(cc)}, {"seed", std::to_string(seed)}},
-                                         &error);
+        Ptr<M3Scenario> s =
+            Make("star=8", flows, {{"cc", CcName(cc)}, {"seed", std::to_string(seed)}}, &error);
         NS_TEST_EXPECT_MSG_NE(s, nullptr, error);
         if (!s)
         {
@@ -737,8 +736,7 @@ class M3PacketInputTestCase : public M3PacketTestBase
     void DoRun() override
     {
         std::string error;
-        Ptr<M3Scenario> s =
-            Make("star=3", {{0, 2, (uint64_t(1) << 32), 0}}, {}, &error);
+        Ptr<M3Scenario> s = Make("star=3", {{0, 2, (uint64_t(1) << 32), 0}}, {}, &error);
         NS_TEST_ASSERT_MSG_NE(s, nullptr, error);
         {
             M3PacketHelper h;
@@ -772,11 +770,10 @@ class M3PacketInputTestCase : public M3PacketTestBase
         {
             flows.push_back({i, 8, 100000, 0});
         }
-        s = Make(
-                         "star=9",
-                         flows,
-                         {{"pfc", "0"}, {"buffer_kb", "50"}, {"window_bytes", "0"}},
-                         &error);
+        s = Make("star=9",
+                 flows,
+                 {{"pfc", "0"}, {"buffer_kb", "50"}, {"window_bytes", "0"}},
+                 &error);
         NS_TEST_ASSERT_MSG_NE(s, nullptr, error);
         M3PacketHelper h;
         h.SetNicAttribute("RetransmitTimeout", TimeValue(Time(0)));
@@ -789,8 +786,8 @@ class M3PacketInputTestCase : public M3PacketTestBase
             nan += std::isnan(f);
         }
         std::cerr << "  stall: drops " << h.GetDrops() << ", finished " << h.GetNumFinished()
-                  << ", stop: " << h.GetStopReason() << " at "
-                  << h.GetSimulatedTime().As(Time::MS) << "\n";
+                  << ", stop: " << h.GetStopReason() << " at " << h.GetSimulatedTime().As(Time::MS)
+                  << "\n";
         NS_TEST_ASSERT_MSG_GT(h.GetDrops(), 0u, "the incast did not drop");
         NS_TEST_ASSERT_MSG_EQ(nan, flows.size() - h.GetNumFinished(), "NaN count");
         if (h.GetNumFinished() < flows.size())

@@ -21,8 +21,8 @@
 #include "ns3/test.h"
 #include "ns3/uinteger.h"
 
-#include <cmath>
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <set>
 #include <vector>
@@ -258,7 +258,8 @@ class TwoHosts
             nic[i]->SetCcAttribute("Probe", PointerValue(probe));
             n->AggregateObject(nic[i]);
             nic[i]->Setup(i, dev[i]);
-            dev[i]->TraceConnectWithoutContext("MacTx", MakeCallback(&TwoHosts::OnTx, this).Bind(i));
+            dev[i]->TraceConnectWithoutContext("MacTx",
+                                               MakeCallback(&TwoHosts::OnTx, this).Bind(i));
         }
         nic[1]->TraceConnectWithoutContext("FlowComplete", MakeCallback(&TwoHosts::OnFct, this));
         nic[0]->TraceConnectWithoutContext("SenderComplete",
@@ -462,7 +463,9 @@ class M3NicSoloFlowTest : public TestCase
             {
                 uint32_t expect = f.h.seq == 0 ? 1048 : 49;
                 NS_TEST_ASSERT_MSG_EQ(f.size, expect, "data frame size");
-                NS_TEST_ASSERT_MSG_EQ(f.h.ecn, M3Header::ECN_NOT_ECT, "no ECN when the CC has none");
+                NS_TEST_ASSERT_MSG_EQ(f.h.ecn,
+                                      M3Header::ECN_NOT_ECT,
+                                      "no ECN when the CC has none");
                 NS_TEST_ASSERT_MSG_EQ(f.h.pg, 3, "data priority = flow pg");
                 NS_TEST_ASSERT_MSG_EQ(((f.h.flags & M3Header::FLAG_LAST) != 0),
                                       (f.h.seq == 1000),

@@ -149,7 +149,8 @@ class M3ScenarioPathTestCase : public TestCase
             int n = m3_routing_path(s->GetRouting(), &f, core, M3_MAX_PATH_LINKS, &err);
             NS_TEST_ASSERT_MSG_GT(n, 0, label << ": core path " << f.src << "->" << f.dst);
             std::vector<uint32_t> mine = s->GetPath(f);
-            NS_TEST_ASSERT_MSG_EQ(mine.size(), static_cast<size_t>(n),
+            NS_TEST_ASSERT_MSG_EQ(mine.size(),
+                                  static_cast<size_t>(n),
                                   label << ": hop count " << f.src << "->" << f.dst);
             for (int i = 0; i < n; i++)
             {
@@ -180,9 +181,11 @@ class M3ScenarioPathTestCase : public TestCase
             int n = m3_routing_path(s->GetRouting(), &fl.v[i], core, M3_MAX_PATH_LINKS, &err);
             std::vector<uint32_t> mine = s->GetPath(fl.v[i]);
             NS_TEST_ASSERT_MSG_EQ(mine.size(), static_cast<size_t>(n), "fixture flow " << i);
-            NS_TEST_EXPECT_MSG_EQ(m3_dlink_src(s->GetTopology(), mine.front()), fl.v[i].src,
+            NS_TEST_EXPECT_MSG_EQ(m3_dlink_src(s->GetTopology(), mine.front()),
+                                  fl.v[i].src,
                                   "path starts at the source");
-            NS_TEST_EXPECT_MSG_EQ(m3_dlink_dst(s->GetTopology(), mine.back()), fl.v[i].dst,
+            NS_TEST_EXPECT_MSG_EQ(m3_dlink_dst(s->GetTopology(), mine.back()),
+                                  fl.v[i].dst,
                                   "path ends at the destination");
         }
         NS_TEST_ASSERT_MSG_EQ(s->BuildFatTree(2, 4, 2, 2, &error), true, error);
@@ -214,7 +217,8 @@ class M3ScenarioConfigTestCase : public TestCase
         NS_TEST_EXPECT_MSG_EQ(s->SetConfigKey("bufer_kb", "1", "--bufer_kb", &error),
                               false,
                               "a misspelt key is refused");
-        NS_TEST_EXPECT_MSG_NE(error.find("--bufer_kb"), std::string::npos,
+        NS_TEST_EXPECT_MSG_NE(error.find("--bufer_kb"),
+                              std::string::npos,
                               "the error names where: " << error);
         NS_TEST_EXPECT_MSG_EQ_TOL(s->GetConfig().buffer_kb, 321, 1e-9, "unchanged");
 
@@ -259,7 +263,8 @@ class M3ScenarioBadFileTestCase : public TestCase
                                    "",
                                    &error);
         NS_TEST_ASSERT_MSG_EQ(ok, false, "a flow to a switch must be refused");
-        NS_TEST_EXPECT_MSG_NE(error.find("flows-bad-host.txt:3"), std::string::npos,
+        NS_TEST_EXPECT_MSG_NE(error.find("flows-bad-host.txt:3"),
+                              std::string::npos,
                               "file:line in: " << error);
         NS_TEST_EXPECT_MSG_EQ(s->HasTopology(), false, "a failed load leaves nothing behind");
 
@@ -268,7 +273,8 @@ class M3ScenarioBadFileTestCase : public TestCase
                               "",
                               &error);
         NS_TEST_EXPECT_MSG_EQ(ok, false, "a flows file is not a topology");
-        NS_TEST_EXPECT_MSG_NE(error.find("flows-leaf-spine.txt:"), std::string::npos,
+        NS_TEST_EXPECT_MSG_NE(error.find("flows-leaf-spine.txt:"),
+                              std::string::npos,
                               "file:line in: " << error);
 
         ok = s->LoadFromFiles(Fixture(this, "no-such-file.txt"),
@@ -276,7 +282,8 @@ class M3ScenarioBadFileTestCase : public TestCase
                               "",
                               &error);
         NS_TEST_EXPECT_MSG_EQ(ok, false, "a missing file is refused");
-        NS_TEST_EXPECT_MSG_NE(error.find("no-such-file.txt"), std::string::npos,
+        NS_TEST_EXPECT_MSG_NE(error.find("no-such-file.txt"),
+                              std::string::npos,
                               "the error names the file: " << error);
 
         M3ScenarioHelper helper;
@@ -290,7 +297,8 @@ class M3ScenarioBadFileTestCase : public TestCase
         }
         cmd.Parse(static_cast<int>(argv.size()), argv.data());
         NS_TEST_EXPECT_MSG_EQ(helper.Build(&error), nullptr, "a short --fat-tree is refused");
-        NS_TEST_EXPECT_MSG_NE(error.find("--fat-tree=2,16"), std::string::npos,
+        NS_TEST_EXPECT_MSG_NE(error.find("--fat-tree=2,16"),
+                              std::string::npos,
                               "the error names the flag: " << error);
     }
 };

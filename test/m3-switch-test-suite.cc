@@ -44,13 +44,13 @@ struct LinkSpec
  */
 struct Endpoint
 {
-    uint32_t nodeId;          //!< C-core id of the neighbour
+    uint32_t nodeId; //!< C-core id of the neighbour
     Ptr<Node> node;
     Ptr<M3PortDevice> dev;
     std::deque<Ptr<Packet>> tx;
     std::vector<Ptr<Packet>> rx;
     std::vector<Time> rxTime;
-    uint32_t pfcPauses = 0;   //!< PFC pause frames received
+    uint32_t pfcPauses = 0; //!< PFC pause frames received
     uint32_t pfcResumes = 0;
 
     Ptr<Packet> Dequeue(uint32_t pausedMask)
@@ -84,13 +84,15 @@ struct Endpoint
     /** Queues \p frames and starts sending at \p at. */
     void SendAt(Time at, std::vector<Ptr<Packet>> frames)
     {
-        Simulator::Schedule(at, [this, frames]() {
-            for (const auto& p : frames)
-            {
-                tx.push_back(p);
-            }
-            dev->TriggerTransmit();
-        });
+        Simulator::Schedule(at,
+                            [this, frames]()
+                            {
+                                for (const auto& p : frames)
+                                {
+                                    tx.push_back(p);
+                                }
+                                dev->TriggerTransmit();
+                            });
     }
 };
 
@@ -178,13 +180,8 @@ class Bench
     /** The port m3_routing_next chooses at the switch for this 5-tuple. */
     uint32_t ExpectedPort(uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport) const
     {
-        int dl = m3_routing_next(routing,
-                                 swId,
-                                 dst,
-                                 m3_node_ip(src),
-                                 m3_node_ip(dst),
-                                 sport,
-                                 dport);
+        int dl =
+            m3_routing_next(routing, swId, dst, m3_node_ip(src), m3_node_ip(dst), sport, dport);
         NS_ABORT_MSG_IF(dl < 0, "unroutable");
         return PortTo(m3_dlink_dst(topo, dl));
     }
@@ -258,11 +255,11 @@ Hdr(Ptr<Packet> p)
 std::unique_ptr<Bench>
 Line(double inGbps, double outGbps)
 {
-    return std::make_unique<Bench>(3,
-                                   std::vector<uint32_t>{2},
-                                   std::vector<LinkSpec>{{0, 2, inGbps, 1000},
-                                                         {2, 1, outGbps, 1000}},
-                                   2);
+    return std::make_unique<Bench>(
+        3,
+        std::vector<uint32_t>{2},
+        std::vector<LinkSpec>{{0, 2, inGbps, 1000}, {2, 1, outGbps, 1000}},
+        2);
 }
 
 /**
@@ -379,9 +376,11 @@ class EcnTestCase : public TestCase
         }
         b->Ep(b->PortTo(0)).SendAt(MicroSeconds(5), frames);
         Simulator::Schedule(MicroSeconds(50), &M3PortDevice::SendPfc, rx.dev, 3u, false);
-        Simulator::Schedule(MicroSeconds(40), [this, &b]() {
-            NS_TEST_EXPECT_MSG_EQ(b->sw->GetQueueBytes(b->PortTo(1), 3), 20u * 1048, "queued");
-        });
+        Simulator::Schedule(
+            MicroSeconds(40),
+            [this, &b]() {
+                NS_TEST_EXPECT_MSG_EQ(b->sw->GetQueueBytes(b->PortTo(1), 3), 20u * 1048, "queued");
+            });
         Simulator::Run();
         std::vector<bool> ce;
         for (const auto& p : rx.rx)
@@ -445,12 +444,11 @@ class PfcTestCase : public TestCase
     Result RunOnce(bool pfc)
     {
         Result r;
-        auto b = std::make_unique<Bench>(4,
-                                         std::vector<uint32_t>{3},
-                                         std::vector<LinkSpec>{{0, 3, 10, 1000},
-                                                               {1, 3, 10, 1000},
-                                                               {3, 2, 10, 1000}},
-                                         3);
+        auto b = std::make_unique<Bench>(
+            4,
+            std::vector<uint32_t>{3},
+            std::vector<LinkSpec>{{0, 3, 10, 1000}, {1, 3, 10, 1000}, {3, 2, 10, 1000}},
+            3);
         b->sw->SetAttribute("BufferSize", UintegerValue(300000));
         b->sw->SetAttribute("PfcEnabled", BooleanValue(pfc));
         b->sw->Setup();
@@ -459,21 +457,24 @@ class PfcTestCase : public TestCase
         Result* rp = &r;
         b->sw->TraceConnectWithoutContext(
             "Drop",
-            MakeCallback(
-                +[](Result* r, Ptr<M3SharedBuffer> buf, Ptr<const Packet> p, uint32_t port, uint32_t q) {
-                    r->drops++;
-                    if (buf->GetHeadroomBytes(port, q) + p->GetSize() <= 5994)
-                    {
-                        r->dropsWithHeadroomRoom++;
-                    }
-                })
+            MakeCallback(+[](Result* r,
+                             Ptr<M3SharedBuffer> buf,
+                             Ptr<const Packet> p,
+                             uint32_t port,
+                             uint32_t q)
+                         {
+                             r->drops++;
+                             if (buf->GetHeadroomBytes(port, q) + p->GetSize() <= 5994)
+                             {
+                                 r->dropsWithHeadroomRoom++;
+                             }
+                         })
                 .Bind(rp, buf));
         b->sw->TraceConnectWithoutContext(
             "PfcTx",
             MakeCallback(+[](Result* r, uint32_t, uint32_t, bool pause) {
-                             (pause ? r->pauses : r->resumes)++;
-                         })
-                .Bind(rp));
+                (pause ? r->pauses : r->resumes)++;
+            }).Bind(rp));
         for (uint32_t h = 0; h < 2; h++)
         {
             std::vector<Ptr<Packet>> frames;
@@ -559,7 +560,9 @@ class IntTestCase : public TestCase
             NS_TEST_ASSERT_MSG_EQ(ih.nHops, 1u, "one switch, one record");
             const M3IntHeader::Hop& hop = ih.hops[0];
             NS_TEST_ASSERT_MSG_EQ(hop.rateBps, 25000000000ULL, "egress port rate");
-            NS_TEST_ASSERT_MSG_EQ(hop.txBytes, (k * 1090ULL / 128) * 128, "bytes before, 128-B units");
+            NS_TEST_ASSERT_MSG_EQ(hop.txBytes,
+                                  (k * 1090ULL / 128) * 128,
+                                  "bytes before, 128-B units");
             uint64_t deq = (rx.rxTime[k] - txTime - MicroSeconds(1)).GetNanoSeconds();
             NS_TEST_ASSERT_MSG_EQ(hop.timeNs, deq % (1ULL << 24), "dequeue time");
             NS_TEST_ASSERT_MSG_EQ(hop.qlenBytes % 80, 0u, "80-B units");
@@ -644,19 +647,22 @@ class SchedulerTestCase : public TestCase
             round2.push_back(Data(0, 1, 10000, 3, 1000, 100 + k));
         }
         b->Ep(b->PortTo(0)).SendAt(MicroSeconds(510), round2);
-        Simulator::Schedule(MicroSeconds(700), [&b, &rx]() {
-            // By now every unpaused frame has left; the 4 of queue 5 wait.
-            NS_ABORT_MSG_IF(b->sw->GetQueueBytes(b->PortTo(1), 5) != 4 * 1048, "queue 5 held");
-            rx.dev->SendPfc(5, false);
-        });
+        Simulator::Schedule(MicroSeconds(700),
+                            [&b, &rx]()
+                            {
+                                // By now every unpaused frame has left; the 4 of queue 5 wait.
+                                NS_ABORT_MSG_IF(b->sw->GetQueueBytes(b->PortTo(1), 5) != 4 * 1048,
+                                                "queue 5 held");
+                                rx.dev->SendPfc(5, false);
+                            });
         Simulator::Run();
         std::vector<uint32_t> order;
         for (const auto& p : rx.rx)
         {
             order.push_back(Hdr(p).pg);
         }
-        std::vector<uint32_t> expect = {3, 0, 0, 0, 5, 3, 5, 3, 5, 3, 5, 3, 5, 3, 5, 3,
-                                        3, 3, 3, 3, 5, 5, 5, 5};
+        std::vector<uint32_t> expect = {3, 0, 0, 0, 5, 3, 5, 3, 5, 3, 5, 3,
+                                        5, 3, 5, 3, 3, 3, 3, 3, 5, 5, 5, 5};
         NS_TEST_ASSERT_MSG_EQ(order.size(), expect.size(), "all delivered");
         for (uint32_t i = 0; i < expect.size(); i++)
         {
@@ -690,10 +696,7 @@ class PoolTestCase : public TestCase
   private:
     void DoRun() override
     {
-        Bench b(5,
-                {4},
-                {{0, 4, 10, 1000}, {1, 4, 40, 1500}, {2, 4, 25, 333}, {3, 4, 100, 7}},
-                4);
+        Bench b(5, {4}, {{0, 4, 10, 1000}, {1, 4, 40, 1500}, {2, 4, 25, 333}, {3, 4, 100, 7}}, 4);
         b.sw->SetAttribute("BufferSize", UintegerValue(1000000));
         b.sw->Setup();
         Ptr<M3SharedBuffer> buf = b.sw->GetBuffer();

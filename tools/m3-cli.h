@@ -33,7 +33,7 @@
 
 /* One option of a tool. `takes_value` 0 is a flag. */
 typedef struct m3_cli_option {
-    const char *name;  /* with the leading "--" */
+    const char *name; /* with the leading "--" */
     int takes_value;
     const char *value; /* filled by m3_cli_parse: the value, "" for a flag, NULL if absent */
 } m3_cli_option;
@@ -72,8 +72,10 @@ M3_CLI_FN int m3_cli_parse(int argc, char **argv, m3_cli_option *opts, const cha
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strncmp(a, "--", 2) != 0 || a[2] == '\0')
-            return m3_cli_bad(NULL, "'%s': unexpected argument (options are --key=value; see "
-                              "--help)", a);
+            return m3_cli_bad(NULL,
+                              "'%s': unexpected argument (options are --key=value; see "
+                              "--help)",
+                              a);
         const char *eq = strchr(a, '=');
         size_t len = eq ? (size_t)(eq - a) : strlen(a);
         m3_cli_option *o = opts;
@@ -126,7 +128,7 @@ M3_CLI_FN int m3_cli_count(const m3_cli_option *o, uint64_t lo, uint64_t hi, uin
 
 /* A finite number in [lo, hi] (lo excluded when lo_open). */
 M3_CLI_FN int m3_cli_real(const m3_cli_option *o, double lo, int lo_open, double hi,
-                       const char *range, double *out)
+                          const char *range, double *out)
 {
     double v;
     if (m3_parse_double(o->value, &v))

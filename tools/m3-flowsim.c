@@ -51,9 +51,9 @@ int main(int argc, char **argv)
 {
     m3_cli_tool = "m3-flowsim";
     m3_cli_option opt[] = {
-        {"--flows", 1, NULL}, {"--topology", 1, NULL}, {"--parking-lot", 1, NULL},
-        {"--m3-line", 1, NULL}, {"--out", 1, NULL}, {"--cap", 1, NULL},
-        {"--engine", 1, NULL}, {"--timing", 0, NULL}, {NULL, 0, NULL},
+        {"--flows", 1, NULL},   {"--topology", 1, NULL}, {"--parking-lot", 1, NULL},
+        {"--m3-line", 1, NULL}, {"--out", 1, NULL},      {"--cap", 1, NULL},
+        {"--engine", 1, NULL},  {"--timing", 0, NULL},   {NULL, 0, NULL},
     };
     int prc = m3_cli_parse(argc, argv, opt, usage);
     if (prc)
@@ -68,7 +68,7 @@ int main(int argc, char **argv)
         return m3_cli_bad("--flows", "missing (the flows to simulate; see --help)");
     if (ntopo != 1)
         return m3_cli_bad("--topology", "give exactly one of --topology, --parking-lot, "
-                          "--m3-line");
+                                        "--m3-line");
     uint64_t parking = 0;
     int m3_line = ml->value != NULL;
     if (pl->value && m3_cli_count(pl, 2, M3_LINE_MAX_POSITIONS, &parking))

@@ -27,9 +27,9 @@
 
 #include <mpi.h>
 #include <stdio.h>
-#include <sys/resource.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 static const char usage[] =
     "usage: mpirun -np N m3-mpi (--fat-tree P,R,H,O | --topology FILE)\n"
@@ -59,21 +59,22 @@ typedef struct share_ctx {
     int rank, size;
 } share_ctx;
 
-static int share(void *ctx, uint32_t paths, uint32_t batch, float *pred, size_t pred_n,
-                 double *fg, size_t fg_n, double *stats, size_t stats_n, m3_error *err)
+static int share(void *ctx, uint32_t paths, uint32_t batch, float *pred, size_t pred_n, double *fg,
+                 size_t fg_n, double *stats, size_t stats_n, m3_error *err)
 {
     const share_ctx *c = ctx;
     for (uint32_t first = 0; first < paths; first += batch) {
         int owner = (int)((first / batch) % (uint32_t)c->size);
         size_t n = paths - first < batch ? paths - first : batch;
-        if (MPI_Bcast(pred + first * pred_n, (int)(n * pred_n), MPI_FLOAT, owner,
-                      MPI_COMM_WORLD) != MPI_SUCCESS ||
+        if (MPI_Bcast(pred + first * pred_n, (int)(n * pred_n), MPI_FLOAT, owner, MPI_COMM_WORLD) !=
+                MPI_SUCCESS ||
             MPI_Bcast(fg + first * fg_n, (int)(n * fg_n), MPI_DOUBLE, owner, MPI_COMM_WORLD) !=
                 MPI_SUCCESS ||
             MPI_Bcast(stats + first * stats_n, (int)(n * stats_n), MPI_DOUBLE, owner,
                       MPI_COMM_WORLD) != MPI_SUCCESS)
             return snprintf(err->msg, sizeof err->msg, "MPI_Bcast of batch %u failed",
-                            first / batch), -1;
+                            first / batch),
+                   -1;
     }
     return 0;
 }

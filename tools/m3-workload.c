@@ -101,12 +101,12 @@ static int parse_args(int argc, char **argv, opts *o)
 {
     m3_cli_tool = "m3-workload";
     m3_cli_option opt[] = {
-        {"--topology", 1, NULL}, {"--parking-lot", 1, NULL}, {"--fat-tree", 1, NULL},
-        {"--k-ary", 1, NULL}, {"--workload", 1, NULL}, {"--sizes", 1, NULL},
-        {"--min-size", 1, NULL}, {"--arrivals", 1, NULL}, {"--burst-sigma", 1, NULL},
-        {"--tm", 1, NULL}, {"--load", 1, NULL}, {"--num-flows", 1, NULL},
-        {"--flows", 1, NULL}, {"--workload-seed", 1, NULL}, {"--seed", 1, NULL},
-        {"--path-m3", 0, NULL}, {"--out", 1, NULL}, {NULL, 0, NULL},
+        {"--topology", 1, NULL}, {"--parking-lot", 1, NULL},   {"--fat-tree", 1, NULL},
+        {"--k-ary", 1, NULL},    {"--workload", 1, NULL},      {"--sizes", 1, NULL},
+        {"--min-size", 1, NULL}, {"--arrivals", 1, NULL},      {"--burst-sigma", 1, NULL},
+        {"--tm", 1, NULL},       {"--load", 1, NULL},          {"--num-flows", 1, NULL},
+        {"--flows", 1, NULL},    {"--workload-seed", 1, NULL}, {"--seed", 1, NULL},
+        {"--path-m3", 0, NULL},  {"--out", 1, NULL},           {NULL, 0, NULL},
     };
     int rc = m3_cli_parse(argc, argv, opt, usage);
     if (rc < 0)
@@ -128,8 +128,7 @@ static int parse_args(int argc, char **argv, opts *o)
     }
     if ((x = m3_cli_get(opt, "--fat-tree"))->value) {
         if (parse_fat_tree(x->value, o->ft))
-            return bad(x->name, "'%s' is not PODS,RACKS,HOSTS,OVERSUB (whole numbers)",
-                       x->value);
+            return bad(x->name, "'%s' is not PODS,RACKS,HOSTS,OVERSUB (whole numbers)", x->value);
         o->has_ft = 1;
         o->nset_topo++;
     }
@@ -153,7 +152,8 @@ static int parse_args(int argc, char **argv, opts *o)
             return EXIT_USAGE;
         o->set_min = 1;
     }
-    const m3_cli_option *arr = m3_cli_get(opt, "--arrivals"), *bs = m3_cli_get(opt, "--burst-sigma");
+    const m3_cli_option *arr = m3_cli_get(opt, "--arrivals"),
+                        *bs = m3_cli_get(opt, "--burst-sigma");
     if (arr->value && bs->value)
         return bad("--arrivals", "given together with --burst-sigma (one arrival process)");
     if (arr->value) {
@@ -198,13 +198,13 @@ static int parse_args(int argc, char **argv, opts *o)
     o->out = x->value;
     if (o->nset_topo != 1)
         return bad("--topology", "give exactly one of --topology, --parking-lot, --fat-tree, "
-                   "--k-ary");
+                                 "--k-ary");
     if (o->path_m3) {
         if (!o->parking)
             return bad("--path-m3", "needs --parking-lot N");
         if (o->set_sizes || o->set_arrivals || o->set_tm || o->set_load || o->set_min)
             return bad("--path-m3", "draws sizes, arrivals, pairs and load itself; drop "
-                       "--workload/--min-size/--burst-sigma/--arrivals/--tm/--load");
+                                    "--workload/--min-size/--burst-sigma/--arrivals/--tm/--load");
         if (!o->set_flows)
             o->flows = 20000;
     }
@@ -233,7 +233,11 @@ static int split_nums(const char *s, double *a, double *b)
 
 static m3_size_dist *make_sizes(const opts *o, int *rc)
 {
-    static const struct { const char *p; m3_size_kind k; int min_n, max_n; } syn[] = {
+    static const struct {
+        const char *p;
+        m3_size_kind k;
+        int min_n, max_n;
+    } syn[] = {
         {"exp:", M3_SIZE_EXP, 1, 1},
         {"gaussian:", M3_SIZE_GAUSSIAN, 1, 2},
         {"lognormal:", M3_SIZE_LOGNORMAL, 2, 2},
@@ -253,8 +257,10 @@ static m3_size_dist *make_sizes(const opts *o, int *rc)
             double mean = 0, shape = 0;
             int n = split_nums(s, &mean, &shape);
             if (n < syn[i].min_n || n > syn[i].max_n) {
-                *rc = bad("--workload", "'%s' does not match exp:MEAN, gaussian:MEAN[:CV], "
-                          "lognormal:MEAN:SIGMA or pareto:MEAN:XI (numbers)", s);
+                *rc = bad("--workload",
+                          "'%s' does not match exp:MEAN, gaussian:MEAN[:CV], "
+                          "lognormal:MEAN:SIGMA or pareto:MEAN:XI (numbers)",
+                          s);
                 return NULL;
             }
             if (!(d = m3_size_dist_synthetic(syn[i].k, mean, shape, o->min_size, &err)))
@@ -263,8 +269,10 @@ static m3_size_dist *make_sizes(const opts *o, int *rc)
         }
     if (!strchr(s, '/') && !strchr(s, '.') && !strchr(s, ':')) {
         /* neither a path nor a synthetic spec: name the choices */
-        *rc = bad("--workload", "'%s' is not a built-in distribution (websearch, hadoop, "
-                  "webserver, cache, rpc), a synthetic spec or a CDF file path", s);
+        *rc = bad("--workload",
+                  "'%s' is not a built-in distribution (websearch, hadoop, "
+                  "webserver, cache, rpc), a synthetic spec or a CDF file path",
+                  s);
         return NULL;
     }
     if (!(d = m3_size_dist_read(s, &err))) {
@@ -287,8 +295,7 @@ static m3_topology *make_topology(const opts *o, int *rc)
         t = m3_topology_parking_lot(o->parking, 10e9, 40e9, 40e9, 1000, &err);
     } else if (o->has_ft) {
         flag = "--fat-tree";
-        t = m3_topology_fat_tree_m3(o->ft[0], o->ft[1], o->ft[2], o->ft[3], 10e9, 40e9, 1000,
-                                    &err);
+        t = m3_topology_fat_tree_m3(o->ft[0], o->ft[1], o->ft[2], o->ft[3], 10e9, 40e9, 1000, &err);
     } else {
         flag = "--k-ary";
         t = m3_topology_fat_tree_k(o->kary, 10e9, 40e9, 1000, &err);
@@ -304,8 +311,10 @@ static m3_topology *make_topology(const opts *o, int *rc)
 /* The flag that chose the topology, for messages about it. */
 static const char *topology_flag(const opts *o)
 {
-    return o->topology ? "--topology" : o->parking ? "--parking-lot"
-                                                   : o->has_ft ? "--fat-tree" : "--k-ary";
+    return o->topology  ? "--topology"
+           : o->parking ? "--parking-lot"
+           : o->has_ft  ? "--fat-tree"
+                        : "--k-ary";
 }
 
 /* Fills the arrival and traffic-matrix parts of the spec; the matrix and

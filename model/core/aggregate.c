@@ -36,7 +36,7 @@
 
 typedef struct atom {
     float v;
-    uint32_t key;   /* path * out_buckets + bucket */
+    uint32_t key; /* path * out_buckets + bucket */
 } atom;
 
 static int cmp_atom(const void *a, const void *b)
@@ -64,8 +64,8 @@ static const double q3[3] = {0.50, 0.90, 0.99};
 /* Per (path, bucket) the mass of each of its atoms, within its bucket and
  * overall, from multiplicities `mult`. Returns a bitmask of the buckets
  * that fell back to multiplicities alone. */
-static unsigned weights(const m3_mixture *m, const double *mult, const double *share,
-                        double *w_in, double *w_all)
+static unsigned weights(const m3_mixture *m, const double *mult, const double *share, double *w_in,
+                        double *w_all)
 {
     const int O = m->out_buckets;
     unsigned fallback = 0;
@@ -290,9 +290,11 @@ int m3_aggregate(const m3_mixture *m, uint32_t bootstrap, double level, uint64_t
             char hi[32] = "inf";
             if (s->hi != UINT64_MAX)
                 snprintf(hi, sizeof hi, "%llu", (unsigned long long)s->hi);
-            m3_result_warn(out, "flows of [%llu, %s) bytes: no sampled path has foreground "
+            m3_result_warn(out,
+                           "flows of [%llu, %s) bytes: no sampled path has foreground "
                            "flows of this size; the bucket mixes every sampled path's "
-                           "prediction by multiplicity", (unsigned long long)s->lo, hi);
+                           "prediction by multiplicity",
+                           (unsigned long long)s->lo, hi);
         }
     }
     memcpy(out->pct, mo.pct, sizeof out->pct);
@@ -349,7 +351,8 @@ int m3_aggregate(const m3_mixture *m, uint32_t bootstrap, double level, uint64_t
             if (!isnan(rep[(size_t)r * ns + j]))
                 col[k++] = rep[(size_t)r * ns + j];
         qsort(col, k, sizeof *col, cmp_double);
-        double lo = quantile_lin(col, k, (1 - level) / 2), hi = quantile_lin(col, k, (1 + level) / 2);
+        double lo = quantile_lin(col, k, (1 - level) / 2),
+               hi = quantile_lin(col, k, (1 + level) / 2);
         m3_bucket_stats *sl = j < 3 * O ? &out->ci_lo.buckets[j / 3] : &out->ci_lo.overall;
         m3_bucket_stats *sh = j < 3 * O ? &out->ci_hi.buckets[j / 3] : &out->ci_hi.overall;
         double *pl = j % 3 == 0 ? &sl->p50 : j % 3 == 1 ? &sl->p90 : &sl->p99;

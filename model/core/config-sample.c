@@ -22,13 +22,13 @@
 #define NIC_RATE_GBPS 10.0
 
 static const m3_config_range ranges[] = {
-    {"cc", 0, M3_CC_COUNT - 1},        /* index into m3_cc, uniform */
-    {"pfc", 0, 1},                     /* off / on; forced on for DCQCN */
-    {"buffer_kb", 80, 1000},           /* ours: 3-port switch pools ~31..973 KB */
+    {"cc", 0, M3_CC_COUNT - 1}, /* index into m3_cc, uniform */
+    {"pfc", 0, 1},              /* off / on; forced on for DCQCN */
+    {"buffer_kb", 80, 1000},    /* ours: 3-port switch pools ~31..973 KB */
     {"window_bytes", 5000, 30000},
-    {"dctcp_k_kb", 5, 20},             /* at 10 Gbps */
-    {"dcqcn_kmin_kb", 8, 20},          /* 0.4 x U(20, 50) */
-    {"dcqcn_kmax_kb", 20, 40},         /* 0.4 x U(50, 100) */
+    {"dctcp_k_kb", 5, 20},     /* at 10 Gbps */
+    {"dcqcn_kmin_kb", 8, 20},  /* 0.4 x U(20, 50) */
+    {"dcqcn_kmax_kb", 20, 40}, /* 0.4 x U(50, 100) */
     {"hpcc_eta", 0.70, 0.95},
     {"hpcc_ai_mbps", 500, 1000},
     {"timely_tlow_us", 40, 60},
@@ -43,7 +43,7 @@ static const m3_config_range ranges[] = {
 enum { ROW_CC = 0, ROW_PFC = 1 };
 static const struct {
     size_t field;
-    int owner;               /* the m3_cc that uses it, -1 for all */
+    int owner; /* the m3_cc that uses it, -1 for all */
 } slots[NUM_ROWS] = {
     {0, -1},
     {0, -1},

@@ -12,25 +12,36 @@
 
 /* Key ids, in m3_config_keys() order. */
 enum {
-    K_CC, K_BUFFER_KB, K_WINDOW_BYTES, K_PFC, K_MTU, K_DCTCP_K_KB, K_DCQCN_KMIN_KB,
-    K_DCQCN_KMAX_KB, K_HPCC_ETA, K_HPCC_AI_MBPS, K_TIMELY_TLOW_US, K_TIMELY_THIGH_US,
-    K_BASE_RTT_US, K_NIC_RATE_GBPS, K_SEED, K_COUNT
+    K_CC,
+    K_BUFFER_KB,
+    K_WINDOW_BYTES,
+    K_PFC,
+    K_MTU,
+    K_DCTCP_K_KB,
+    K_DCQCN_KMIN_KB,
+    K_DCQCN_KMAX_KB,
+    K_HPCC_ETA,
+    K_HPCC_AI_MBPS,
+    K_TIMELY_TLOW_US,
+    K_TIMELY_THIGH_US,
+    K_BASE_RTT_US,
+    K_NIC_RATE_GBPS,
+    K_SEED,
+    K_COUNT
 };
 
 static const char *const key_names[K_COUNT + 1] = {
-    "cc", "buffer_kb", "window_bytes", "pfc", "mtu", "dctcp_k_kb", "dcqcn_kmin_kb",
-    "dcqcn_kmax_kb", "hpcc_eta", "hpcc_ai_mbps", "timely_tlow_us", "timely_thigh_us",
-    "base_rtt_us", "nic_rate_gbps", "seed", NULL,
+    "cc",          "buffer_kb",     "window_bytes",   "pfc",
+    "mtu",         "dctcp_k_kb",    "dcqcn_kmin_kb",  "dcqcn_kmax_kb",
+    "hpcc_eta",    "hpcc_ai_mbps",  "timely_tlow_us", "timely_thigh_us",
+    "base_rtt_us", "nic_rate_gbps", "seed",           NULL,
 };
 
 static const char *const cc_names[M3_CC_COUNT] = {"dctcp", "hpcc", "dcqcn", "timely"};
 
 const char *const *m3_config_keys(void) { return key_names; }
 
-const char *m3_cc_name(m3_cc cc)
-{
-    return (unsigned)cc < M3_CC_COUNT ? cc_names[cc] : "unknown";
-}
+const char *m3_cc_name(m3_cc cc) { return (unsigned)cc < M3_CC_COUNT ? cc_names[cc] : "unknown"; }
 
 /* Defaults: the middle of m3's training ranges (m3-method.md section 7). */
 void m3_config_default(m3_config *c)
@@ -42,18 +53,18 @@ void m3_config_default(m3_config *c)
      * every packet. 900 KB leaves every switch of that fat-tree a shared
      * pool of 217-857 KB, inside the model's training range (doc/m3.rst). */
     c->buffer_kb = 900;
-    c->window_bytes = 18000;  /* about one BDP of m3's paths */
+    c->window_bytes = 18000; /* about one BDP of m3's paths */
     c->pfc = 1;
     c->mtu = M3_MTU_DEFAULT;
-    c->dctcp_k_kb = 12;       /* at 10 Gbps */
-    c->dcqcn_kmin_kb = 14;    /* 0.4 x 35, the middle of 0.4 x U(20, 50) */
-    c->dcqcn_kmax_kb = 30;    /* 0.4 x 75, the middle of 0.4 x U(50, 100) */
+    c->dctcp_k_kb = 12;    /* at 10 Gbps */
+    c->dcqcn_kmin_kb = 14; /* 0.4 x 35, the middle of 0.4 x U(20, 50) */
+    c->dcqcn_kmax_kb = 30; /* 0.4 x 75, the middle of 0.4 x U(50, 100) */
     c->hpcc_eta = 0.95;
     c->hpcc_ai_mbps = 750;
     c->timely_tlow_us = 50;
     c->timely_thigh_us = 125;
     c->base_rtt_us = 14.4;
-    c->nic_rate_gbps = 0;     /* the host link rate */
+    c->nic_rate_gbps = 0; /* the host link rate */
     c->seed = 1;
 }
 
@@ -112,9 +123,11 @@ static int unknown_key(const char *key, const char *where, m3_error *err)
     if (best >= 0 && bd <= (len < 9 ? 2 : 3))
         return m3_fail(err, "%s%sunknown key \"%s\" (did you mean \"%s\"?)", pre(where), sep(where),
                        key, key_names[best]);
-    return m3_fail(err, "%s%sunknown key \"%s\" (known keys: cc buffer_kb window_bytes pfc mtu "
+    return m3_fail(err,
+                   "%s%sunknown key \"%s\" (known keys: cc buffer_kb window_bytes pfc mtu "
                    "dctcp_k_kb dcqcn_kmin_kb dcqcn_kmax_kb hpcc_eta hpcc_ai_mbps timely_tlow_us "
-                   "timely_thigh_us base_rtt_us nic_rate_gbps seed)", pre(where), sep(where), key);
+                   "timely_thigh_us base_rtt_us nic_rate_gbps seed)",
+                   pre(where), sep(where), key);
 }
 
 /* The ranges of the numeric keys: what the packet mode's models accept
@@ -154,18 +167,30 @@ static const range *range_of(int key)
 static double *double_field(m3_config *c, int key)
 {
     switch (key) {
-    case K_BUFFER_KB: return &c->buffer_kb;
-    case K_WINDOW_BYTES: return &c->window_bytes;
-    case K_DCTCP_K_KB: return &c->dctcp_k_kb;
-    case K_DCQCN_KMIN_KB: return &c->dcqcn_kmin_kb;
-    case K_DCQCN_KMAX_KB: return &c->dcqcn_kmax_kb;
-    case K_HPCC_ETA: return &c->hpcc_eta;
-    case K_HPCC_AI_MBPS: return &c->hpcc_ai_mbps;
-    case K_TIMELY_TLOW_US: return &c->timely_tlow_us;
-    case K_TIMELY_THIGH_US: return &c->timely_thigh_us;
-    case K_BASE_RTT_US: return &c->base_rtt_us;
-    case K_NIC_RATE_GBPS: return &c->nic_rate_gbps;
-    default: return NULL;
+    case K_BUFFER_KB:
+        return &c->buffer_kb;
+    case K_WINDOW_BYTES:
+        return &c->window_bytes;
+    case K_DCTCP_K_KB:
+        return &c->dctcp_k_kb;
+    case K_DCQCN_KMIN_KB:
+        return &c->dcqcn_kmin_kb;
+    case K_DCQCN_KMAX_KB:
+        return &c->dcqcn_kmax_kb;
+    case K_HPCC_ETA:
+        return &c->hpcc_eta;
+    case K_HPCC_AI_MBPS:
+        return &c->hpcc_ai_mbps;
+    case K_TIMELY_TLOW_US:
+        return &c->timely_tlow_us;
+    case K_TIMELY_THIGH_US:
+        return &c->timely_thigh_us;
+    case K_BASE_RTT_US:
+        return &c->base_rtt_us;
+    case K_NIC_RATE_GBPS:
+        return &c->nic_rate_gbps;
+    default:
+        return NULL;
     }
 }
 
@@ -175,8 +200,8 @@ static int set_double(double *dst, const char *key, const char *value, double lo
 {
     double v;
     if (m3_parse_double(value, &v))
-        return m3_fail(err, "%s%s%s: \"%s\" is not a number (accepted: %s)", pre(where),
-                       sep(where), key, value, range);
+        return m3_fail(err, "%s%s%s: \"%s\" is not a number (accepted: %s)", pre(where), sep(where),
+                       key, value, range);
     if ((lo_strict ? !(v > lo) : !(v >= lo)) || v > hi)
         return m3_fail(err, "%s%s%s: %s is out of range (accepted: %s)", pre(where), sep(where),
                        key, value, range);
@@ -209,8 +234,10 @@ int m3_config_set(m3_config *c, const char *key, const char *value, const char *
                 return 0;
             }
         }
-        return m3_fail(err, "%s%scc: \"%s\" is not a congestion control (accepted: dctcp, hpcc, "
-                       "dcqcn, timely)", pre(where), sep(where), value);
+        return m3_fail(err,
+                       "%s%scc: \"%s\" is not a congestion control (accepted: dctcp, hpcc, "
+                       "dcqcn, timely)",
+                       pre(where), sep(where), value);
     case K_PFC:
         if (!strcmp(value, "0") || !strcmp(value, "1")) {
             c->pfc = value[0] - '0';
@@ -225,24 +252,26 @@ int m3_config_set(m3_config *c, const char *key, const char *value, const char *
         return 0;
     case K_SEED:
         if (m3_parse_u64(value, &u))
-            return m3_fail(err, "%s%sseed: \"%s\" is not a non-negative integer (accepted: "
-                           "0..18446744073709551615)", pre(where), sep(where), value);
+            return m3_fail(err,
+                           "%s%sseed: \"%s\" is not a non-negative integer (accepted: "
+                           "0..18446744073709551615)",
+                           pre(where), sep(where), value);
         c->seed = u;
         return 0;
     case K_NIC_RATE_GBPS:
         /* 0 (the host link rate) or a rate in M3_RATE_MIN_BPS..M3_RATE_MAX_BPS */
-    {
-        double old = c->nic_rate_gbps;
-        if (set_double(&c->nic_rate_gbps, name, value, 0, 0, M3_RATE_MAX_BPS / 1e9,
-                       NIC_RANGE, where, err))
-            return -1;
-        if (c->nic_rate_gbps != 0 && c->nic_rate_gbps < M3_RATE_MIN_BPS / 1e9) {
-            c->nic_rate_gbps = old;
-            return m3_fail(err, "%s%s%s: %s is out of range (accepted: %s)", pre(where),
-                           sep(where), name, value, NIC_RANGE);
+        {
+            double old = c->nic_rate_gbps;
+            if (set_double(&c->nic_rate_gbps, name, value, 0, 0, M3_RATE_MAX_BPS / 1e9, NIC_RANGE,
+                           where, err))
+                return -1;
+            if (c->nic_rate_gbps != 0 && c->nic_rate_gbps < M3_RATE_MIN_BPS / 1e9) {
+                c->nic_rate_gbps = old;
+                return m3_fail(err, "%s%s%s: %s is out of range (accepted: %s)", pre(where),
+                               sep(where), name, value, NIC_RANGE);
+            }
+            return 0;
         }
-        return 0;
-    }
     default: {
         const range *g = range_of(k);
         return set_double(double_field(c, k), name, value, g->lo, g->lo_strict, g->hi, g->text,
@@ -279,11 +308,10 @@ static int validate(const m3_config *c, int *k1, int *k2, m3_error *err)
         }
     }
     double nic = c->nic_rate_gbps;
-    if (!isfinite(nic) || !(nic == 0 || (nic >= M3_RATE_MIN_BPS / 1e9 &&
-                                         nic <= M3_RATE_MAX_BPS / 1e9))) {
+    if (!isfinite(nic) ||
+        !(nic == 0 || (nic >= M3_RATE_MIN_BPS / 1e9 && nic <= M3_RATE_MAX_BPS / 1e9))) {
         *k1 = K_NIC_RATE_GBPS;
-        return m3_fail(err, "nic_rate_gbps: %.17g is out of range (accepted: %s)", nic,
-                       NIC_RANGE);
+        return m3_fail(err, "nic_rate_gbps: %.17g is out of range (accepted: %s)", nic, NIC_RANGE);
     }
     if (c->dcqcn_kmin_kb > c->dcqcn_kmax_kb) {
         *k1 = K_DCQCN_KMIN_KB;

@@ -48,16 +48,16 @@ _Static_assert(ST_COUNT == M3_M3_PATH_STATS, "m3.h's M3_M3_PATH_STATS");
 typedef struct batch_job {
     const m3_scenario *s;
     const m3_route_index *x;
-    const uint32_t *paths;       /* distinct sampled paths */
-    uint32_t first, count;       /* this batch: paths[first .. first+count) */
+    const uint32_t *paths; /* distinct sampled paths */
+    uint32_t first, count; /* this batch: paths[first .. first+count) */
     int max_links, D, O;
     const uint64_t *out_bounds;
-    float *fg, *links;           /* batch buffers */
+    float *fg, *links; /* batch buffers */
     uint8_t *mask;
-    double *fg_counts;           /* [path][O], all paths */
-    double *stats;               /* [path][ST_COUNT], all paths */
-    m3_error *errs;              /* [count] */
-    int *failed;                 /* [count] */
+    double *fg_counts; /* [path][O], all paths */
+    double *stats;     /* [path][ST_COUNT], all paths */
+    m3_error *errs;    /* [count] */
+    int *failed;       /* [count] */
     atomic_uint next;
 } batch_job;
 
@@ -65,7 +65,7 @@ typedef struct worker_mem {
     m3_path_scenario ps;
     double *fct, *ideal, *sd;
     size_t cap;
-    float *tok;                  /* (max_links + 1) x D */
+    float *tok; /* (max_links + 1) x D */
 } worker_mem;
 
 static int worker_grow(worker_mem *w, size_t n, m3_error *err)
@@ -97,13 +97,11 @@ static int one_path(batch_job *j, worker_mem *w, uint32_t i, m3_error *err)
     if (worker_grow(w, F ? F : 1, err))
         return -1;
     uint32_t mtu = j->s->config.mtu;
-    if (m3_line_flowsim(&ps->line, &ps->flows, mtu, M3_HEADER_BYTES, NULL, w->fct, w->ideal,
-                        err))
+    if (m3_line_flowsim(&ps->line, &ps->flows, mtu, M3_HEADER_BYTES, NULL, w->fct, w->ideal, err))
         return -1;
     for (size_t k = 0; k < F; k++)
         w->sd[k] = m3_slowdown(w->fct[k], w->ideal[k]);
-    if (m3_path_features(&ps->line, &ps->flows, w->sd, &j->s->config, ps->pool_bytes, w->tok,
-                         err))
+    if (m3_path_features(&ps->line, &ps->flows, w->sd, &j->s->config, ps->pool_bytes, w->tok, err))
         return -1;
     const size_t D = (size_t)j->D, L = (size_t)j->max_links;
     uint32_t n = ps->line.n;
@@ -208,7 +206,11 @@ static int outside(const m3_range *r, double v)
 static void warn_config(const m3_scenario *s, const m3_predictor *p, m3_result *out)
 {
     const m3_config *c = &s->config;
-    struct { const char *key; double v; int used; } k[] = {
+    struct {
+        const char *key;
+        double v;
+        int used;
+    } k[] = {
         {"buffer_kb", c->buffer_kb, 1},
         {"window_bytes", c->window_bytes, 1},
         {"pfc", c->pfc, 1},
@@ -226,8 +228,10 @@ static void warn_config(const m3_scenario *s, const m3_predictor *p, m3_result *
     for (size_t i = 0; i < sizeof k / sizeof *k; i++) {
         const m3_range *r = find_range(p->cfg_ranges, p->num_cfg_ranges, k[i].key);
         if (k[i].used && r && outside(r, k[i].v))
-            m3_result_warn(out, "config %s = %g is outside the model's training range "
-                           "[%g, %g]", k[i].key, k[i].v, r->lo, r->hi);
+            m3_result_warn(out,
+                           "config %s = %g is outside the model's training range "
+                           "[%g, %g]",
+                           k[i].key, k[i].v, r->lo, r->hi);
     }
 }
 
@@ -237,16 +241,18 @@ static void warn_features(const m3_predictor *p, const double *stats, const uint
     /* token fields, and the foreground's share of a path's flows, whose
      * training range the checkpoint records with the workload draws
      * (fg_weight); the model underestimates far below it (doc/m3.rst) */
-    static const struct { const char *field, *unit, *what; int lo, hi, cfg; } f[] = {
+    static const struct {
+        const char *field, *unit, *what;
+        int lo, hi, cfg;
+    } f[] = {
         {"link_gbps", " Gbps", "link rate", ST_LINK_MIN, ST_LINK_MAX, 0},
-        {"pool_kb", " KB", "switch shared pool (buffer less PFC headroom and reserve)",
-         ST_POOL_MIN, ST_POOL_MAX, 0},
+        {"pool_kb", " KB", "switch shared pool (buffer less PFC headroom and reserve)", ST_POOL_MIN,
+         ST_POOL_MAX, 0},
         {"fg_weight", "", "foreground share of its flows", ST_FG_SHARE, ST_FG_SHARE, 1},
     };
     for (size_t i = 0; i < sizeof f / sizeof *f; i++) {
-        const m3_range *r = f[i].cfg
-                                ? find_range(p->cfg_ranges, p->num_cfg_ranges, f[i].field)
-                                : find_range(p->field_ranges, p->num_field_ranges, f[i].field);
+        const m3_range *r = f[i].cfg ? find_range(p->cfg_ranges, p->num_cfg_ranges, f[i].field)
+                                     : find_range(p->field_ranges, p->num_field_ranges, f[i].field);
         if (!r)
             continue;
         uint32_t bad = 0;
@@ -259,9 +265,10 @@ static void warn_features(const m3_predictor *p, const double *stats, const uint
                 bad += mult[q];
         }
         if (bad)
-            m3_result_warn(out, "%s: %u of %u sampled paths have a %s outside the model's "
-                           "training range [%g, %g]%s (seen %g to %g)", f[i].field, bad,
-                           draws, f[i].what, r->lo, r->hi, f[i].unit, lo, hi);
+            m3_result_warn(out,
+                           "%s: %u of %u sampled paths have a %s outside the model's "
+                           "training range [%g, %g]%s (seen %g to %g)",
+                           f[i].field, bad, draws, f[i].what, r->lo, r->hi, f[i].unit, lo, hi);
     }
     uint32_t odd = 0, example = 0;
     for (uint32_t q = 0; q < P; q++)
@@ -270,8 +277,10 @@ static void warn_features(const m3_predictor *p, const double *stats, const uint
             example = npos[q];
         }
     if (odd)
-        m3_result_warn(out, "path length: %u of %u sampled paths have %u positions (%u links); "
-                       "the model was trained on 3, 5 and 7", odd, draws, example, example - 1);
+        m3_result_warn(out,
+                       "path length: %u of %u sampled paths have %u positions (%u links); "
+                       "the model was trained on 3, 5 and 7",
+                       odd, draws, example, example - 1);
 }
 
 int m3_estimate_m3(const m3_scenario *s, const m3_routing *r, const m3_predictor *p,
@@ -285,10 +294,12 @@ int m3_estimate_m3_parts(const m3_scenario *s, const m3_routing *r, const m3_pre
                          m3_error *err)
 {
     double t0 = m3_now_s();
-    if (parts && (parts->parts < 1 || parts->part >= parts->parts ||
-                  (parts->parts > 1 && !parts->share)))
-        return m3_fail(err, "m3: part %u of %u parts (need part < parts; several need a share "
-                       "function)", parts ? parts->part : 0, parts ? parts->parts : 0);
+    if (parts &&
+        (parts->parts < 1 || parts->part >= parts->parts || (parts->parts > 1 && !parts->share)))
+        return m3_fail(err,
+                       "m3: part %u of %u parts (need part < parts; several need a share "
+                       "function)",
+                       parts ? parts->part : 0, parts ? parts->parts : 0);
     const m3_feature_schema *sc = m3_feature_schema_get();
     if (!s || !s->topo || !r || !p || !p->predict || !o || !out)
         return m3_fail(err, "m3: missing scenario, routing, predictor or options");
@@ -335,9 +346,10 @@ int m3_estimate_m3_parts(const m3_scenario *s, const m3_routing *r, const m3_pre
         uint32_t nl;
         const uint32_t *pl = m3_route_index_path_links(x, paths[q], &nl);
         if ((int)nl > L) {
-            m3_fail(err, "m3: the path from node %u to node %u has %u links; the model takes "
-                    "at most %d (a 3-tier fat-tree needs 6)", m3_dlink_src(s->topo, pl[0]),
-                    m3_dlink_dst(s->topo, pl[nl - 1]), nl, L);
+            m3_fail(err,
+                    "m3: the path from node %u to node %u has %u links; the model takes "
+                    "at most %d (a 3-tier fat-tree needs 6)",
+                    m3_dlink_src(s->topo, pl[0]), m3_dlink_dst(s->topo, pl[nl - 1]), nl, L);
             goto done;
         }
         npos[q] = (uint8_t)(nl + 1);
@@ -363,17 +375,28 @@ int m3_estimate_m3_parts(const m3_scenario *s, const m3_routing *r, const m3_pre
         if ((uint32_t)(first / B) % nparts != mine)
             continue; /* another process's batch */
         batch_job j = {
-            .s = s, .x = x, .paths = paths, .first = (uint32_t)first,
-            .count = (uint32_t)(P - first < B ? P - first : B), .max_links = L, .D = D, .O = O,
-            .out_bounds = sc->out_bounds, .fg = fg, .links = links, .mask = mask,
-            .fg_counts = fg_counts, .stats = stats, .errs = errs, .failed = failed,
+            .s = s,
+            .x = x,
+            .paths = paths,
+            .first = (uint32_t)first,
+            .count = (uint32_t)(P - first < B ? P - first : B),
+            .max_links = L,
+            .D = D,
+            .O = O,
+            .out_bounds = sc->out_bounds,
+            .fg = fg,
+            .links = links,
+            .mask = mask,
+            .fg_counts = fg_counts,
+            .stats = stats,
+            .errs = errs,
+            .failed = failed,
         };
         double ta = m3_now_s();
         if (run_batch(&j, threads, err))
             goto done;
         double tb = m3_now_s();
-        if (p->predict(p->ctx, (int)j.count, fg, links, mask, pred + (size_t)first * O * K,
-                       err))
+        if (p->predict(p->ctx, (int)j.count, fg, links, mask, pred + (size_t)first * O * K, err))
             goto done;
         t_feat += tb - ta;
         t_inf += m3_now_s() - tb;
@@ -392,9 +415,15 @@ int m3_estimate_m3_parts(const m3_scenario *s, const m3_routing *r, const m3_pre
     for (size_t i = 0; i < s->flows.n; i++)
         bucket_flows[m3_bucket_of(s->flows.v[i].size, sc->out_bounds, O)]++;
     m3_mixture m = {
-        .num_paths = (uint32_t)P, .out_buckets = O, .pcts = K, .pred = pred,
-        .fg_counts = fg_counts, .mult = mult, .bucket_flows = bucket_flows,
-        .bounds = sc->out_bounds, .threads = threads,
+        .num_paths = (uint32_t)P,
+        .out_buckets = O,
+        .pcts = K,
+        .pred = pred,
+        .fg_counts = fg_counts,
+        .mult = mult,
+        .bucket_flows = bucket_flows,
+        .bounds = sc->out_bounds,
+        .threads = threads,
     };
     if (m3_aggregate(&m, o->bootstrap, o->ci_level, o->seed, out, err))
         goto done;

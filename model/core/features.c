@@ -34,12 +34,24 @@ static const uint64_t out_bounds_v2[M3_FEAT_OUT_BUCKETS - 1] = {1000, 10000, 500
 
 /* Field order; must match fields_v2 below. */
 enum {
-    F_N3, F_N5, F_N7,
-    F_CC_DCTCP, F_CC_HPCC, F_CC_DCQCN, F_CC_TIMELY,
-    F_PFC, F_WINDOW_KB,
-    F_DCTCP_K_KB, F_DCQCN_KMIN_KB, F_DCQCN_KMAX_KB, F_HPCC_ETA, F_HPCC_AI_MBPS,
-    F_TIMELY_TLOW_US, F_TIMELY_THIGH_US,
-    F_LINK_GBPS, F_POOL_KB,
+    F_N3,
+    F_N5,
+    F_N7,
+    F_CC_DCTCP,
+    F_CC_HPCC,
+    F_CC_DCQCN,
+    F_CC_TIMELY,
+    F_PFC,
+    F_WINDOW_KB,
+    F_DCTCP_K_KB,
+    F_DCQCN_KMIN_KB,
+    F_DCQCN_KMAX_KB,
+    F_HPCC_ETA,
+    F_HPCC_AI_MBPS,
+    F_TIMELY_TLOW_US,
+    F_TIMELY_THIGH_US,
+    F_LINK_GBPS,
+    F_POOL_KB,
     F_COUNT
 };
 
@@ -56,16 +68,16 @@ static const m3_feature_field fields_v2[F_COUNT] = {
     [F_CC_DCQCN] = {"cc_dcqcn", 0, 1},
     [F_CC_TIMELY] = {"cc_timely", 0, 1},
     [F_PFC] = {"pfc", 0, 1},
-    [F_WINDOW_KB] = {"window_kb", 0, 1},          /* KB */
-    [F_DCTCP_K_KB] = {"dctcp_k_kb", 0, 1},        /* KB */
-    [F_DCQCN_KMIN_KB] = {"dcqcn_kmin_kb", 0, 1},  /* KB */
-    [F_DCQCN_KMAX_KB] = {"dcqcn_kmax_kb", 0, 1},  /* KB */
-    [F_HPCC_ETA] = {"hpcc_eta", 0, 0.01},         /* eta x 100 */
-    [F_HPCC_AI_MBPS] = {"hpcc_ai_mbps", 0, 10},   /* Mb/s / 10 */
+    [F_WINDOW_KB] = {"window_kb", 0, 1},           /* KB */
+    [F_DCTCP_K_KB] = {"dctcp_k_kb", 0, 1},         /* KB */
+    [F_DCQCN_KMIN_KB] = {"dcqcn_kmin_kb", 0, 1},   /* KB */
+    [F_DCQCN_KMAX_KB] = {"dcqcn_kmax_kb", 0, 1},   /* KB */
+    [F_HPCC_ETA] = {"hpcc_eta", 0, 0.01},          /* eta x 100 */
+    [F_HPCC_AI_MBPS] = {"hpcc_ai_mbps", 0, 10},    /* Mb/s / 10 */
     [F_TIMELY_TLOW_US] = {"timely_tlow_us", 0, 1}, /* us */
     [F_TIMELY_THIGH_US] = {"timely_thigh_us", 0, 1},
-    [F_LINK_GBPS] = {"link_gbps", 0, 1},          /* Gb/s */
-    [F_POOL_KB] = {"pool_kb", 0, 10},             /* KB / 10, as m3 fed its buffer */
+    [F_LINK_GBPS] = {"link_gbps", 0, 1}, /* Gb/s */
+    [F_POOL_KB] = {"pool_kb", 0, 10},    /* KB / 10, as m3 fed its buffer */
 };
 
 #define TOKEN_DIM (M3_FEAT_IN_BUCKETS * (M3_FEAT_PCTS + 1) + F_COUNT)
@@ -110,9 +122,9 @@ int m3_bucket_of(uint64_t size, const uint64_t *bounds, int nb)
 /* The work of m3_bucket_percentiles on entries idx[0..n) (identity when
  * idx is NULL) with caller scratch: `sorted` holds n doubles, `pos` nb
  * counters. Inputs are already checked. */
-static void bucket_pcts(const uint64_t *sizes, const double *values, const uint32_t *idx,
-                        size_t n, const uint64_t *bounds, int nb, int pcts, double *out,
-                        size_t *counts, double *sorted, size_t *pos, int presorted)
+static void bucket_pcts(const uint64_t *sizes, const double *values, const uint32_t *idx, size_t n,
+                        const uint64_t *bounds, int nb, int pcts, double *out, size_t *counts,
+                        double *sorted, size_t *pos, int presorted)
 {
     memset(counts, 0, (size_t)nb * sizeof *counts);
     for (size_t i = 0; i < n; i++)
@@ -152,15 +164,17 @@ static int check_bounds(const uint64_t *bounds, int nb, int pcts, const char *wh
         return m3_fail(err, "%s: no bucket bounds", who);
     for (int b = 1; b + 1 < nb; b++)
         if (bounds[b] <= bounds[b - 1])
-            return m3_fail(err, "%s: bucket bounds must increase (bound %d is %llu, bound %d "
-                           "is %llu)", who, b - 1, (unsigned long long)bounds[b - 1], b,
+            return m3_fail(err,
+                           "%s: bucket bounds must increase (bound %d is %llu, bound %d "
+                           "is %llu)",
+                           who, b - 1, (unsigned long long)bounds[b - 1], b,
                            (unsigned long long)bounds[b]);
     return 0;
 }
 
 int m3_bucket_percentiles(const uint64_t *sizes, const double *values, size_t n,
-                          const uint64_t *bounds, int nb, int pcts, double *out,
-                          size_t *counts, m3_error *err)
+                          const uint64_t *bounds, int nb, int pcts, double *out, size_t *counts,
+                          m3_error *err)
 {
     static const char who[] = "bucket percentiles";
     if (check_bounds(bounds, nb, pcts, who, err))
@@ -201,8 +215,10 @@ static void config_fields(uint32_t n, const m3_config *c, double *f)
     else if (n == 7)
         f[F_N7] = 1;
     static const int cc_field[M3_CC_COUNT] = {
-        [M3_CC_DCTCP] = F_CC_DCTCP, [M3_CC_HPCC] = F_CC_HPCC,
-        [M3_CC_DCQCN] = F_CC_DCQCN, [M3_CC_TIMELY] = F_CC_TIMELY,
+        [M3_CC_DCTCP] = F_CC_DCTCP,
+        [M3_CC_HPCC] = F_CC_HPCC,
+        [M3_CC_DCQCN] = F_CC_DCQCN,
+        [M3_CC_TIMELY] = F_CC_TIMELY,
     };
     f[cc_field[c->cc]] = 1;
     f[F_PFC] = c->pfc ? 1 : 0;
@@ -261,8 +277,7 @@ static const keyed *radix_sort(keyed *a, keyed *tmp, size_t n)
 }
 
 int m3_path_features(const m3_line *l, const m3_flows *f, const double *slowdown,
-                     const m3_config *c, const double *pool_bytes, float *out,
-                     m3_error *err)
+                     const m3_config *c, const double *pool_bytes, float *out, m3_error *err)
 {
     static const char who[] = "path features";
     if (!l || !f || !c || !out || (f->n && !slowdown))
@@ -295,11 +310,14 @@ int m3_path_features(const m3_line *l, const m3_flows *f, const double *slowdown
         if (fl->src >= fl->dst || fl->dst >= n || !isfinite(s) || !(s >= 1)) {
             free(bkt);
             if (fl->src >= fl->dst || fl->dst >= n)
-                return m3_fail(err, "%s: flow %zu (id %llu) runs from position %u to %u (need "
-                               "src < dst <= %u)", who, i, (unsigned long long)fl->id, fl->src,
-                               fl->dst, n - 1);
-            return m3_fail(err, "%s: flow %zu (id %llu) has slowdown %g (need finite and "
-                           ">= 1)", who, i, (unsigned long long)fl->id, s);
+                return m3_fail(err,
+                               "%s: flow %zu (id %llu) runs from position %u to %u (need "
+                               "src < dst <= %u)",
+                               who, i, (unsigned long long)fl->id, fl->src, fl->dst, n - 1);
+            return m3_fail(err,
+                           "%s: flow %zu (id %llu) has slowdown %g (need finite and "
+                           ">= 1)",
+                           who, i, (unsigned long long)fl->id, s);
         }
         int b = m3_bucket_of(fl->size, in_bounds_v2, nb);
         bkt[i] = (uint8_t)b;
@@ -309,7 +327,8 @@ int m3_path_features(const m3_line *l, const m3_flows *f, const double *slowdown
             for (uint32_t k = fl->src; k < fl->dst; k++)
                 cnt[k + 1][b]++;
     }
-    size_t off[M3_LINE_MAX_POSITIONS][M3_FEAT_IN_BUCKETS], pos[M3_LINE_MAX_POSITIONS][M3_FEAT_IN_BUCKETS];
+    size_t off[M3_LINE_MAX_POSITIONS][M3_FEAT_IN_BUCKETS],
+        pos[M3_LINE_MAX_POSITIONS][M3_FEAT_IN_BUCKETS];
     size_t entries = 0;
     for (uint32_t t = 0; t < ntok; t++)
         for (int b = 0; b < nb; b++) {
@@ -368,8 +387,8 @@ int m3_path_features(const m3_line *l, const m3_flows *f, const double *slowdown
             const double *v = vals + off[t][b];
             size_t c = cnt[t][b];
             for (int k = 0; k < pcts; k++)
-                o[b * pcts + k] = c ? (float)m3_percentile_sorted(v, c, 100.0 * (k + 1) / pcts)
-                                    : 0.0f;
+                o[b * pcts + k] =
+                    c ? (float)m3_percentile_sorted(v, c, 100.0 * (k + 1) / pcts) : 0.0f;
             o[nb * pcts + b] = (float)(log10(1.0 + (double)c) / 5.0);
         }
         /* token 0: the path's bottleneck and its tightest switch; token

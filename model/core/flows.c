@@ -194,8 +194,10 @@ static int parse_flow(const char *path, size_t ln, char **tok, int with_id, uint
     if (fl->size == 0)
         return m3_fail(err, "%s:%zu: size is 0 (a flow must carry at least 1 byte)", path, ln);
     if (fl->size > M3_FLOW_MAX_BYTES)
-        return m3_fail(err, "%s:%zu: size %" PRIu64 " bytes is above the largest flow, 1e12 "
-                       "bytes (1 TB)", path, ln, fl->size);
+        return m3_fail(err,
+                       "%s:%zu: size %" PRIu64 " bytes is above the largest flow, 1e12 "
+                       "bytes (1 TB)",
+                       path, ln, fl->size);
     switch (parse_start_ns(tok[5], &fl->start_ns)) {
     case 0:
         return 0;
@@ -308,13 +310,15 @@ static int check_route(const char *path, size_t ln, const m3_routing *r, const m
     if (m3_routing_distance(r, fl->src, fl->dst) < 0)
         return m3_fail(err, "%s:%zu: no route from host %u to host %u in the topology", path, ln,
                        fl->src, fl->dst);
-    return m3_fail(err, "%s:%zu: the route from host %u to host %u is %d links long; the core "
-                   "handles at most %d", path, ln, fl->src, fl->dst,
-                   m3_routing_distance(r, fl->src, fl->dst), M3_MAX_PATH_LINKS);
+    return m3_fail(err,
+                   "%s:%zu: the route from host %u to host %u is %d links long; the core "
+                   "handles at most %d",
+                   path, ln, fl->src, fl->dst, m3_routing_distance(r, fl->src, fl->dst),
+                   M3_MAX_PATH_LINKS);
 }
 
-static int read_flows(m3_line_reader *lr, const m3_topology *t, const m3_routing *rt,
-                      m3_flows *f, m3_error *err)
+static int read_flows(m3_line_reader *lr, const m3_topology *t, const m3_routing *rt, m3_flows *f,
+                      m3_error *err)
 {
     const char *path = lr->path;
     char *line, *tok[8];
@@ -341,8 +345,9 @@ static int read_flows(m3_line_reader *lr, const m3_topology *t, const m3_routing
         if (r < 0)
             return -1;
         if (r == 0)
-            return m3_fail(err, "%s:%zu: file ends after %" PRIu64 " of the %" PRIu64
-                           " declared flows", path, lr->lineno, i, n);
+            return m3_fail(err,
+                           "%s:%zu: file ends after %" PRIu64 " of the %" PRIu64 " declared flows",
+                           path, lr->lineno, i, n);
         size_t ln = lr->lineno;
         m3_flow fl;
         if (form && parse_flow_fast(line, form == 7, i, t, &fl))
@@ -350,9 +355,10 @@ static int read_flows(m3_line_reader *lr, const m3_topology *t, const m3_routing
         nt = m3_split_ws(line, tok, 7);
         if (!form) {
             if (nt != 7 && nt != 6)
-                return m3_fail(err, "%s:%zu: expected 7 fields \"id src dst pg dport size "
-                               "start_s\" or 6 without id, found %s%d", path, ln,
-                               nt > 7 ? "more than " : "", nt > 7 ? 7 : nt);
+                return m3_fail(err,
+                               "%s:%zu: expected 7 fields \"id src dst pg dport size "
+                               "start_s\" or 6 without id, found %s%d",
+                               path, ln, nt > 7 ? "more than " : "", nt > 7 ? 7 : nt);
             form = nt;
         } else if (nt != form) {
             return m3_fail(err, "%s:%zu: expected %d fields like the first flow line, found %s%d",
@@ -364,9 +370,10 @@ static int read_flows(m3_line_reader *lr, const m3_topology *t, const m3_routing
         if (rt && check_route(path, ln, rt, &fl, err))
             return -1;
         if (i > 0 && fl.start_ns < prev_start)
-            return m3_fail(err, "%s:%zu: start time goes back (%" PRIu64 " ns < %" PRIu64
-                           " ns on line %zu); flows must be sorted by start time", path, ln,
-                           fl.start_ns, prev_start, prev_line);
+            return m3_fail(err,
+                           "%s:%zu: start time goes back (%" PRIu64 " ns < %" PRIu64
+                           " ns on line %zu); flows must be sorted by start time",
+                           path, ln, fl.start_ns, prev_start, prev_line);
         prev_start = fl.start_ns;
         prev_line = ln;
         if (m3_flows_push(f, &fl, err))
@@ -376,13 +383,15 @@ static int read_flows(m3_line_reader *lr, const m3_topology *t, const m3_routing
     if (r < 0)
         return -1;
     if (r > 0)
-        return m3_fail(err, "%s:%zu: unexpected line after the %" PRIu64 " declared flows: "
-                       "\"%.60s\"", path, lr->lineno, n, line);
+        return m3_fail(err,
+                       "%s:%zu: unexpected line after the %" PRIu64 " declared flows: "
+                       "\"%.60s\"",
+                       path, lr->lineno, n, line);
     return 0;
 }
 
-static int flows_read(const char *path, const m3_topology *t, const m3_routing *r,
-                      m3_flows *out, m3_error *err);
+static int flows_read(const char *path, const m3_topology *t, const m3_routing *r, m3_flows *out,
+                      m3_error *err);
 
 int m3_flows_read(const char *path, const m3_topology *t, m3_flows *out, m3_error *err)
 {
@@ -394,8 +403,8 @@ int m3_flows_read_routed(const char *path, const m3_routing *r, m3_flows *out, m
     return flows_read(path, m3_routing_topology(r), r, out, err);
 }
 
-static int flows_read(const char *path, const m3_topology *t, const m3_routing *r,
-                      m3_flows *out, m3_error *err)
+static int flows_read(const char *path, const m3_topology *t, const m3_routing *r, m3_flows *out,
+                      m3_error *err)
 {
     /* *out is treated as uninitialised; it receives the flows only if the
      * whole file is good, and is left empty otherwise. */

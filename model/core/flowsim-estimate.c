@@ -15,18 +15,17 @@
 
 #include <stdlib.h>
 
-double m3_fluid_plus_base_ns(double fluid_ns, double ideal_ns, double bottleneck_bps,
-                             uint64_t size, uint32_t mtu, uint32_t header)
+double m3_fluid_plus_base_ns(double fluid_ns, double ideal_ns, double bottleneck_bps, uint64_t size,
+                             uint32_t mtu, uint32_t header)
 {
     double solo = m3_wire_bits(size, mtu, header) / bottleneck_bps * 1e9;
     double base = ideal_ns - solo;
     return fluid_ns + (base > 0 ? base : 0);
 }
 
-int m3_flowsim_estimate_from_fluid(const m3_topology *t, const m3_route_index *x,
-                                   const m3_flows *f, const m3_flowsim_opts *o,
-                                   const double *fluid_ns, double *fct_ns, double *ideal_ns,
-                                   m3_error *err)
+int m3_flowsim_estimate_from_fluid(const m3_topology *t, const m3_route_index *x, const m3_flows *f,
+                                   const m3_flowsim_opts *o, const double *fluid_ns, double *fct_ns,
+                                   double *ideal_ns, m3_error *err)
 {
     if (m3_route_index_num_flows(x) != f->n)
         return m3_fail(err, "flowsim: the route index holds %zu flows, not the %zu given",
@@ -44,16 +43,18 @@ int m3_flowsim_estimate_from_fluid(const m3_topology *t, const m3_route_index *x
                            M3_MAX_PATH_LINKS);
         for (uint32_t k = 0; k < n; k++)
             if (links[k] >= nd)
-                return m3_fail(err, "flowsim: the route index has directed link %u; the "
-                               "topology has %u", links[k], nd);
+                return m3_fail(err,
+                               "flowsim: the route index has directed link %u; the "
+                               "topology has %u",
+                               links[k], nd);
         m3_dlinks_rates(t, links, (int)n, bps, delay);
         for (size_t j = 0; j < nf; j++) {
             uint32_t i = flows[j];
             double bottleneck;
             ideal_ns[i] = m3_ideal_fct_links(bps, delay, (int)n, f->v[i].size, o->mtu,
                                              o->header_bytes, o->rate_cap_bps, &bottleneck);
-            fct_ns[i] = m3_fluid_plus_base_ns(fluid_ns[i], ideal_ns[i], bottleneck,
-                                              f->v[i].size, o->mtu, o->header_bytes);
+            fct_ns[i] = m3_fluid_plus_base_ns(fluid_ns[i], ideal_ns[i], bottleneck, f->v[i].size,
+                                              o->mtu, o->header_bytes);
         }
     }
     return 0;
@@ -74,8 +75,7 @@ int m3_flowsim_estimate(const m3_topology *t, const m3_routing *r, const m3_flow
     return rc ? -1 : 0;
 }
 
-int m3_estimate_flowsim(const m3_scenario *s, const m3_routing *r, m3_result *out,
-                        m3_error *err)
+int m3_estimate_flowsim(const m3_scenario *s, const m3_routing *r, m3_result *out, m3_error *err)
 {
     double t0 = m3_now_s();
     const m3_flows *f = &s->flows;
@@ -112,6 +112,8 @@ void m3_warn_loss(const m3_topology *t, const char *mode, m3_result *out)
         worst = e > worst ? e : worst;
     }
     if (lossy)
-        m3_result_warn(out, "%u links have a non-zero error_rate (up to %g): %s does not model "
-                       "losses, only the packet mode does", lossy, worst, mode);
+        m3_result_warn(out,
+                       "%u links have a non-zero error_rate (up to %g): %s does not model "
+                       "losses, only the packet mode does",
+                       lossy, worst, mode);
 }

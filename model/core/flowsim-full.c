@@ -24,27 +24,27 @@
 /* Everything the event loop touches, allocated once. */
 typedef struct fs_state {
     const m3_fs_problem *p;
-    double cap_flow;                /* per-flow cap, bits per ns */
+    double cap_flow; /* per-flow cap, bits per ns */
     /* classes */
-    uint32_t *heap_off, *cnt;       /* per class: heap region and size */
+    uint32_t *heap_off, *cnt; /* per class: heap region and size */
     /* lazily advanced service: S(t) = S0 + rate (t - t0); T is the time the
      * class's first flow finishes at the current rate */
     double *S0, *t0, *T, *rate, *old_rate;
-    uint32_t *act, *act_pos, nact;  /* active classes */
+    uint32_t *act, *act_pos, nact; /* active classes */
     uint8_t *frozen;
     /* flow heaps (finish tag, flow), partitioned by class */
     m3_fs_heap_entry *fheap;
     /* links: CSR of incidences (class-link pairs) per link; only the active
      * classes' incidences are kept in the first lac_len[l] slots */
-    uint32_t *inc_class;            /* incidence -> class */
+    uint32_t *inc_class; /* incidence -> class */
     uint32_t *link_inc_off, *link_inc, *lac_len, *inc_pos;
     uint32_t *alink, *alink_pos, nalink; /* links with active classes */
     double *nl, *rem;
-    double *flows_on;               /* active flows per link */
-    double *load;                   /* allocated bits per ns per link */
+    double *flows_on; /* active flows per link */
+    double *load;     /* allocated bits per ns per link */
     uint32_t *ver;
-    uint32_t *work;                 /* scratch list of links */
-    m3_fs_heap_entry *lheap;        /* link shares, lazily invalidated */
+    uint32_t *work;          /* scratch list of links */
+    m3_fs_heap_entry *lheap; /* link shares, lazily invalidated */
     size_t lheap_len;
 } fs_state;
 
@@ -111,10 +111,9 @@ static int fs_alloc(fs_state *s, const m3_fs_problem *p, size_t nflows, m3_error
     s->work = m3_calloc(L, sizeof *s->work, err);
     s->lheap = m3_calloc(I + L + 1, sizeof *s->lheap, err);
     if (!s->heap_off || !s->cnt || !s->S0 || !s->t0 || !s->T || !s->rate || !s->old_rate ||
-        !s->act || !s->act_pos || !s->frozen ||
-        !s->fheap || !s->inc_class || !s->link_inc_off || !s->link_inc ||
-        !s->lac_len || !s->inc_pos || !s->alink || !s->alink_pos || !s->nl || !s->rem ||
-        !s->flows_on || !s->load || !s->ver || !s->work || !s->lheap) {
+        !s->act || !s->act_pos || !s->frozen || !s->fheap || !s->inc_class || !s->link_inc_off ||
+        !s->link_inc || !s->lac_len || !s->inc_pos || !s->alink || !s->alink_pos || !s->nl ||
+        !s->rem || !s->flows_on || !s->load || !s->ver || !s->work || !s->lheap) {
         fs_free(s);
         return -1;
     }
@@ -451,4 +450,3 @@ int m3_flowsim_full_engine(const m3_fs_problem *p, const m3_flows *f, const m3_f
     fs_free(&s);
     return 0;
 }
-

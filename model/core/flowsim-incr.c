@@ -63,50 +63,50 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define IC_NONE UINT32_MAX     /* no position / no bottleneck yet */
+#define IC_NONE UINT32_MAX      /* no position / no bottleneck yet */
 #define IC_CAP (UINT32_MAX - 1) /* bottleneck: the per-flow cap */
 
 /* A class: what an event reads and writes of it, in one cache line. */
 typedef struct ic_class {
-    double S0, t0;                  /* service S0 (bits per flow) banked at t0 */
-    double rate;                    /* per flow, bits per ns */
-    double T;                       /* when its earliest flow finishes */
-    double nr;                      /* the re-solve's new rate */
-    uint32_t cnt;                   /* active flows */
-    uint32_t heap_off;              /* its region of fheap */
-    uint32_t bn;                    /* bottleneck link, IC_CAP or IC_NONE */
-    uint32_t nb;                    /* the re-solve's: IC_NONE until frozen */
-    uint32_t hpos;                  /* place in the heap of classes, or IC_NONE */
-    uint32_t in_s;                  /* == epoch: in S */
+    double S0, t0;     /* service S0 (bits per flow) banked at t0 */
+    double rate;       /* per flow, bits per ns */
+    double T;          /* when its earliest flow finishes */
+    double nr;         /* the re-solve's new rate */
+    uint32_t cnt;      /* active flows */
+    uint32_t heap_off; /* its region of fheap */
+    uint32_t bn;       /* bottleneck link, IC_CAP or IC_NONE */
+    uint32_t nb;       /* the re-solve's: IC_NONE until frozen */
+    uint32_t hpos;     /* place in the heap of classes, or IC_NONE */
+    uint32_t in_s;     /* == epoch: in S */
 } ic_class;
 
 typedef struct ic_state {
     const m3_fs_problem *p;
     uint32_t C, L;
-    double cap_flow;                /* per-flow cap, bits per ns (inf: none) */
-    ic_class *cl;                   /* C + 1 (heap_off's prefix sums) */
-    m3_fs_heap_entry *fheap;        /* finish tags, per class */
-    uint32_t *mem_pos;              /* its place in its bottleneck's member list */
+    double cap_flow;         /* per-flow cap, bits per ns (inf: none) */
+    ic_class *cl;            /* C + 1 (heap_off's prefix sums) */
+    m3_fs_heap_entry *fheap; /* finish tags, per class */
+    uint32_t *mem_pos;       /* its place in its bottleneck's member list */
     uint32_t nact;
-    size_t inc_act;                 /* links of the active classes, summed */
-    uint32_t *ch, chlen;            /* the classes by T (indexed binary heap) */
+    size_t inc_act;      /* links of the active classes, summed */
+    uint32_t *ch, chlen; /* the classes by T (indexed binary heap) */
     /* links: active classes (incidences) and members, both in the link's
      * region of the incidence arrays; load, level, fastest-rate bound */
-    const uint32_t *inc_off;        /* link -> its region */
-    uint32_t *inc_class;            /* incidence (class-link pair) -> class */
+    const uint32_t *inc_off; /* link -> its region */
+    uint32_t *inc_class;     /* incidence (class-link pair) -> class */
     uint32_t *link_inc, *lac_len, *inc_pos;
     uint32_t *mem, *nmem;
     double *load, *lam, *maxr;
     /* the re-solve's scratch: S, touched links, the fill */
     uint32_t epoch;
-    uint32_t *sl, ns;               /* S */
-    size_t s_inc;                   /* links of S's classes, summed */
-    uint32_t *lmark, *tl, nt;       /* touched links: marks (epoch) and list */
-    uint32_t *scls, *mem_in;        /* per touched link: S classes, S members */
-    double *sfl;                    /* per touched link: S flows */
+    uint32_t *sl, ns;                        /* S */
+    size_t s_inc;                            /* links of S's classes, summed */
+    uint32_t *lmark, *tl, nt;                /* touched links: marks (epoch) and list */
+    uint32_t *scls, *mem_in;                 /* per touched link: S classes, S members */
+    double *sfl;                             /* per touched link: S flows */
     double *nl, *rem, *smax, *sminbn, *sadd; /* the fill's and the check's */
-    uint32_t *lbeg, *lfill, *lcls;  /* S classes per touched link (CSR) */
-    uint32_t *work;                 /* links a small fill scans */
+    uint32_t *lbeg, *lfill, *lcls;           /* S classes per touched link (CSR) */
+    uint32_t *work;                          /* links a small fill scans */
     uint32_t *ver;
     m3_fs_heap_entry *lheap;
     size_t lheap_len;
@@ -118,10 +118,12 @@ typedef struct ic_state {
 
 static void ic_free(ic_state *s)
 {
-    void *v[] = {s->cl, s->fheap, s->mem_pos, s->ch, (void *)s->inc_off, s->inc_class,
-                 s->link_inc, s->lac_len, s->inc_pos, s->mem, s->nmem, s->load, s->lam,
-                 s->maxr, s->sl, s->lmark, s->tl, s->scls, s->mem_in, s->sfl, s->nl, s->rem,
-                 s->smax, s->sminbn, s->sadd, s->lbeg, s->lfill, s->lcls, s->work, s->ver,
+    void *v[] = {s->cl,        s->fheap,    s->mem_pos, s->ch,      (void *)s->inc_off,
+                 s->inc_class, s->link_inc, s->lac_len, s->inc_pos, s->mem,
+                 s->nmem,      s->load,     s->lam,     s->maxr,    s->sl,
+                 s->lmark,     s->tl,       s->scls,    s->mem_in,  s->sfl,
+                 s->nl,        s->rem,      s->smax,    s->sminbn,  s->sadd,
+                 s->lbeg,      s->lfill,    s->lcls,    s->work,    s->ver,
                  s->lheap};
     for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
         free(v[i]);
@@ -165,11 +167,11 @@ static int ic_alloc(ic_state *s, const m3_fs_problem *p, size_t N, m3_error *err
     s->work = m3_calloc(l1, sizeof *s->work, err);
     s->ver = m3_calloc(l1, sizeof *s->ver, err);
     s->lheap = m3_calloc(I + l1, sizeof *s->lheap, err);
-    if (!s->cl || !s->fheap || !s->mem_pos || !s->ch || !inc_off || !s->inc_class ||
-        !s->link_inc || !s->lac_len || !s->inc_pos || !s->mem || !s->nmem || !s->load ||
-        !s->lam || !s->maxr || !s->sl || !s->lmark || !s->tl || !s->scls || !s->mem_in ||
-        !s->sfl || !s->nl || !s->rem || !s->smax || !s->sminbn || !s->sadd || !s->lbeg ||
-        !s->lfill || !s->lcls || !s->work || !s->ver || !s->lheap) {
+    if (!s->cl || !s->fheap || !s->mem_pos || !s->ch || !inc_off || !s->inc_class || !s->link_inc ||
+        !s->lac_len || !s->inc_pos || !s->mem || !s->nmem || !s->load || !s->lam || !s->maxr ||
+        !s->sl || !s->lmark || !s->tl || !s->scls || !s->mem_in || !s->sfl || !s->nl || !s->rem ||
+        !s->smax || !s->sminbn || !s->sadd || !s->lbeg || !s->lfill || !s->lcls || !s->work ||
+        !s->ver || !s->lheap) {
         ic_free(s);
         return -1;
     }
@@ -713,8 +715,9 @@ int m3_flowsim_incr_engine(const m3_fs_problem *p, const m3_flows *f, const m3_f
     rc = 0;
     goto out;
 stuck:
-    m3_fail(err, "flowsim: incremental engine: no progress after %zu events (%zu flows, %u "
-                 "classes active)",
+    m3_fail(err,
+            "flowsim: incremental engine: no progress after %zu events (%zu flows, %u "
+            "classes active)",
             events, n, s.nact);
 out:
     free(order);

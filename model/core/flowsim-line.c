@@ -19,7 +19,7 @@
 #define LN_MAX_LINKS (LN_MAX_NODES - 1)
 #define LN_MAX_CLASSES (LN_MAX_LINKS * (LN_MAX_LINKS + 1) / 2)
 #define LN_GROUPS (LN_MAX_LINKS + 1)
-#define LN_TPAD ((LN_GROUPS + 1) & ~1)    /* T[] scanned in pairs */
+#define LN_TPAD ((LN_GROUPS + 1) & ~1) /* T[] scanned in pairs */
 
 typedef struct ln_entry {
     double tag;
@@ -41,17 +41,17 @@ typedef struct ln_entry {
  * and checks the max-min conditions (ln_resolve), and runs the
  * water-filling (ln_fill) only when they fail. */
 typedef struct ln_dir {
-    uint64_t active;                    /* classes with flows */
+    uint64_t active; /* classes with flows */
     uint32_t cnt[LN_MAX_CLASSES];
-    uint8_t grp[LN_MAX_CLASSES];        /* group of an active class */
-    double base[LN_MAX_CLASSES];        /* group clock minus class service */
-    ln_entry *heap[LN_MAX_CLASSES];     /* per-class heap of finish tags */
-    int32_t on[LN_MAX_LINKS];           /* active flows per link */
-    uint32_t cand;                      /* links with on > fit */
-    uint32_t m;                         /* bottleneck links, in order */
+    uint8_t grp[LN_MAX_CLASSES];    /* group of an active class */
+    double base[LN_MAX_CLASSES];    /* group clock minus class service */
+    ln_entry *heap[LN_MAX_CLASSES]; /* per-class heap of finish tags */
+    int32_t on[LN_MAX_LINKS];       /* active flows per link */
+    uint32_t cand;                  /* links with on > fit */
+    uint32_t m;                     /* bottleneck links, in order */
     uint8_t order[LN_MAX_LINKS];
-    uint64_t gmask[LN_GROUPS];          /* classes of each group */
-    double N[LN_GROUPS][LN_MAX_LINKS];  /* flows of group g on link l */
+    uint64_t gmask[LN_GROUPS];         /* classes of each group */
+    double N[LN_GROUPS][LN_MAX_LINKS]; /* flows of group g on link l */
     /* group clock: V at time tg, rate r; minkey: the group's smallest
      * tag + base (class kmin); T: when that flow finishes */
     double V[LN_GROUPS], tg[LN_GROUPS], r[LN_GROUPS], minkey[LN_GROUPS];
@@ -59,33 +59,30 @@ typedef struct ln_dir {
      * chain from one event to the next; measured 4-6% faster) */
     double inv_r[LN_GROUPS];
     uint8_t kmin[LN_GROUPS];
-    double T[LN_TPAD];                  /* inf for empty groups and the padding */
-    uint32_t stale;                     /* groups whose T must be recomputed */
-    int dirty;                          /* rates to re-solve */
+    double T[LN_TPAD]; /* inf for empty groups and the padding */
+    uint32_t stale;    /* groups whose T must be recomputed */
+    int dirty;         /* rates to re-solve */
     /* groups whose rows or classes changed since the last committed
      * re-solve; all ones after a water-filling (its rates were not
      * checked by a re-solve) */
     uint32_t dg;
-    double tmin;                        /* the earliest T, group gmin */
+    double tmin; /* the earliest T, group gmin */
     int gmin;
 } ln_dir;
 
 typedef struct ln_state {
     uint32_t L, C;
-    double cap[LN_MAX_LINKS];           /* bits per ns */
-    int32_t fit[LN_MAX_LINKS];          /* flows that fit at the cap: fit * cap_flow <= cap */
-    double cap_flow;                    /* per-flow cap, bits per ns */
+    double cap[LN_MAX_LINKS];  /* bits per ns */
+    int32_t fit[LN_MAX_LINKS]; /* flows that fit at the cap: fit * cap_flow <= cap */
+    double cap_flow;           /* per-flow cap, bits per ns */
     uint8_t lo[LN_MAX_CLASSES], hi[LN_MAX_CLASSES];
-    uint32_t links[LN_MAX_CLASSES];     /* the class's links as a mask */
-    uint64_t cross[LN_MAX_LINKS];       /* classes crossing each link */
+    uint32_t links[LN_MAX_CLASSES]; /* the class's links as a mask */
+    uint64_t cross[LN_MAX_LINKS];   /* classes crossing each link */
     ln_dir dir[2];
 } ln_state;
 
 /* The cap group follows the link groups: the scans of T stay short. */
-static inline int ln_capg(const ln_state *s)
-{
-    return (int)s->L;
-}
+static inline int ln_capg(const ln_state *s) { return (int)s->L; }
 
 /* ---- per-class binary min-heaps of finish tags ---- */
 
@@ -278,8 +275,8 @@ static void ln_release(const ln_state *s, ln_dir *d, uint32_t pos, double t)
  * cap do not cross l; the groups before p are untouched. The re-solve's
  * checks then prove the allocation max-min as before (or fail, and the
  * water-filling runs); the choice of p only decides whether they pass. */
-static int ln_insert(const ln_state *s, ln_dir *d, uint32_t l, const uint8_t *ord,
-                     const double *rn, uint32_t m, double t)
+static int ln_insert(const ln_state *s, ln_dir *d, uint32_t l, const uint8_t *ord, const double *rn,
+                     uint32_t m, double t)
 {
     if (d->gmask[l])
         return 0;
@@ -438,7 +435,7 @@ static void ln_fill(const ln_state *s, ln_dir *d, double t)
     /* the rows of the new groups go straight into N: a row is read only
      * while its group is used, and every used group's row is written here
      * (the cap group's, empty or not) */
-    double (*Nn)[LN_MAX_LINKS] = d->N;
+    double(*Nn)[LN_MAX_LINKS] = d->N;
     uint64_t nmask[LN_GROUPS];
     uint8_t ord[LN_MAX_LINKS];
     uint32_t m = 0;
@@ -564,10 +561,10 @@ static int ln_cap_room(const ln_state *s, const ln_dir *d, uint32_t k)
 /* ---- the event loop ---- */
 
 typedef struct ln_arrival {
-    double t;                           /* start, ns (exact below 2^53) */
-    double bits;                        /* on the wire */
+    double t;    /* start, ns (exact below 2^53) */
+    double bits; /* on the wire */
     uint32_t flow;
-    uint32_t k;                         /* class */
+    uint32_t k; /* class */
 } ln_arrival;
 
 static int ln_cmp_arrival(const void *a, const void *b)
@@ -621,7 +618,8 @@ static void ln_complete(const ln_state *s, ln_dir *d, double t, double *fct)
     uint32_t k = d->kmin[g];
     d->V[g] = d->minkey[g]; /* exactly the clock of this completion */
     d->tg[g] = t;
-    fct[d->heap[k][0].flow] = t; /* the start is subtracted at the end: the flow array is cold here */
+    fct[d->heap[k][0].flow] =
+        t; /* the start is subtracted at the end: the flow array is cold here */
     ln_pop(d->heap[k], --d->cnt[k]);
     ln_count(s, d, k, -1);
     if (d->cnt[k] == 0) {
@@ -668,8 +666,8 @@ static int ln_run(const ln_state *s, ln_dir *d, const ln_arrival *a, size_t na, 
     return 0;
 }
 
-int m3_flowsim_line_engine(const m3_line *line, const m3_flows *f, uint32_t mtu,
-                           uint32_t header, double *fct, m3_error *err)
+int m3_flowsim_line_engine(const m3_line *line, const m3_flows *f, uint32_t mtu, uint32_t header,
+                           double *fct, m3_error *err)
 {
     uint32_t n = line->n;
     if (n < 2 || n > LN_MAX_NODES)

@@ -125,8 +125,8 @@ out:
     return rc;
 }
 
-int m3_flowsim_run_line_naive(const m3_line *line, const m3_flows *f, uint32_t mtu,
-                              uint32_t header, double *fct_ns, m3_error *err)
+int m3_flowsim_run_line_naive(const m3_line *line, const m3_flows *f, uint32_t mtu, uint32_t header,
+                              double *fct_ns, m3_error *err)
 {
     if (m3_line_check(line, err) || m3_flowsim_check_input(f, 0, mtu, err))
         return -1;
@@ -148,7 +148,8 @@ int m3_flowsim_run_line_naive(const m3_line *line, const m3_flows *f, uint32_t m
                     (unsigned long long)fl->id, fl->src, fl->dst);
             goto out;
         }
-        uint32_t rev = fl->src > fl->dst, lo = rev ? fl->dst : fl->src, hi = rev ? fl->src : fl->dst;
+        uint32_t rev = fl->src > fl->dst, lo = rev ? fl->dst : fl->src,
+                 hi = rev ? fl->src : fl->dst;
         for (uint32_t l = lo; l < hi; l++)
             links[used++] = 2 * l + rev;
         off[q + 1] = used;

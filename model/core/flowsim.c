@@ -27,8 +27,8 @@ void m3_flowsim_opts_default(m3_flowsim_opts *o)
     o->engine = M3_FLOWSIM_AUTO;
 }
 
-static const char *const engine_names[M3_FLOWSIM_ENGINE_COUNT] = {
-    "auto", "incremental", "line", "full", "naive"};
+static const char *const engine_names[M3_FLOWSIM_ENGINE_COUNT] = {"auto", "incremental", "line",
+                                                                  "full", "naive"};
 
 const char *m3_flowsim_engine_name(m3_flowsim_engine e)
 {
@@ -77,8 +77,7 @@ void m3_fs_arrivals(const m3_flows *f, uint32_t mtu, uint32_t header, m3_fs_arri
 int m3_flowsim_check_input(const m3_flows *f, double cap_bps, uint32_t mtu, m3_error *err)
 {
     if (!(cap_bps == 0 || (cap_bps >= M3_RATE_MIN_BPS && cap_bps <= M3_RATE_MAX_BPS)))
-        return m3_fail(err, "flowsim: rate cap %g bps (need 0 = none, or 1 Mbps..1 Pbps)",
-                       cap_bps);
+        return m3_fail(err, "flowsim: rate cap %g bps (need 0 = none, or 1 Mbps..1 Pbps)", cap_bps);
     if (mtu == 0)
         return m3_fail(err, "flowsim: mtu must be positive");
     if (f->n > UINT32_MAX - 1)
@@ -193,8 +192,10 @@ static int fs_routed_build(const m3_topology *t, const m3_route_index *x, const 
         const uint32_t *pl = m3_route_index_path_links(rp->x, c, &len);
         for (uint32_t j = 0; j < len; j++)
             if (pl[j] >= L)
-                return m3_fail(err, "flowsim: the route index has directed link %u; the "
-                               "topology has %u", pl[j], L);
+                return m3_fail(err,
+                               "flowsim: the route index has directed link %u; the "
+                               "topology has %u",
+                               pl[j], L);
         total += len;
         rp->off[c + 1] = total;
     }
@@ -235,9 +236,9 @@ static int fs_routed_build(const m3_topology *t, const m3_route_index *x, const 
  * then at most those links' loads together, so dropping its constraint
  * keeps the feasible rates, hence the max-min allocation (a function of
  * them alone). */
-static int fs_line_along(const m3_topology *t, const fs_routed *rp, uint32_t spine,
-                         m3_line *line, uint8_t *lo, uint8_t *hi, uint8_t *rev, int8_t *at,
-                         uint8_t *amax, uint8_t *bmin)
+static int fs_line_along(const m3_topology *t, const fs_routed *rp, uint32_t spine, m3_line *line,
+                         uint8_t *lo, uint8_t *hi, uint8_t *rev, int8_t *at, uint8_t *amax,
+                         uint8_t *bmin)
 {
     const m3_fs_problem *p = &rp->p;
     uint32_t C = p->num_classes, L = p->num_links;
@@ -250,7 +251,7 @@ static int fs_line_along(const m3_topology *t, const fs_routed *rp, uint32_t spi
     memset(bmin, 0xff, 2 * (size_t)L);
     for (uint32_t i = 0; i < m; i++) {
         at[P[i]] = (int8_t)(1 + i);
-        at[P[i] ^ 1] = (int8_t)-(1 + (int)i);
+        at[P[i] ^ 1] = (int8_t) - (1 + (int)i);
     }
     for (uint32_t c = 0; c < C; c++) {
         const uint32_t *cl = p->class_links + p->class_link_off[c];
@@ -375,8 +376,7 @@ static int fs_run_as_line(const fs_routed *rp, const m3_line *line, const uint8_
  * engine routes the flows itself when given the routing `r`, else runs on
  * the index's paths. */
 static int fs_routed_run(const m3_topology *t, const m3_routing *r, const m3_route_index *x,
-                         const m3_flows *f, const m3_flowsim_opts *o, double *fct,
-                         m3_error *err)
+                         const m3_flows *f, const m3_flowsim_opts *o, double *fct, m3_error *err)
 {
     if (m3_flowsim_check_input(f, o->rate_cap_bps, o->mtu, err))
         return -1;
@@ -402,8 +402,9 @@ static int fs_routed_run(const m3_topology *t, const m3_routing *r, const m3_rou
         if (is_line < 0)
             goto out;
         if (!is_line && e == M3_FLOWSIM_LINE) {
-            m3_fail(err, "flowsim: the line engine needs flows that form a line of 2..%d "
-                         "positions (m3_flowsim_auto_engine), and these do not",
+            m3_fail(err,
+                    "flowsim: the line engine needs flows that form a line of 2..%d "
+                    "positions (m3_flowsim_auto_engine), and these do not",
                     M3_LINE_ENGINE_MAX_NODES);
             goto out;
         }

@@ -23,7 +23,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 int m3_line_check(const m3_line *l, m3_error *err)
 {
     if (!l)
@@ -72,8 +71,8 @@ int m3_line_from_path(m3_line *l, const m3_topology *t, const uint32_t *dlinks, 
             return m3_fail(err,
                            "line: path link %d (directed link %u) starts at node %u, not at "
                            "node %u where link %d ends",
-                           k, dlinks[k], m3_dlink_src(t, dlinks[k]),
-                           m3_dlink_dst(t, dlinks[k - 1]), k - 1);
+                           k, dlinks[k], m3_dlink_src(t, dlinks[k]), m3_dlink_dst(t, dlinks[k - 1]),
+                           k - 1);
         const m3_link *ln = m3_topology_link(t, dlinks[k] >> 1);
         l->link_bps[k] = ln->rate_bps;
         l->delay_ns[k] = ln->delay_ns;
@@ -88,12 +87,12 @@ int m3_line_from_path(m3_line *l, const m3_topology *t, const uint32_t *dlinks, 
  * are summed in the order the flow crosses them (a flow backwards gets
  * them reversed), so the result is m3_ideal_fct_ns's to the last bit on
  * the routed path the line stands for. */
-static double line_ideal(const m3_line *l, uint32_t src, uint32_t dst, uint64_t size,
-                         uint32_t mtu, uint32_t header, double *bottleneck)
+static double line_ideal(const m3_line *l, uint32_t src, uint32_t dst, uint64_t size, uint32_t mtu,
+                         uint32_t header, double *bottleneck)
 {
     if (src <= dst)
-        return m3_ideal_fct_links(l->link_bps + src, l->delay_ns + src, (int)(dst - src), size,
-                                  mtu, header, l->cap_bps, bottleneck);
+        return m3_ideal_fct_links(l->link_bps + src, l->delay_ns + src, (int)(dst - src), size, mtu,
+                                  header, l->cap_bps, bottleneck);
     double bps[M3_MAX_PATH_LINKS];
     uint64_t delay[M3_MAX_PATH_LINKS];
     int n = 0;
@@ -104,8 +103,8 @@ static double line_ideal(const m3_line *l, uint32_t src, uint32_t dst, uint64_t 
     return m3_ideal_fct_links(bps, delay, n, size, mtu, header, l->cap_bps, bottleneck);
 }
 
-double m3_line_ideal_ns(const m3_line *l, uint32_t src, uint32_t dst, uint64_t size,
-                        uint32_t mtu, uint32_t header)
+double m3_line_ideal_ns(const m3_line *l, uint32_t src, uint32_t dst, uint64_t size, uint32_t mtu,
+                        uint32_t header)
 {
     if (!l || l->n > M3_LINE_MAX_POSITIONS || src >= l->n || dst >= l->n)
         return NAN;

@@ -14,14 +14,14 @@
 
 struct m3_topology {
     uint32_t num_nodes;
-    uint8_t *is_switch;      /* per node */
+    uint8_t *is_switch; /* per node */
     m3_link *links;
     uint32_t num_links, cap_links;
     /* adjacency (CSR over directed links), rebuilt lazily after edits */
-    uint32_t *adj_off;       /* num_nodes + 1 */
-    uint32_t *adj;           /* directed link ids */
+    uint32_t *adj_off; /* num_nodes + 1 */
+    uint32_t *adj;     /* directed link ids */
     int adj_valid;
-    uint32_t *hosts;         /* host ids, increasing */
+    uint32_t *hosts; /* host ids, increasing */
     uint32_t num_hosts;
 };
 
@@ -43,11 +43,11 @@ int m3_flowsim_line_engine(const m3_line *l, const m3_flows *f, uint32_t mtu, ui
  * gives them one rate) as CSR lists of links, and each flow's class. */
 typedef struct m3_fs_problem {
     uint32_t num_links;
-    const double *cap;              /* bits per ns, per link, > 0 */
+    const double *cap; /* bits per ns, per link, > 0 */
     uint32_t num_classes;
     const uint32_t *class_link_off; /* CSR class -> links */
     const uint32_t *class_links;
-    const uint32_t *flow_class;     /* per flow */
+    const uint32_t *flow_class; /* per flow */
 } m3_fs_problem;
 
 /* The incremental engine (flowsim-incr.c) and the full re-allocation one
@@ -145,8 +145,8 @@ void m3_dlinks_rates(const m3_topology *t, const uint32_t *dlinks, int n, double
  * base = ideal - the flow's wire bits at its bottleneck (its ideal's
  * streaming), clipped at >= 0. Shared by m3_flowsim_estimate and
  * m3_line_flowsim. */
-double m3_fluid_plus_base_ns(double fluid_ns, double ideal_ns, double bottleneck_bps,
-                             uint64_t size, uint32_t mtu, uint32_t header);
+double m3_fluid_plus_base_ns(double fluid_ns, double ideal_ns, double bottleneck_bps, uint64_t size,
+                             uint32_t mtu, uint32_t header);
 
 /* mt19937 seeded from the 64-bit seed folded to the 32 bits it uses
  * (rng.c). The one random stream constructor of the core: workloads,
@@ -185,8 +185,8 @@ typedef struct m3_line_reader {
     size_t lineno;
     char *buf;
     size_t cap;
-    size_t pos, len;   /* unread bytes: buf[pos .. len) */
-    int eof;           /* the file has no more bytes */
+    size_t pos, len; /* unread bytes: buf[pos .. len) */
+    int eof;         /* the file has no more bytes */
 } m3_line_reader;
 
 int m3_line_reader_open(m3_line_reader *lr, const char *path, m3_error *err);

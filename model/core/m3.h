@@ -32,9 +32,9 @@ typedef struct m3_error {
 
 /* ------------------------------------------------------------- constants */
 
-#define M3_MTU_DEFAULT 1000u   /* payload bytes per packet */
-#define M3_HEADER_BYTES 48u    /* L2 + IPv4 + UDP + seq header (no INT) */
-#define M3_MAX_PATH_LINKS 64   /* longest route the core handles */
+#define M3_MTU_DEFAULT 1000u /* payload bytes per packet */
+#define M3_HEADER_BYTES 48u  /* L2 + IPv4 + UDP + seq header (no INT) */
+#define M3_MAX_PATH_LINKS 64 /* longest route the core handles */
 
 /* ---------------------------------------------------------------- limits */
 
@@ -45,12 +45,12 @@ typedef struct m3_error {
  * still ends inside ns-3's time range (signed 64-bit ns, about 292 years)
  * and flowSim's double-precision clock keeps nanosecond resolution:
  * 1 TB at 1 Mbps takes 8e6 s, and 1e6 s + 8e6 s is 9e15 ns. */
-#define M3_RATE_MIN_BPS 1e6                     /* 1 Mbps, slowest link or cap */
-#define M3_RATE_MAX_BPS 1e15                    /* 1 Pbps, fastest link or cap */
-#define M3_DELAY_MAX_NS 1000000000ull           /* 1 s, longest link delay */
-#define M3_FLOW_MAX_BYTES 1000000000000ull      /* 1 TB, largest flow */
-#define M3_PACKET_FLOW_MAX_BYTES 4294967295ull  /* packet mode: 32-bit sequence numbers */
-#define M3_START_MAX_NS 1000000000000000ull     /* 1e6 s (11.6 days), latest start */
+#define M3_RATE_MIN_BPS 1e6                    /* 1 Mbps, slowest link or cap */
+#define M3_RATE_MAX_BPS 1e15                   /* 1 Pbps, fastest link or cap */
+#define M3_DELAY_MAX_NS 1000000000ull          /* 1 s, longest link delay */
+#define M3_FLOW_MAX_BYTES 1000000000000ull     /* 1 TB, largest flow */
+#define M3_PACKET_FLOW_MAX_BYTES 4294967295ull /* packet mode: 32-bit sequence numbers */
+#define M3_START_MAX_NS 1000000000000000ull    /* 1e6 s (11.6 days), latest start */
 
 /* ---------------------------------------------------------------- numbers in text */
 
@@ -117,10 +117,10 @@ const char *m3_format_bytes(double bytes, char *buf, size_t size);
 typedef struct m3_topology m3_topology;
 
 typedef struct m3_link {
-    uint32_t a, b;         /* endpoint node ids */
-    double rate_bps;       /* line rate, bits per second */
-    uint64_t delay_ns;     /* one-way propagation delay */
-    double error_rate;     /* probability a frame is lost on the link, 0..1: the
+    uint32_t a, b;     /* endpoint node ids */
+    double rate_bps;   /* line rate, bits per second */
+    uint64_t delay_ns; /* one-way propagation delay */
+    double error_rate; /* probability a frame is lost on the link, 0..1: the
                             * packet mode drops frames with it (M3PortDevice
                             * ErrorRate); flowSim and m3 do not model loss and
                             * warn when it is non-zero */
@@ -264,17 +264,17 @@ typedef enum m3_cc { M3_CC_DCTCP = 0, M3_CC_HPCC, M3_CC_DCQCN, M3_CC_TIMELY, M3_
 
 typedef struct m3_config {
     m3_cc cc;
-    double buffer_kb;        /* switch shared buffer */
-    double window_bytes;     /* fixed window; 0 = no window */
-    int pfc;                 /* 0 or 1 */
-    uint32_t mtu;            /* payload bytes */
-    double dctcp_k_kb;       /* at 10 Gbps; scaled with port rate */
+    double buffer_kb;    /* switch shared buffer */
+    double window_bytes; /* fixed window; 0 = no window */
+    int pfc;             /* 0 or 1 */
+    uint32_t mtu;        /* payload bytes */
+    double dctcp_k_kb;   /* at 10 Gbps; scaled with port rate */
     double dcqcn_kmin_kb, dcqcn_kmax_kb;
     double hpcc_eta;
     double hpcc_ai_mbps;
     double timely_tlow_us, timely_thigh_us;
     double base_rtt_us;
-    double nic_rate_gbps;    /* per-flow rate cap (m3's "max rate"); 0 = the host link rate */
+    double nic_rate_gbps; /* per-flow rate cap (m3's "max rate"); 0 = the host link rate */
     uint64_t seed;
 } m3_config;
 
@@ -296,8 +296,8 @@ const char *const *m3_config_keys(void);
  * chosen so that the switches' shared pools cover those of m3's fat-tree:
  * doc/training.rst). One row per sampled key, in draw order. */
 typedef struct m3_config_range {
-    const char *key;         /* an m3_config key */
-    double lo, hi;           /* uniform draw range (cc, pfc: index ranges) */
+    const char *key; /* an m3_config key */
+    double lo, hi;   /* uniform draw range (cc, pfc: index ranges) */
 } m3_config_range;
 /* NULL-key-terminated table of the ranges m3_config_sample draws from. */
 const m3_config_range *m3_config_training_ranges(void);
@@ -339,13 +339,12 @@ double m3_routing_memory_bytes(const m3_topology *t);
 /* The IPv4 address of a node, as the original simulator numbers them. */
 uint32_t m3_node_ip(uint32_t node);
 /* The hash the switches use; exposed for tests. */
-uint32_t m3_ecmp_hash(uint32_t sip, uint32_t dip, uint16_t sport, uint16_t dport,
-                      uint32_t seed);
+uint32_t m3_ecmp_hash(uint32_t sip, uint32_t dip, uint16_t sport, uint16_t dport, uint32_t seed);
 /* Next directed link from `node` towards host `dst` for a packet with this
  * 5-tuple. Returns -1 when `dst` is unreachable. The packet simulator calls
  * it per packet; the path query below is built on it. */
-int m3_routing_next(const m3_routing *r, uint32_t node, uint32_t dst, uint32_t sip,
-                    uint32_t dip, uint16_t sport, uint16_t dport);
+int m3_routing_next(const m3_routing *r, uint32_t node, uint32_t dst, uint32_t sip, uint32_t dip,
+                    uint16_t sport, uint16_t dport);
 /* Hop count from `node` to host `dst` (-1 unreachable). */
 int m3_routing_distance(const m3_routing *r, uint32_t node, uint32_t dst);
 /* The directed links of a flow's path, returns the count or -1. */
@@ -379,11 +378,11 @@ size_t m3_route_index_num_flows(const m3_route_index *x);
 /* ---------------------------------------------------------------- workloads */
 
 typedef enum m3_size_kind {
-    M3_SIZE_CDF = 0,      /* empirical CDF (built-in name or file) */
-    M3_SIZE_EXP,          /* exponential with mean */
-    M3_SIZE_GAUSSIAN,     /* positive Gaussian with mean, sigma/mean = shape (0: 0.5) */
-    M3_SIZE_LOGNORMAL,    /* log-normal with mean, shape sigma */
-    M3_SIZE_PARETO        /* generalised Pareto with mean, shape xi */
+    M3_SIZE_CDF = 0,   /* empirical CDF (built-in name or file) */
+    M3_SIZE_EXP,       /* exponential with mean */
+    M3_SIZE_GAUSSIAN,  /* positive Gaussian with mean, sigma/mean = shape (0: 0.5) */
+    M3_SIZE_LOGNORMAL, /* log-normal with mean, shape sigma */
+    M3_SIZE_PARETO     /* generalised Pareto with mean, shape xi */
 } m3_size_kind;
 
 typedef struct m3_size_dist m3_size_dist;
@@ -410,7 +409,7 @@ typedef enum m3_tm_kind { M3_TM_UNIFORM = 0, M3_TM_MATRIX, M3_TM_INCAST } m3_tm_
 typedef struct m3_workload_spec {
     const m3_size_dist *sizes;
     m3_arrival_kind arrival;
-    double burst_sigma;      /* log-normal inter-arrival shape */
+    double burst_sigma; /* log-normal inter-arrival shape */
     m3_tm_kind tm;
     /* M3_TM_MATRIX: rack-to-rack weights, racks x racks, row-major; hosts
      * of rack r are rack_of[h] == r. */
@@ -420,7 +419,7 @@ typedef struct m3_workload_spec {
     /* M3_TM_INCAST: `incast_fraction` of flows go to `hotspot` host. */
     uint32_t hotspot;
     double incast_fraction;
-    double load;             /* target utilisation of the busiest link */
+    double load; /* target utilisation of the busiest link */
     size_t num_flows;
     uint64_t seed;
 } m3_workload_spec;
@@ -440,21 +439,20 @@ int m3_tm_read(const char *path, uint32_t racks, double *matrix, m3_error *err);
 
 /* m3's path-workload recipe (m3-method.md section 7) on a parking lot of
  * n hosts: foreground pair (0, n-1) plus random pairs. */
-int m3_workload_path_m3(uint32_t n, size_t num_flows, uint64_t seed, m3_flows *out,
-                        m3_error *err);
+int m3_workload_path_m3(uint32_t n, size_t num_flows, uint64_t seed, m3_flows *out, m3_error *err);
 
 /* The parameters the recipe drew, for labelling generated data. */
 typedef struct m3_path_workload_info {
-    uint32_t n;              /* line positions */
-    uint32_t num_pairs;      /* host pairs with traffic, foreground included */
-    double pair_p;           /* the p of the pair weights U(0,1) p / pairs */
-    double fg_weight;        /* foreground share of the flows (normalised) */
+    uint32_t n;         /* line positions */
+    uint32_t num_pairs; /* host pairs with traffic, foreground included */
+    double pair_p;      /* the p of the pair weights U(0,1) p / pairs */
+    double fg_weight;   /* foreground share of the flows (normalised) */
     m3_size_kind size_kind;
-    double size_mean;        /* bytes */
-    double size_shape;       /* as in m3_size_dist_synthetic */
-    double burst_sigma;      /* log-normal inter-arrival shape */
-    double max_load;         /* load of the most loaded line link */
-    uint32_t max_load_link;  /* that line link (joins positions l, l+1) */
+    double size_mean;       /* bytes */
+    double size_shape;      /* as in m3_size_dist_synthetic */
+    double burst_sigma;     /* log-normal inter-arrival shape */
+    double max_load;        /* load of the most loaded line link */
+    uint32_t max_load_link; /* that line link (joins positions l, l+1) */
 } m3_path_workload_info;
 
 /* Same as m3_workload_path_m3; `info` (may be NULL) receives the draws. */
@@ -469,10 +467,9 @@ typedef struct m3_path_recipe {
     double burst_lo, burst_hi; /* log-normal sigma U[lo, hi], 0 <= lo <= hi <= 5 */
     double poisson_share;      /* probability of Poisson arrivals (burst_sigma 0) */
 } m3_path_recipe;
-void m3_path_recipe_default(m3_path_recipe *rc);   /* 1, 2, 0 */
-int m3_workload_path_recipe(uint32_t n, size_t num_flows, uint64_t seed,
-                            const m3_path_recipe *rc, m3_flows *out,
-                            m3_path_workload_info *info, m3_error *err);
+void m3_path_recipe_default(m3_path_recipe *rc); /* 1, 2, 0 */
+int m3_workload_path_recipe(uint32_t n, size_t num_flows, uint64_t seed, const m3_path_recipe *rc,
+                            m3_flows *out, m3_path_workload_info *info, m3_error *err);
 
 /* ---------------------------------------------------------------- lines */
 
@@ -508,8 +505,8 @@ typedef enum m3_flowsim_engine {
 } m3_flowsim_engine;
 
 typedef struct m3_flowsim_opts {
-    double rate_cap_bps;   /* per-flow cap (NIC), 0 = none; lines carry their own */
-    uint32_t mtu;          /* payload per packet for the header overhead */
+    double rate_cap_bps; /* per-flow cap (NIC), 0 = none; lines carry their own */
+    uint32_t mtu;        /* payload per packet for the header overhead */
     uint32_t header_bytes;
     m3_flowsim_engine engine; /* m3_flowsim_run's engine (default M3_FLOWSIM_AUTO) */
 } m3_flowsim_opts;
@@ -551,8 +548,8 @@ int m3_flowsim_run_line(const m3_line *l, const m3_flows *f, uint32_t mtu, uint3
                         double *fct_ns, m3_error *err);
 /* The reference algorithm (m3's): recompute the allocation from scratch over
  * all active flows at every event. Oracle for tests, baseline for bench. */
-int m3_flowsim_run_line_naive(const m3_line *l, const m3_flows *f, uint32_t mtu,
-                              uint32_t header, double *fct_ns, m3_error *err);
+int m3_flowsim_run_line_naive(const m3_line *l, const m3_flows *f, uint32_t mtu, uint32_t header,
+                              double *fct_ns, m3_error *err);
 /* flowSim as an estimator of packet-level FCTs: per flow the fluid FCT,
  * the fluid FCT plus the path's base delay (propagation and first-packet
  * store-and-forward), and the ideal FCT. Any output may not be NULL. */
@@ -562,10 +559,9 @@ int m3_flowsim_estimate(const m3_topology *t, const m3_routing *r, const m3_flow
 /* Its second step on an index (as m3_flowsim_run_indexed): from the fluid
  * FCTs, each flow's ideal FCT and estimate (fluid plus base delay); each
  * path's rates and delays are looked up once. O(flows x path length). */
-int m3_flowsim_estimate_from_fluid(const m3_topology *t, const m3_route_index *x,
-                                   const m3_flows *f, const m3_flowsim_opts *o,
-                                   const double *fluid_ns, double *fct_ns, double *ideal_ns,
-                                   m3_error *err);
+int m3_flowsim_estimate_from_fluid(const m3_topology *t, const m3_route_index *x, const m3_flows *f,
+                                   const m3_flowsim_opts *o, const double *fluid_ns, double *fct_ns,
+                                   double *ideal_ns, m3_error *err);
 /* The same reference algorithm on any routed topology. */
 int m3_flowsim_run_naive(const m3_topology *t, const m3_routing *r, const m3_flows *f,
                          const m3_flowsim_opts *o, double *fct_ns, m3_error *err);
@@ -579,8 +575,8 @@ int m3_flowsim_run_naive(const m3_topology *t, const m3_routing *r, const m3_flo
 int m3_line_check(const m3_line *l, m3_error *err);
 /* m3's preset: first and last link `edge_bps`, inner links `inner_bps`,
  * every link `delay_ns`, flows capped at `cap_bps`. */
-int m3_line_preset(m3_line *l, uint32_t n, double edge_bps, double inner_bps,
-                   uint64_t delay_ns, double cap_bps, m3_error *err);
+int m3_line_preset(m3_line *l, uint32_t n, double edge_bps, double inner_bps, uint64_t delay_ns,
+                   double cap_bps, m3_error *err);
 /* The line of a routed path: its directed links in order, host to host
  * (contiguous: each link starts where the previous one ends), 1..
  * M3_MAX_PATH_LINKS of them; link l of the path becomes line link l. */
@@ -591,8 +587,8 @@ int m3_line_from_path(m3_line *l, const m3_topology *t, const uint32_t *dlinks, 
  * NaN when a position is off the line or mtu is 0. Links are taken in
  * the order the flow crosses them: the result is m3_ideal_fct_ns's on the
  * routed path the line stands for, to the last bit. */
-double m3_line_ideal_ns(const m3_line *l, uint32_t src, uint32_t dst, uint64_t size,
-                        uint32_t mtu, uint32_t header);
+double m3_line_ideal_ns(const m3_line *l, uint32_t src, uint32_t dst, uint64_t size, uint32_t mtu,
+                        uint32_t header);
 /* flowSim on a line, the one entry point for a path's flowSim slowdowns:
  * flows name positions as src/dst. Per flow: the pure fluid FCT, the fluid
  * FCT plus the base delay (propagation and first-packet store-and-forward
@@ -633,19 +629,19 @@ double m3_switch_pool_bytes(const m3_topology *t, uint32_t node, double buffer_b
 
 typedef struct m3_feature_field {
     const char *name;
-    double lo, hi;           /* the value fed is (x - lo) / (hi - lo) */
+    double lo, hi; /* the value fed is (x - lo) / (hi - lo) */
 } m3_feature_field;
 
 typedef struct m3_feature_schema {
     int version;
-    int in_buckets;                  /* flowSim slowdown buckets by size */
-    const uint64_t *in_bounds;       /* in_buckets - 1 inner boundaries, bytes */
-    int pcts;                        /* percentiles p1..p100 per bucket */
-    int out_buckets;                 /* predicted buckets */
-    const uint64_t *out_bounds;      /* out_buckets - 1 inner boundaries */
-    int num_fields;                  /* scalar fields after the counts */
+    int in_buckets;             /* flowSim slowdown buckets by size */
+    const uint64_t *in_bounds;  /* in_buckets - 1 inner boundaries, bytes */
+    int pcts;                   /* percentiles p1..p100 per bucket */
+    int out_buckets;            /* predicted buckets */
+    const uint64_t *out_bounds; /* out_buckets - 1 inner boundaries */
+    int num_fields;             /* scalar fields after the counts */
     const m3_feature_field *fields;
-    int token_dim;                   /* in_buckets * (pcts + 1) + num_fields */
+    int token_dim; /* in_buckets * (pcts + 1) + num_fields */
 } m3_feature_schema;
 
 /* A token: for each input bucket its pcts values log(flowSim slowdown)
@@ -659,8 +655,8 @@ const m3_feature_schema *m3_feature_schema_get(void);
  * nb - 1 inner boundaries): out[b * pcts + k]; counts[b] the flows of bucket
  * b; an empty bucket's percentiles are 0. `values` is not modified. */
 int m3_bucket_percentiles(const uint64_t *sizes, const double *values, size_t n,
-                          const uint64_t *bounds, int nb, int pcts, double *out,
-                          size_t *counts, m3_error *err);
+                          const uint64_t *bounds, int nb, int pcts, double *out, size_t *counts,
+                          m3_error *err);
 
 /* The tokens of one path scenario, n x token_dim floats, row-major: token 0
  * the foreground flows (position 0 to n-1), token l+1 every other flow that
@@ -668,8 +664,7 @@ int m3_bucket_percentiles(const uint64_t *sizes, const double *values, size_t n,
  * the shared pool (m3_switch_pool_bytes) of the switch that feeds line
  * link l, for l = 1..n-2 ([0] is a host NIC and is not read). */
 int m3_path_features(const m3_line *l, const m3_flows *f, const double *slowdown,
-                     const m3_config *c, const double *pool_bytes, float *out,
-                     m3_error *err);
+                     const m3_config *c, const double *pool_bytes, float *out, m3_error *err);
 
 /* ---------------------------------------------------------------- stats */
 
@@ -693,7 +688,7 @@ double m3_percentile_sorted(const double *sorted, size_t n, double p);
 
 #define M3_MAX_BUCKETS 16
 typedef struct m3_bucket_stats {
-    uint64_t lo, hi;       /* size range [lo, hi); hi = UINT64_MAX for inf */
+    uint64_t lo, hi; /* size range [lo, hi); hi = UINT64_MAX for inf */
     size_t n;
     double p50, p90, p99;
 } m3_bucket_stats;
@@ -725,28 +720,28 @@ void m3_summary_print(const m3_summary *s, const char *title, void *file /* FILE
 #define M3_RESULT_WARNING_LEN 200
 
 typedef struct m3_result {
-    char mode[16];                /* "flowsim", "packet", "m3" */
-    m3_summary summary;           /* overall and m3's 4 buckets; n = the scenario's flows */
-    double pct[M3_RESULT_PCTS];   /* overall slowdown p1..p100 (pct[k] = p(k+1)) */
-    int has_ci;                   /* 1: ci_lo / ci_hi hold an interval of each percentile */
-    double ci_level;              /* its nominal coverage, e.g. 0.95 */
-    m3_summary ci_lo, ci_hi;      /* same layout as summary: bounds of p50, p90, p99 */
-    size_t num_flows;             /* flows of the scenario */
-    double *fct_ns;               /* per flow, input order (NaN: unfinished), or NULL */
-    double *ideal_ns;             /* per flow, or NULL */
-    double *fluid_ns;             /* flowSim's pure fluid FCT per flow, or NULL */
-    size_t unfinished;            /* flows without an FCT, left out of the percentiles */
-    double wall_s;                /* the estimator's wall time */
+    char mode[16];              /* "flowsim", "packet", "m3" */
+    m3_summary summary;         /* overall and m3's 4 buckets; n = the scenario's flows */
+    double pct[M3_RESULT_PCTS]; /* overall slowdown p1..p100 (pct[k] = p(k+1)) */
+    int has_ci;                 /* 1: ci_lo / ci_hi hold an interval of each percentile */
+    double ci_level;            /* its nominal coverage, e.g. 0.95 */
+    m3_summary ci_lo, ci_hi;    /* same layout as summary: bounds of p50, p90, p99 */
+    size_t num_flows;           /* flows of the scenario */
+    double *fct_ns;             /* per flow, input order (NaN: unfinished), or NULL */
+    double *ideal_ns;           /* per flow, or NULL */
+    double *fluid_ns;           /* flowSim's pure fluid FCT per flow, or NULL */
+    size_t unfinished;          /* flows without an FCT, left out of the percentiles */
+    double wall_s;              /* the estimator's wall time */
     /* packet mode */
-    char stop_reason[48];         /* "all flows finished", "stalled", "time limit" */
-    double sim_s;                 /* simulated time */
+    char stop_reason[48]; /* "all flows finished", "stalled", "time limit" */
+    double sim_s;         /* simulated time */
     uint64_t data_packets, pfc_pauses, drops, timeouts;
     /* m3 mode */
-    uint32_t paths_sampled;       /* draws (with multiplicity) */
-    uint32_t paths_distinct;      /* distinct paths simulated and predicted */
-    double stage_s[4];            /* index+sample, flowSim+features, inference, aggregation */
+    uint32_t paths_sampled;  /* draws (with multiplicity) */
+    uint32_t paths_distinct; /* distinct paths simulated and predicted */
+    double stage_s[4];       /* index+sample, flowSim+features, inference, aggregation */
     /* warnings (out-of-range inputs, configuration), one line each */
-    int num_warnings;             /* may exceed the stored lines: the rest are counted only */
+    int num_warnings; /* may exceed the stored lines: the rest are counted only */
     char warnings[M3_RESULT_MAX_WARNINGS][M3_RESULT_WARNING_LEN];
 } m3_result;
 
@@ -776,8 +771,7 @@ double m3_scenario_nic_bps(const m3_scenario *s);
 /* flowSim mode: flowSim over the whole routed network (m3_flowsim_estimate
  * with the scenario's MTU, header and NIC cap) into a result with per-flow
  * FCTs (fluid included) and its wall time. */
-int m3_estimate_flowsim(const m3_scenario *s, const m3_routing *r, m3_result *out,
-                        m3_error *err);
+int m3_estimate_flowsim(const m3_scenario *s, const m3_routing *r, m3_result *out, m3_error *err);
 
 /* ---------------------------------------------------------------- m3 mode */
 
@@ -795,30 +789,30 @@ typedef struct m3_range {
 
 typedef struct m3_predictor {
     void *ctx;
-    int max_links;                /* link tokens the model takes per path */
+    int max_links; /* link tokens the model takes per path */
     /* Predicts `batch` paths. fg[b * D + j], links[(b * max_links + l) * D
      * + j], mask[b * max_links + l] (1 = present; present links first),
      * D = the schema's token_dim. out[(b * out_buckets + o) * pcts + k]:
      * slowdown percentile p(k+1) of output bucket o, >= 1, non-decreasing.
      * Must be callable from one thread at a time (the core does so). */
-    int (*predict)(void *ctx, int batch, const float *fg, const float *links,
-                   const uint8_t *mask, float *out, m3_error *err);
-    const m3_range *cfg_ranges;   /* may be NULL: no configuration warnings */
+    int (*predict)(void *ctx, int batch, const float *fg, const float *links, const uint8_t *mask,
+                   float *out, m3_error *err);
+    const m3_range *cfg_ranges; /* may be NULL: no configuration warnings */
     int num_cfg_ranges;
     const m3_range *field_ranges; /* may be NULL: no feature warnings */
     int num_field_ranges;
 } m3_predictor;
 
 typedef struct m3_m3_opts {
-    uint32_t path_samples;        /* K draws of a path (m3: 500) */
-    uint64_t seed;                /* path draws and bootstrap */
-    int threads;                  /* 0 = every online core; results do not depend on it */
-    uint32_t bootstrap;           /* replicates of the interval; 0 = no interval */
-    double ci_level;              /* nominal coverage in (0, 1) */
-    int batch;                    /* paths per predict call */
+    uint32_t path_samples; /* K draws of a path (m3: 500) */
+    uint64_t seed;         /* path draws and bootstrap */
+    int threads;           /* 0 = every online core; results do not depend on it */
+    uint32_t bootstrap;    /* replicates of the interval; 0 = no interval */
+    double ci_level;       /* nominal coverage in (0, 1) */
+    int batch;             /* paths per predict call */
 } m3_m3_opts;
 
-void m3_m3_opts_default(m3_m3_opts *o);   /* 500, seed 1, 0, 200, 0.95, 128 */
+void m3_m3_opts_default(m3_m3_opts *o); /* 500, seed 1, 0, 200, 0.95, 128 */
 
 /* The whole m3 estimate of a scenario. Warnings (configuration or path
  * features outside the predictor's training ranges; path lengths the model
@@ -837,9 +831,9 @@ int m3_estimate_m3(const m3_scenario *s, const m3_routing *r, const m3_predictor
  * the single process's bit for bit (a batch is the same batch wherever it
  * runs; nothing else depends on the process). Stage times are the
  * process's own; `share`'s time counts as inference. */
-#define M3_M3_PATH_STATS 5   /* per-path feature observations (range warnings) */
+#define M3_M3_PATH_STATS 5 /* per-path feature observations (range warnings) */
 typedef struct m3_m3_parts {
-    uint32_t part, parts;     /* 0 <= part < parts */
+    uint32_t part, parts; /* 0 <= part < parts */
     /* Called once, after this process's batches, by every process: batch
      * b (paths b x batch .. min(P, (b + 1) x batch) - 1) was computed by
      * process b % parts, whose arrays hold its values; on return every
@@ -872,12 +866,13 @@ int m3_sample_paths(const m3_route_index *x, size_t num_flows, uint32_t draws, u
  * piece i. Owns its arrays. */
 typedef struct m3_path_scenario {
     m3_line line;
-    uint32_t dlinks[M3_MAX_PATH_LINKS];  /* the routed path, line link l = dlinks[l] */
-    double pool_bytes[M3_MAX_PATH_LINKS];/* shared pool of the switch feeding line link l (0: host) */
+    uint32_t dlinks[M3_MAX_PATH_LINKS]; /* the routed path, line link l = dlinks[l] */
+    double
+        pool_bytes[M3_MAX_PATH_LINKS]; /* shared pool of the switch feeding line link l (0: host) */
     m3_flows flows;
     uint32_t *origin;
-    size_t num_fg;                       /* pieces 0 -> n-1 */
-    uint32_t *scratch;                   /* reused between builds */
+    size_t num_fg;     /* pieces 0 -> n-1 */
+    uint32_t *scratch; /* reused between builds */
     size_t scratch_cap;
 } m3_path_scenario;
 
@@ -901,12 +896,12 @@ int m3_path_scenario_build(const m3_scenario *s, const m3_route_index *x, uint32
 typedef struct m3_mixture {
     uint32_t num_paths;
     int out_buckets, pcts;
-    const float *pred;            /* [path][bucket][pct] slowdown */
-    const double *fg_counts;      /* [path][bucket] foreground flows */
-    const uint32_t *mult;         /* [path] multiplicity */
-    const size_t *bucket_flows;   /* [bucket] flows of the scenario */
-    const uint64_t *bounds;       /* out_buckets - 1 inner bounds */
-    int threads;                  /* bootstrap workers (0, 1: the caller only); the
+    const float *pred;          /* [path][bucket][pct] slowdown */
+    const double *fg_counts;    /* [path][bucket] foreground flows */
+    const uint32_t *mult;       /* [path] multiplicity */
+    const size_t *bucket_flows; /* [bucket] flows of the scenario */
+    const uint64_t *bounds;     /* out_buckets - 1 inner bounds */
+    int threads;                /* bootstrap workers (0, 1: the caller only); the
                                    * result does not depend on it */
 } m3_mixture;
 

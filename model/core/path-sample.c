@@ -27,8 +27,8 @@ int m3_sample_paths(const m3_route_index *x, size_t num_flows, uint32_t draws, u
     if (!rng)
         return -1;
     for (uint32_t d = 0; d < draws; d++)
-        paths[d] = m3_route_index_flow_path(
-            x, (size_t)gsl_rng_uniform_int(rng, (unsigned long)num_flows));
+        paths[d] =
+            m3_route_index_flow_path(x, (size_t)gsl_rng_uniform_int(rng, (unsigned long)num_flows));
     gsl_rng_free(rng);
     qsort(paths, draws, sizeof *paths, cmp_u32);
     uint32_t k = 0;

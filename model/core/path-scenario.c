@@ -48,8 +48,8 @@ static int path_pos(const uint32_t *links, uint32_t n, uint32_t d)
 
 /* Calls emit(src, dst) for each contiguous run of path links in the
  * flow's route; returns the number of runs. */
-static size_t cut_pieces(const uint32_t *plinks, uint32_t pn, const uint32_t *flinks,
-                         uint32_t fn, uint32_t *src, uint32_t *dst, size_t max)
+static size_t cut_pieces(const uint32_t *plinks, uint32_t pn, const uint32_t *flinks, uint32_t fn,
+                         uint32_t *src, uint32_t *dst, size_t max)
 {
     size_t runs = 0;
     int start = -1, prev = -1;
@@ -95,16 +95,14 @@ int m3_path_scenario_build(const m3_scenario *s, const m3_route_index *x, uint32
     uint32_t pn;
     const uint32_t *plinks = m3_route_index_path_links(x, path, &pn);
     if (pn > M3_MAX_PATH_LINKS)
-        return m3_fail(err, "path scenario: path of %u links (at most %d)", pn,
-                       M3_MAX_PATH_LINKS);
+        return m3_fail(err, "path scenario: path of %u links (at most %d)", pn, M3_MAX_PATH_LINKS);
     if (m3_line_from_path(&ps->line, s->topo, plinks, (int)pn, m3_scenario_nic_bps(s), err))
         return -1;
     memcpy(ps->dlinks, plinks, pn * sizeof *plinks);
     double buffer = (double)llround(s->config.buffer_kb * 1000);
     for (uint32_t l = 0; l < pn; l++)
-        ps->pool_bytes[l] = l ? m3_switch_pool_bytes(s->topo, m3_dlink_src(s->topo, plinks[l]),
-                                                     buffer)
-                              : 0;
+        ps->pool_bytes[l] =
+            l ? m3_switch_pool_bytes(s->topo, m3_dlink_src(s->topo, plinks[l]), buffer) : 0;
 
     /* every flow crossing a path link, once, in scenario order: a merge
      * of the links' lists, which the index keeps in flow order */

@@ -13,7 +13,7 @@ struct m3_route_index {
     uint32_t *path_link_off, *path_links; /* CSR path -> dlinks */
     uint32_t *path_flow_off, *path_flows; /* CSR path -> flows */
     uint32_t num_dlinks;
-    size_t *link_flow_off;                /* CSR dlink -> flows */
+    size_t *link_flow_off; /* CSR dlink -> flows */
     uint32_t *link_flows;
 };
 
@@ -192,7 +192,10 @@ size_t m3_route_index_num_flows(const m3_route_index *x)
 {
     return x->path_flow_off ? x->path_flow_off[x->num_paths] : 0;
 }
-uint32_t m3_route_index_flow_path(const m3_route_index *x, size_t flow) { return x->flow_path[flow]; }
+uint32_t m3_route_index_flow_path(const m3_route_index *x, size_t flow)
+{
+    return x->flow_path[flow];
+}
 
 const uint32_t *m3_route_index_path_links(const m3_route_index *x, uint32_t path, uint32_t *n)
 {

@@ -27,9 +27,9 @@ struct m3_routing {
     const m3_topology *topo;
     uint32_t num_nodes;
     uint32_t num_rows;
-    uint32_t *row_of;     /* host node -> its distance row; NO_ROW for switches */
-    uint8_t *row_off;     /* host node -> hops its row's distances are short by (0 or 1) */
-    uint16_t *dist;       /* [row][node], UNREACHED if none */
+    uint32_t *row_of; /* host node -> its distance row; NO_ROW for switches */
+    uint8_t *row_off; /* host node -> hops its row's distances are short by (0 or 1) */
+    uint16_t *dist;   /* [row][node], UNREACHED if none */
     /* next hops: switch node -> its index; [switch index][row] -> offset
      * of a set in `sets`: a count, then that many directed links (row
      * major: [row][switch index]) */
@@ -37,8 +37,8 @@ struct m3_routing {
     uint32_t num_switches;
     uint32_t *nh;
     uint32_t *sets;
-    uint32_t *last_hop;   /* host -> directed link from its anchor switch (row_off 1) */
-    uint32_t *host_sw;    /* host with one link, to a switch -> that switch's index */
+    uint32_t *last_hop; /* host -> directed link from its anchor switch (row_off 1) */
+    uint32_t *host_sw;  /* host with one link, to a switch -> that switch's index */
 };
 
 #define UNREACHED 0xffffu
@@ -268,9 +268,8 @@ static int build_next_hops(m3_routing *r, const uint32_t *row_anchor, m3_error *
                 h = (h ^ cand[i]) * 1099511628211ull;
             h |= 1;
             size_t q = (size_t)h & (dd.size - 1);
-            while (dd.hash[q] &&
-                   !(dd.hash[q] == h && dd.sw[q] == u && r->sets[dd.off[q]] == n &&
-                     !memcmp(r->sets + dd.off[q] + 1, cand, n * sizeof *cand)))
+            while (dd.hash[q] && !(dd.hash[q] == h && dd.sw[q] == u && r->sets[dd.off[q]] == n &&
+                                   !memcmp(r->sets + dd.off[q] + 1, cand, n * sizeof *cand)))
                 q = (q + 1) & (dd.size - 1);
             if (!dd.hash[q]) {
                 if (pool_len + n + 1 > UINT32_MAX - 1) {
@@ -466,8 +465,7 @@ int m3_routing_next(const m3_routing *r, uint32_t node, uint32_t dst, uint32_t s
     return -1;
 }
 
-int m3_routing_path(const m3_routing *r, const m3_flow *f, uint32_t *dlinks, int max,
-                    m3_error *err)
+int m3_routing_path(const m3_routing *r, const m3_flow *f, uint32_t *dlinks, int max, m3_error *err)
 {
     uint32_t sip = m3_node_ip(f->src), dip = m3_node_ip(f->dst);
     uint32_t node = f->src;

@@ -40,11 +40,11 @@
 
 struct m3_size_dist {
     m3_size_kind kind;
-    double mean;             /* exact mean of what the sampler returns */
-    m3_cdf_point *pts;       /* empirical */
+    double mean;       /* exact mean of what the sampler returns */
+    m3_cdf_point *pts; /* empirical */
     size_t n;
-    double scale, shape;     /* synthetic, see the table above */
-    double lo, hi;           /* clamp */
+    double scale, shape; /* synthetic, see the table above */
+    double lo, hi;       /* clamp */
 };
 
 /* ------------------------------------------------------------ empirical */
@@ -101,8 +101,10 @@ m3_size_dist *m3_size_dist_builtin(const char *name, m3_error *err)
 {
     const m3_cdf_table *t = m3_cdf_table_find(name);
     if (!t) {
-        m3_fail(err, "unknown size distribution '%s' (built-in: websearch, hadoop, webserver, "
-                     "cache, rpc)", name ? name : "");
+        m3_fail(err,
+                "unknown size distribution '%s' (built-in: websearch, hadoop, webserver, "
+                "cache, rpc)",
+                name ? name : "");
         return NULL;
     }
     char where[64];
@@ -161,7 +163,8 @@ m3_size_dist *m3_size_dist_read(const char *path, m3_error *err)
     if (rc < 0)
         goto fail;
     if (n == 0) {
-        m3_fail(err, "%s: no CDF points (expected `size_bytes cumulative_probability` lines)", path);
+        m3_fail(err, "%s: no CDF points (expected `size_bytes cumulative_probability` lines)",
+                path);
         goto fail;
     }
     snprintf(where, sizeof where, "%s:%zu", path, last_line);
@@ -240,8 +243,10 @@ static int solve_scale(m3_size_kind k, double target, double shape, double a, do
 {
     double lo = log(target) - 40, hi = log(target) + 5;
     if (!(clamped_mean(k, exp(hi), shape, a, c) >= target))
-        return m3_fail(err, "size distribution: mean %g not reachable below the %g-byte cap "
-                            "with this shape", target, c);
+        return m3_fail(err,
+                       "size distribution: mean %g not reachable below the %g-byte cap "
+                       "with this shape",
+                       target, c);
     for (int i = 0; i < 200 && hi - lo > 1e-13; i++) {
         double mid = 0.5 * (lo + hi);
         if (clamped_mean(k, exp(mid), shape, a, c) < target)
@@ -266,8 +271,10 @@ m3_size_dist *m3_size_dist_synthetic(m3_size_kind kind, double mean_bytes, doubl
         return NULL;
     }
     if (!(mean_bytes > (double)min_bytes && mean_bytes <= 1e11)) {
-        m3_fail(err, "size distribution: mean %g must exceed the minimum %llu bytes (and be at "
-                     "most 1e11)", mean_bytes, (unsigned long long)min_bytes);
+        m3_fail(err,
+                "size distribution: mean %g must exceed the minimum %llu bytes (and be at "
+                "most 1e11)",
+                mean_bytes, (unsigned long long)min_bytes);
         return NULL;
     }
     if (kind == M3_SIZE_GAUSSIAN) {

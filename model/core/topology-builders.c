@@ -56,14 +56,14 @@ m3_topology *m3_topology_parking_lot_hosts(uint32_t n, double edge_bps, double i
     /* line links first, so that line link l is topology link l */
     for (uint32_t l = 0; l + 1 < n; l++) {
         double bps = (l == 0 || l + 2 == n) ? edge_bps : inner_bps;
-        if (link(t, m3_parking_lot_position_node(n, l), m3_parking_lot_position_node(n, l + 1),
-                 bps, delay_ns, err))
+        if (link(t, m3_parking_lot_position_node(n, l), m3_parking_lot_position_node(n, l + 1), bps,
+                 delay_ns, err))
             goto fail;
     }
     for (uint32_t p = 1; p + 1 < n; p++)
         for (uint32_t k = 0; k < mid_hosts; k++)
-            if (link(t, m3_parking_lot_host(n, mid_hosts, p, k),
-                     m3_parking_lot_position_node(n, p), mid_host_bps, 0, err))
+            if (link(t, m3_parking_lot_host(n, mid_hosts, p, k), m3_parking_lot_position_node(n, p),
+                     mid_host_bps, 0, err))
                 goto fail;
     if (m3_topology_finalize(t, err))
         goto fail;

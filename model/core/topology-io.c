@@ -42,7 +42,8 @@ static int read_header(m3_line_reader *lr, uint32_t *nodes, uint32_t *switches, 
                        lr->lineno);
     int n = m3_split_ws(line, tok, 3);
     if (n != 3)
-        return m3_fail(err, "%s:%zu: expected 3 numbers \"nodes switches links\", found %s%d tokens",
+        return m3_fail(err,
+                       "%s:%zu: expected 3 numbers \"nodes switches links\", found %s%d tokens",
                        lr->path, lr->lineno, n > 3 ? "more than " : "", n > 3 ? 3 : n);
     uint64_t v[3];
     static const char *what[3] = {"node count", "switch count", "link count"};
@@ -106,8 +107,10 @@ static int read_link(m3_line_reader *lr, char *line, uint32_t k, m3_topology *t,
     char *tok[6];
     int n = m3_split_ws(line, tok, 5);
     if (n != 5)
-        return m3_fail(err, "%s:%zu: link %u: expected 5 fields \"a b rate delay error_rate\", "
-                       "found %s%d", path, ln, k, n > 5 ? "more than " : "", n > 5 ? 5 : n);
+        return m3_fail(err,
+                       "%s:%zu: link %u: expected 5 fields \"a b rate delay error_rate\", "
+                       "found %s%d",
+                       path, ln, k, n > 5 ? "more than " : "", n > 5 ? 5 : n);
     m3_link l;
     if (parse_node(tok[0], t->num_nodes, &l.a))
         return m3_fail(err, "%s:%zu: link %u: endpoint \"%s\" is not a node id (0..%u)", path, ln,
@@ -197,8 +200,14 @@ fail:
  * back gives the same double. */
 static void write_rate(FILE *fp, double bps)
 {
-    static const struct { const char *u; double mul; } units[] = {
-        {"Tbps", 1e12}, {"Gbps", 1e9}, {"Mbps", 1e6}, {"Kbps", 1e3},
+    static const struct {
+        const char *u;
+        double mul;
+    } units[] = {
+        {"Tbps", 1e12},
+        {"Gbps", 1e9},
+        {"Mbps", 1e6},
+        {"Kbps", 1e3},
     };
     for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
         double q = bps / units[i].mul;

@@ -130,7 +130,10 @@ char *m3_format_fixed(char *p, double v, int decimals)
     int bexp = (int)(bits >> 52 & 0x7ff);
     if (decimals < 0 || decimals > 9 || bexp == 0x7ff || bexp > 1075 + 20) {
         char buf[M3_FORMAT_FIXED_MAX + 8];
-        int n = snprintf(buf, sizeof buf, "%.*f", decimals < 0 ? 0 : decimals > 9 ? 9 : decimals,
+        int n = snprintf(buf, sizeof buf, "%.*f",
+                         decimals < 0   ? 0
+                         : decimals > 9 ? 9
+                                        : decimals,
                          v);
         n = n < 0 ? 0 : n > M3_FORMAT_FIXED_MAX ? M3_FORMAT_FIXED_MAX : n;
         memcpy(p, buf, (size_t)n);
@@ -320,9 +323,12 @@ static int split_unit(const char *s, double *num, const char **unit)
 
 int m3_parse_rate(const char *s, double *bps)
 {
-    static const struct { const char *u; double mul; } units[] = {
-        {"", 1}, {"bps", 1}, {"Kbps", 1e3}, {"kbps", 1e3}, {"Mbps", 1e6},
-        {"Gbps", 1e9}, {"Tbps", 1e12},
+    static const struct {
+        const char *u;
+        double mul;
+    } units[] = {
+        {"", 1},       {"bps", 1},    {"Kbps", 1e3},  {"kbps", 1e3},
+        {"Mbps", 1e6}, {"Gbps", 1e9}, {"Tbps", 1e12},
     };
     double v;
     const char *u;
@@ -341,8 +347,14 @@ int m3_parse_rate(const char *s, double *bps)
 
 int m3_parse_delay(const char *s, uint64_t *ns)
 {
-    static const struct { const char *u; double mul; } units[] = {
-        {"s", 1e9}, {"ms", 1e6}, {"us", 1e3}, {"ns", 1},
+    static const struct {
+        const char *u;
+        double mul;
+    } units[] = {
+        {"s", 1e9},
+        {"ms", 1e6},
+        {"us", 1e3},
+        {"ns", 1},
     };
     double v;
     const char *u;

@@ -85,8 +85,7 @@ static m3_size_dist *draw_sizes(gsl_rng *r, m3_path_workload_info *info, m3_erro
                                   PATH_MIN_BYTES, err);
 }
 
-int m3_workload_path_m3(uint32_t n, size_t num_flows, uint64_t seed, m3_flows *out,
-                        m3_error *err)
+int m3_workload_path_m3(uint32_t n, size_t num_flows, uint64_t seed, m3_flows *out, m3_error *err)
 {
     return m3_workload_path_m3_ex(n, num_flows, seed, out, NULL, err);
 }
@@ -162,8 +161,8 @@ int m3_workload_path_recipe(uint32_t n, size_t num_flows, uint64_t seed,
     for (size_t i = 0; i < num_flows; i++) {
         const path_pair *p = &pairs[gsl_ran_discrete(r, pick)];
         m3_flow fl = {i, p->src, p->dst, 3, 0, 100, m3_size_dist_draw(sizes, r), 0};
-        clock += m3_unit_gap(poisson ? M3_ARRIVAL_POISSON : M3_ARRIVAL_LOGNORMAL, in.burst_sigma,
-                             r);
+        clock +=
+            m3_unit_gap(poisson ? M3_ARRIVAL_POISSON : M3_ARRIVAL_LOGNORMAL, in.burst_sigma, r);
         arr[i] = clock;
         if (m3_flows_push(&f, &fl, err))
             goto out;

@@ -39,7 +39,8 @@ int m3_set_start_times(m3_flows *f, const double *arrivals, double busiest_secon
         return 0;
     double span_s = busiest_seconds / load;
     if (!(span_s > 0) || span_s * 1e9 > (double)M3_START_MAX_NS)
-        return m3_fail(err, "workload: the flows need %g s of arrivals at this load, more than "
+        return m3_fail(err,
+                       "workload: the flows need %g s of arrivals at this load, more than "
                        "the latest start time (1e6 s); use fewer flows or a higher load",
                        span_s);
     double k = span_s * 1e9 / arrivals[f->n - 1];
@@ -125,8 +126,8 @@ typedef struct pair_picker {
     const m3_topology *t;
     const m3_workload_spec *w;
     uint32_t nh;
-    uint32_t hot_index;            /* incast: host index of the hotspot */
-    gsl_ran_discrete_t *rack_pair; /* matrix: over racks x racks */
+    uint32_t hot_index;              /* incast: host index of the hotspot */
+    gsl_ran_discrete_t *rack_pair;   /* matrix: over racks x racks */
     uint32_t *rack_off, *rack_hosts; /* matrix: hosts of each rack (CSR) */
 } pair_picker;
 
@@ -150,8 +151,8 @@ static int picker_matrix(pair_picker *p, m3_error *err)
         return -1;
     for (uint32_t i = 0; i < p->nh; i++) {
         if (w->rack_of[i] >= R)
-            return m3_fail(err, "traffic matrix: host index %u in rack %u of %u", i,
-                           w->rack_of[i], R);
+            return m3_fail(err, "traffic matrix: host index %u in rack %u of %u", i, w->rack_of[i],
+                           R);
         p->rack_off[w->rack_of[i] + 1]++;
     }
     for (uint32_t r = 0; r < R; r++)
@@ -173,8 +174,10 @@ static int picker_matrix(pair_picker *p, m3_error *err)
             if (!(x >= 0) || !isfinite(x))
                 return m3_fail(err, "traffic matrix: weight (%u, %u) is not a number >= 0", a, b);
             if (x > 0 && (na == 0 || nb == 0 || (a == b && na < 2)))
-                return m3_fail(err, "traffic matrix: weight on racks (%u, %u) but they hold no "
-                                    "two distinct hosts", a, b);
+                return m3_fail(err,
+                               "traffic matrix: weight on racks (%u, %u) but they hold no "
+                               "two distinct hosts",
+                               a, b);
             sum += x;
         }
     if (!(sum > 0))
@@ -262,8 +265,7 @@ static int check_spec(const m3_workload_spec *w, m3_error *err)
     if (!(w->load > 0 && w->load <= 1))
         return m3_fail(err, "workload: load %g outside (0, 1]", w->load);
     if (w->arrival == M3_ARRIVAL_LOGNORMAL && !(w->burst_sigma > 0 && w->burst_sigma <= 5))
-        return m3_fail(err, "workload: log-normal arrival sigma %g outside (0, 5]",
-                       w->burst_sigma);
+        return m3_fail(err, "workload: log-normal arrival sigma %g outside (0, 5]", w->burst_sigma);
     if (w->arrival != M3_ARRIVAL_POISSON && w->arrival != M3_ARRIVAL_LOGNORMAL)
         return m3_fail(err, "workload: unknown arrival kind %d", (int)w->arrival);
     return 0;
@@ -283,8 +285,10 @@ static int busiest_seconds(const m3_topology *t, const m3_routing *rt, const m3_
         int n = m3_routing_path(rt, &f->v[i], path, M3_MAX_PATH_LINKS, &e);
         if (n < 0) {
             free(bits);
-            return m3_fail(err, "workload: %s (every pair of hosts the traffic matrix can pick "
-                           "needs a route of at most %d links)", e.msg, M3_MAX_PATH_LINKS);
+            return m3_fail(err,
+                           "workload: %s (every pair of hosts the traffic matrix can pick "
+                           "needs a route of at most %d links)",
+                           e.msg, M3_MAX_PATH_LINKS);
         }
         double b = 8.0 * m3_wire_bytes(f->v[i].size);
         for (int k = 0; k < n; k++)
@@ -330,8 +334,14 @@ int m3_workload_generate(const m3_topology *t, const m3_routing *rt, const m3_wo
     for (size_t i = 0; i < w->num_flows; i++) {
         uint32_t s, d;
         pick_pair(&pk, r, &s, &d);
-        m3_flow fl = {i, m3_topology_host(t, s), m3_topology_host(t, d), FLOW_PG, 0, FLOW_DPORT,
-                      m3_size_dist_draw(w->sizes, r), 0};
+        m3_flow fl = {i,
+                      m3_topology_host(t, s),
+                      m3_topology_host(t, d),
+                      FLOW_PG,
+                      0,
+                      FLOW_DPORT,
+                      m3_size_dist_draw(w->sizes, r),
+                      0};
         clock += m3_unit_gap(w->arrival, w->burst_sigma, r);
         arr[i] = clock;
         if (m3_flows_push(&f, &fl, err))

@@ -40,8 +40,8 @@ typedef struct plugin {
     void (*free_model)(m3_model *);
     const m3_model_info *(*get_info)(const m3_model *);
     void (*predictor)(m3_model *, m3_predictor *);
-    int ok;              /* 1: every function found */
-    char why[400];       /* otherwise: what went wrong */
+    int ok;        /* 1: every function found */
+    char why[400]; /* otherwise: what went wrong */
 } plugin;
 
 static plugin the_plugin;
@@ -84,8 +84,7 @@ m3_model *m3_model_load(const char *path, int threads, m3_error *err)
     pthread_once(&the_plugin_once, open_plugin);
     if (!the_plugin.ok) {
         if (err)
-            snprintf(err->msg, sizeof err->msg, "%s: %s", path ? path : "(null)",
-                     the_plugin.why);
+            snprintf(err->msg, sizeof err->msg, "%s: %s", path ? path : "(null)", the_plugin.why);
         return NULL;
     }
     return the_plugin.load(path, threads, err);
@@ -111,7 +110,4 @@ void m3_model_predictor(m3_model *m, m3_predictor *out)
         memset(out, 0, sizeof *out);
 }
 
-int m3_infer_available(void)
-{
-    return 1;
-}
+int m3_infer_available(void) { return 1; }

@@ -6,15 +6,15 @@
  * M3CkptMetaParse.
  */
 #include "m3-infer-meta.h"
-#include "m3-infer-refusal.h"
 
-#include <nlohmann/json.hpp>
+#include "m3-infer-refusal.h"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdarg>
 #include <cstdio>
 #include <cstring>
+#include <nlohmann/json.hpp>
 #include <string>
 
 using Json = nlohmann::ordered_json; // keeps the file's key order (cfg ranges)
@@ -138,8 +138,7 @@ CheckInt(const Json& s, const std::string& file, const char* key, long want)
 }
 
 void
-CheckBounds(const Json& s, const std::string& file, const char* key, const uint64_t* want,
-            int n)
+CheckBounds(const Json& s, const std::string& file, const char* key, const uint64_t* want, int n)
 {
     const Json* v = Find(s, key);
     if (!v || !v->is_array() || v->size() != static_cast<size_t>(n))
@@ -151,7 +150,11 @@ CheckBounds(const Json& s, const std::string& file, const char* key, const uint6
         long have = Integer(&(*v)[i], file, Str("schema.%s[%d]", key, i));
         if (have != static_cast<long>(want[i]))
         {
-            Refuse(file, "schema %s[%d] is %ld, this build's is %lu", key, i, have,
+            Refuse(file,
+                   "schema %s[%d] is %ld, this build's is %lu",
+                   key,
+                   i,
+                   have,
                    static_cast<unsigned long>(want[i]));
         }
     }
@@ -171,8 +174,12 @@ CheckSchema(const Json& j, const std::string& file, const m3_feature_schema* c)
     long version = Integer(Find(s, "version"), file, "schema.version");
     if (version != c->version)
     {
-        Refuse(file, "schema version %ld, this build reads version %d (train and export a "
-               "model on schema %d data: gen/README.md)", version, c->version, c->version);
+        Refuse(file,
+               "schema version %ld, this build reads version %d (train and export a "
+               "model on schema %d data: gen/README.md)",
+               version,
+               c->version,
+               c->version);
     }
     CheckInt(s, file, "in_buckets", c->in_buckets);
     CheckBounds(s, file, "in_bounds", c->in_bounds, c->in_buckets - 1);
@@ -191,15 +198,19 @@ CheckSchema(const Json& j, const std::string& file, const m3_feature_schema* c)
         std::string name = String(Find((*f)[i], "name"), file, key + ".name");
         if (name != cf.name)
         {
-            Refuse(file, "schema field %d is '%s', this build's is '%s'", i, name.c_str(),
-                   cf.name);
+            Refuse(file, "schema field %d is '%s', this build's is '%s'", i, name.c_str(), cf.name);
         }
         double lo = Number(Find((*f)[i], "lo"), file, key + ".lo");
         double hi = Number(Find((*f)[i], "hi"), file, key + ".hi");
         if (!Same(lo, cf.lo) || !Same(hi, cf.hi))
         {
-            Refuse(file, "schema field '%s' scales [%g, %g], this build [%g, %g]", cf.name, lo,
-                   hi, cf.lo, cf.hi);
+            Refuse(file,
+                   "schema field '%s' scales [%g, %g], this build [%g, %g]",
+                   cf.name,
+                   lo,
+                   hi,
+                   cf.lo,
+                   cf.hi);
         }
     }
     CheckInt(s, file, "token_dim", c->token_dim);
@@ -209,24 +220,27 @@ CheckSchema(const Json& j, const std::string& file, const m3_feature_schema* c)
 void
 CheckModel(const Json& j, const std::string& file, const m3_feature_schema* c, m3_model_info* info)
 {
-    info->max_links = static_cast<int>(Integer(Find(j, "model.max_links"), file, "model.max_links"));
+    info->max_links =
+        static_cast<int>(Integer(Find(j, "model.max_links"), file, "model.max_links"));
     info->out_buckets =
         static_cast<int>(Integer(Find(j, "model.out_buckets"), file, "model.out_buckets"));
     info->pcts = static_cast<int>(Integer(Find(j, "model.pcts"), file, "model.pcts"));
-    info->token_dim = static_cast<int>(Integer(Find(j, "model.token_dim"), file, "model.token_dim"));
+    info->token_dim =
+        static_cast<int>(Integer(Find(j, "model.token_dim"), file, "model.token_dim"));
     if (info->max_links < 1 || info->max_links > M3_MAX_PATH_LINKS)
     {
         Refuse(file, "model.max_links %d is outside 1..%d", info->max_links, M3_MAX_PATH_LINKS);
     }
     if (info->token_dim != c->token_dim)
     {
-        Refuse(file, "model.token_dim %d, the schema's token_dim is %d", info->token_dim,
+        Refuse(file,
+               "model.token_dim %d, the schema's token_dim is %d",
+               info->token_dim,
                c->token_dim);
     }
     if (info->out_buckets != c->out_buckets)
     {
-        Refuse(file, "model.out_buckets %d, the schema has %d", info->out_buckets,
-               c->out_buckets);
+        Refuse(file, "model.out_buckets %d, the schema has %d", info->out_buckets, c->out_buckets);
     }
     if (info->pcts != c->pcts)
     {
@@ -276,8 +290,8 @@ ReadRanges(const Json& j, const std::string& file, const m3_feature_schema* c, M
         for (int i = 0; i < c->num_fields; i++)
         {
             std::string key = std::string("training_ranges.fields.") + c->fields[i].name;
-            m->fieldRanges.push_back(Range(c->fields[i].name, Find(j, key + ".raw"), file,
-                                           key + ".raw"));
+            m->fieldRanges.push_back(
+                Range(c->fields[i].name, Find(j, key + ".raw"), file, key + ".raw"));
         }
     }
 }

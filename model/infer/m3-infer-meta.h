@@ -16,10 +16,10 @@
 /** What NAME.json says, once it passed every check. */
 struct M3CkptMeta
 {
-    m3_model_info info;               //!< name, size, shape, validation numbers
+    m3_model_info info;                //!< name, size, shape, validation numbers
     std::vector<m3_range> cfgRanges;   //!< training_ranges.cfg, file order
     std::vector<m3_range> fieldRanges; //!< training_ranges.fields.*.raw, schema order
-    long fileBytes = 0;               //!< the size NAME.pt must have
+    long fileBytes = 0;                //!< the size NAME.pt must have
 };
 
 /**

@@ -54,10 +54,8 @@
 #include "m3-infer-refusal.h"
 
 #include <ATen/Parallel.h>
-#include <c10/core/InferenceMode.h>
-#include <torch/script.h>
-
 #include <algorithm>
+#include <c10/core/InferenceMode.h>
 #include <cerrno>
 #include <cmath>
 #include <cstdarg>
@@ -67,6 +65,7 @@
 #include <iterator>
 #include <memory>
 #include <string>
+#include <torch/script.h>
 #include <vector>
 
 struct m3_model
@@ -138,20 +137,33 @@ ReadCheck(const std::string& file, const m3_model_info& info)
     if (c.b < 1 || c.b > 4096 || c.l != info.max_links || c.d != info.token_dim ||
         c.o != info.out_buckets || c.p != info.pcts)
     {
-        Refuse(file, "shape B %d, L %d, D %d, O %d, P %d; the model takes B 1..4096, L %d, "
-               "D %d, O %d, P %d", c.b, c.l, c.d, c.o, c.p, info.max_links, info.token_dim,
-               info.out_buckets, info.pcts);
+        Refuse(file,
+               "shape B %d, L %d, D %d, O %d, P %d; the model takes B 1..4096, L %d, "
+               "D %d, O %d, P %d",
+               c.b,
+               c.l,
+               c.d,
+               c.o,
+               c.p,
+               info.max_links,
+               info.token_dim,
+               info.out_buckets,
+               info.pcts);
     }
     size_t nfg = size_t(c.b) * c.d, nl = size_t(c.b) * c.l * c.d, nm = size_t(c.b) * c.l;
     size_t ne = size_t(c.b) * c.o * c.p;
     size_t want = 4 + sizeof h + 4 * (nfg + nl + nm + ne);
     if (bytes.size() != want)
     {
-        Refuse(file, "%zu bytes, its header's shape needs %zu (%s)", bytes.size(), want,
+        Refuse(file,
+               "%zu bytes, its header's shape needs %zu (%s)",
+               bytes.size(),
+               want,
                bytes.size() < want ? "truncated" : "trailing data");
     }
     const char* p = bytes.data() + 4 + sizeof h;
-    auto take = [&p](std::vector<float>& v, size_t n) {
+    auto take = [&p](std::vector<float>& v, size_t n)
+    {
         v.resize(n);
         memcpy(v.data(), p, 4 * n);
         p += 4 * n;
@@ -171,8 +183,13 @@ ReadCheck(const std::string& file, const m3_model_info& info)
 // ---------------------------------------------------------------- predict
 
 int
-Predict(void* ctx, int batch, const float* fg, const float* links, const uint8_t* mask,
-        float* out, m3_error* err)
+Predict(void* ctx,
+        int batch,
+        const float* fg,
+        const float* links,
+        const uint8_t* mask,
+        float* out,
+        m3_error* err)
 {
     m3_model* m = static_cast<m3_model*>(ctx);
     const char* pt = m ? m->ptPath.c_str() : "m3 model";
@@ -197,8 +214,13 @@ Predict(void* ctx, int batch, const float* fg, const float* links, const uint8_t
         torch::Tensor y = m->module.forward({f, k, ok}).toTensor();
         if (y.dim() != 3 || y.size(0) != b || y.size(1) != o || y.size(2) != p)
         {
-            return Fail(err, Str("%s: predict: output shape %s, expected [%d, %d, %d]", pt,
-                                     c10::str(y.sizes()).c_str(), batch, int(o), int(p)));
+            return Fail(err,
+                        Str("%s: predict: output shape %s, expected [%d, %d, %d]",
+                            pt,
+                            c10::str(y.sizes()).c_str(),
+                            batch,
+                            int(o),
+                            int(p)));
         }
         y = y.to(torch::kFloat32).contiguous();
         const float* v = y.data_ptr<float>();
@@ -206,8 +228,12 @@ Predict(void* ctx, int batch, const float* fg, const float* links, const uint8_t
         {
             if (!std::isfinite(v[i]))
             {
-                return Fail(err, Str("%s: predict: path %d of the batch gives a non-finite "
-                                         "slowdown (%g)", pt, int(i / (o * p)), double(v[i])));
+                return Fail(err,
+                            Str("%s: predict: path %d of the batch gives a non-finite "
+                                "slowdown (%g)",
+                                pt,
+                                int(i / (o * p)),
+                                double(v[i])));
             }
         }
         memcpy(out, v, sizeof(float) * b * o * p);
@@ -215,8 +241,9 @@ Predict(void* ctx, int batch, const float* fg, const float* links, const uint8_t
     }
     catch (const c10::Error& e)
     {
-        return Fail(err, std::string(pt) + ": predict: libtorch: " +
-                             FirstLine(e.what_without_backtrace()));
+        return Fail(err,
+                    std::string(pt) +
+                        ": predict: libtorch: " + FirstLine(e.what_without_backtrace()));
     }
     catch (const std::exception& e)
     {
@@ -253,10 +280,17 @@ RunCheck(m3_model* m, const std::string& file)
     if (!(worst <= kCheckTolerance))
     {
         size_t op = size_t(c.o) * c.p;
-        Refuse(m->ptPath, "output differs from %s: relative error %g (tolerance %g) at path "
+        Refuse(m->ptPath,
+               "output differs from %s: relative error %g (tolerance %g) at path "
                "%zu, bucket %zu, p%zu (%g, expected %g): corrupt or mismatched weights",
-               file.c_str(), worst, kCheckTolerance, at / op, at % op / c.p, at % c.p + 1,
-               double(y[at]), double(c.expected[at]));
+               file.c_str(),
+               worst,
+               kCheckTolerance,
+               at / op,
+               at % op / c.p,
+               at % c.p + 1,
+               double(y[at]),
+               double(c.expected[at]));
     }
 }
 
@@ -315,7 +349,11 @@ Load(const char* path, int threads)
     pt.close();
     if (have != bytes)
     {
-        Refuse(ptPath, "%ld bytes, %s records %ld (%s)", have, jsonPath.c_str(), bytes,
+        Refuse(ptPath,
+               "%ld bytes, %s records %ld (%s)",
+               have,
+               jsonPath.c_str(),
+               bytes,
                have < bytes ? "truncated" : "a different file");
     }
     if (threads > 0)
@@ -328,7 +366,9 @@ Load(const char* path, int threads)
     }
     catch (const c10::Error& e)
     {
-        Refuse(ptPath, "libtorch cannot load it: %s", FirstLine(e.what_without_backtrace()).c_str());
+        Refuse(ptPath,
+               "libtorch cannot load it: %s",
+               FirstLine(e.what_without_backtrace()).c_str());
     }
     m->module.eval();
 

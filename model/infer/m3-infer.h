@@ -41,14 +41,14 @@ typedef struct m3_model m3_model;
 
 /* What the checkpoint's metadata says about itself. */
 typedef struct m3_model_info {
-    char name[64];               /* e.g. "m3-medium" */
-    char size[32];               /* gen/model.py size name */
-    long params;                 /* trainable parameters */
+    char name[64]; /* e.g. "m3-medium" */
+    char size[32]; /* gen/model.py size name */
+    long params;   /* trainable parameters */
     int max_links, out_buckets, pcts, token_dim;
     long train_samples;
     char dataset_sha256[72];
-    double model_p99_err;        /* validation: mean |p99 error|, model */
-    double flowsim_p99_err;      /* same for flowSim alone */
+    double model_p99_err;   /* validation: mean |p99 error|, model */
+    double flowsim_p99_err; /* same for flowSim alone */
 } m3_model_info;
 
 /* `path` is NAME.pt or NAME.json (the other files are found beside it).

@@ -156,8 +156,8 @@ static void test_known_mixture(void)
     CHECK_NEAR(r.summary.buckets[3].p50, 8.0 / 3, 0.005);
     CHECK_NEAR(r.summary.buckets[3].p90, 5.2, 0.005);
     CHECK_NEAR(r.summary.buckets[3].p99, 5.92, 0.005);
-    CHECK_NEAR(r.pct[19], 1.8, 0.005);                 /* p20 */
-    CHECK_NEAR(r.summary.overall.p99, 5.92, 0.005);    /* one bucket: the same */
+    CHECK_NEAR(r.pct[19], 1.8, 0.005);              /* p20 */
+    CHECK_NEAR(r.summary.overall.p99, 5.92, 0.005); /* one bucket: the same */
     m3_result_free(&r);
     free(pred);
 }
@@ -261,15 +261,18 @@ static void test_coverage(void)
             m3_result_free(&r3);
         }
         const m3_bucket_stats *lo = &r.ci_lo.buckets[3], *hi = &r.ci_hi.buckets[3];
-        cov_b90 += lo->p90 <= truth.summary.buckets[3].p90 && truth.summary.buckets[3].p90 <= hi->p90;
-        cov_b99 += lo->p99 <= truth.summary.buckets[3].p99 && truth.summary.buckets[3].p99 <= hi->p99;
+        cov_b90 +=
+            lo->p90 <= truth.summary.buckets[3].p90 && truth.summary.buckets[3].p90 <= hi->p90;
+        cov_b99 +=
+            lo->p99 <= truth.summary.buckets[3].p99 && truth.summary.buckets[3].p99 <= hi->p99;
         cov_o99 += r.ci_lo.overall.p99 <= truth.summary.overall.p99 &&
                    truth.summary.overall.p99 <= r.ci_hi.overall.p99;
         m3_result_free(&r);
     }
-    fprintf(stderr, "coverage of the 90%% interval over %d repetitions: bucket p90 %.2f, "
-            "bucket p99 %.2f, overall p99 %.2f\n", REPS, (double)cov_b90 / REPS,
-            (double)cov_b99 / REPS, (double)cov_o99 / REPS);
+    fprintf(stderr,
+            "coverage of the 90%% interval over %d repetitions: bucket p90 %.2f, "
+            "bucket p99 %.2f, overall p99 %.2f\n",
+            REPS, (double)cov_b90 / REPS, (double)cov_b99 / REPS, (double)cov_o99 / REPS);
     CHECK(cov_b90 >= 0.80 * REPS && cov_b90 <= 0.97 * REPS);
     CHECK(cov_b99 >= 0.80 * REPS && cov_b99 <= 0.97 * REPS);
     CHECK(cov_o99 >= 0.80 * REPS && cov_o99 <= 0.97 * REPS);

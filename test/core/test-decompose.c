@@ -66,8 +66,8 @@ static void test_hand_case(void)
         found = pb[1] == pa[1] && pb[2] != pa[2] && pb[4] == pa[4];
     }
     CHECK_MSG(found, "no source port gives the leave-and-rejoin route");
-    m3_flow c = mk(2, 0, 15, 10000, 700, 20);  /* same 5-tuple as A: foreground */
-    m3_flow d = mk(3, 4, 6, 10000, 900, 30);   /* pod 1 only: off the path */
+    m3_flow c = mk(2, 0, 15, 10000, 700, 20); /* same 5-tuple as A: foreground */
+    m3_flow d = mk(3, 4, 6, 10000, 900, 30);  /* pod 1 only: off the path */
     m3_flow v[] = {a, b, c, d};
     for (size_t i = 0; i < 4; i++)
         CHECK(m3_flows_push(&s.flows, &v[i], &err) == 0);
@@ -94,9 +94,9 @@ static void test_hand_case(void)
         const m3_link *ln = m3_topology_link(s.topo, pa[l] >> 1);
         CHECK(ps.dlinks[l] == pa[l]);
         CHECK(ps.line.link_bps[l] == ln->rate_bps && ps.line.delay_ns[l] == ln->delay_ns);
-        double want = l ? m3_switch_pool_bytes(s.topo, m3_dlink_src(s.topo, pa[l]),
-                                               s.config.buffer_kb * 1000)
-                        : 0;
+        double want =
+            l ? m3_switch_pool_bytes(s.topo, m3_dlink_src(s.topo, pa[l]), s.config.buffer_kb * 1000)
+              : 0;
         CHECK_NEAR(ps.pool_bytes[l], want, 1e-12);
     }
     CHECK(ps.line.cap_bps == 10e9);

@@ -21,7 +21,7 @@
 
 typedef struct fake {
     int calls;
-    float *first_fg;      /* batch 0, row 0 */
+    float *first_fg; /* batch 0, row 0 */
     uint8_t first_mask[M3_MAX_PATH_LINKS];
     int fail;
 } fake;
@@ -180,9 +180,9 @@ static void test_threads_and_seeds(void)
  * others' from the record, as MPI would. Every part's result equals the
  * single-process estimate bit for bit, warnings included. */
 typedef struct sim_share {
-    int fill;                 /* 0: record this part's batches, 1: fill in */
+    int fill; /* 0: record this part's batches, 1: fill in */
     uint32_t part, parts;
-    float *pred;              /* the record, all paths */
+    float *pred; /* the record, all paths */
     double *fg, *stats;
 } sim_share;
 
@@ -191,8 +191,8 @@ static int sim_share_fn(void *ctx, uint32_t paths, uint32_t batch, float *pred, 
 {
     sim_share *sh = ctx;
     for (uint32_t first = 0; first < paths; first += batch) {
-        uint32_t owner = (first / batch) % sh->parts, n = paths - first < batch ? paths - first
-                                                                                  : batch;
+        uint32_t owner = (first / batch) % sh->parts,
+                 n = paths - first < batch ? paths - first : batch;
         if (!sh->fill && owner != sh->part)
             continue;
         float *pd = sh->fill ? pred : sh->pred, *ps = sh->fill ? sh->pred : pred;
@@ -229,7 +229,10 @@ static void test_parts(void)
     size_t P = one.paths_distinct;
     CHECK(P > 3 * 16); /* several batches per part */
     for (uint32_t parts = 2; parts <= 4; parts++) {
-        sim_share sh = {0, 0, parts, calloc(P * sc->out_buckets * sc->pcts, sizeof(float)),
+        sim_share sh = {0,
+                        0,
+                        parts,
+                        calloc(P * sc->out_buckets * sc->pcts, sizeof(float)),
                         calloc(P * sc->out_buckets, sizeof(double)),
                         calloc(P * M3_M3_PATH_STATS, sizeof(double))};
         for (uint32_t k = 0; k < parts; k++) {
@@ -300,7 +303,8 @@ static void test_warnings_and_errors(void)
                  strstr(res.warnings[i], "of 40 sampled paths") != NULL;
         buffer += strstr(res.warnings[i], "buffer_kb = 400") != NULL;
         pool += strstr(res.warnings[i], "pool_kb") != NULL;
-        other += strstr(res.warnings[i], "dctcp") != NULL || strstr(res.warnings[i], "link") != NULL;
+        other +=
+            strstr(res.warnings[i], "dctcp") != NULL || strstr(res.warnings[i], "link") != NULL;
     }
     CHECK(buffer == 1 && pool == 1 && other == 0 && share == 1);
     m3_result_free(&res);

@@ -26,10 +26,24 @@ static void test_schema(void)
     static const uint64_t outb[3] = {1000, 10000, 50000};
     CHECK(!memcmp(s->in_bounds, in, sizeof in));
     CHECK(!memcmp(s->out_bounds, outb, sizeof outb));
-    static const char *const names[] = {
-        "n3", "n5", "n7", "cc_dctcp", "cc_hpcc", "cc_dcqcn", "cc_timely", "pfc", "window_kb",
-        "dctcp_k_kb", "dcqcn_kmin_kb", "dcqcn_kmax_kb", "hpcc_eta", "hpcc_ai_mbps",
-        "timely_tlow_us", "timely_thigh_us", "link_gbps", "pool_kb"};
+    static const char *const names[] = {"n3",
+                                        "n5",
+                                        "n7",
+                                        "cc_dctcp",
+                                        "cc_hpcc",
+                                        "cc_dcqcn",
+                                        "cc_timely",
+                                        "pfc",
+                                        "window_kb",
+                                        "dctcp_k_kb",
+                                        "dcqcn_kmin_kb",
+                                        "dcqcn_kmax_kb",
+                                        "hpcc_eta",
+                                        "hpcc_ai_mbps",
+                                        "timely_tlow_us",
+                                        "timely_thigh_us",
+                                        "link_gbps",
+                                        "pool_kb"};
     CHECK(s->num_fields == 18);
     for (int i = 0; i < s->num_fields && i < 18; i++) {
         CHECK_MSG(!strcmp(s->fields[i].name, names[i]), "field %d is %s", i, s->fields[i].name);
@@ -85,8 +99,8 @@ static void test_bucket_percentiles(void)
     double v1[1] = {7};
     double o10[10 * 100];
     size_t c10[10];
-    CHECK(m3_bucket_percentiles(s1, v1, 1, s->in_bounds, s->in_buckets, s->pcts, o10, c10,
-                                &err) == 0);
+    CHECK(m3_bucket_percentiles(s1, v1, 1, s->in_bounds, s->in_buckets, s->pcts, o10, c10, &err) ==
+          0);
     for (int b = 0; b < 10; b++)
         CHECK(c10[b] == (b == 4));
     CHECK(o10[4 * 100] == 7 && o10[4 * 100 + 99] == 7 && o10[3 * 100 + 99] == 0);
@@ -119,8 +133,26 @@ static void test_bucket_percentiles(void)
 #define DIM (10 * 101 + 18)
 #define CNT(b) (10 * 100 + (b))
 #define FLD(i) (10 * 101 + (i))
-enum { N3, N5, N7, DCTCP, HPCC, DCQCN, TIMELY, PFC, WIN, DK, QMIN, QMAX, ETA, AI, TLOW, THIGH,
-       LINK, POOL };
+enum {
+    N3,
+    N5,
+    N7,
+    DCTCP,
+    HPCC,
+    DCQCN,
+    TIMELY,
+    PFC,
+    WIN,
+    DK,
+    QMIN,
+    QMAX,
+    ETA,
+    AI,
+    TLOW,
+    THIGH,
+    LINK,
+    POOL
+};
 
 static void push(m3_flows *f, uint32_t src, uint32_t dst, uint64_t size)
 {
@@ -248,7 +280,7 @@ static void test_path_features(void)
         CHECK_NEAR(fo[AI], 60, 1e-5);
     }
     CHECK_NEAR(out[FLD(POOL)], 30, 1e-6); /* only switch: position 1 */
-    CHECK(out[DIM + CNT(0)] == 0);         /* link 0 carries no background */
+    CHECK(out[DIM + CNT(0)] == 0);        /* link 0 carries no background */
     CHECK_NEAR(out[2 * DIM + CNT(0)], one, 1e-6);
 
     /* n = 2: every flow is foreground; no pools needed */
@@ -343,9 +375,17 @@ static void test_config_sample(void)
 {
     m3_error err;
     const m3_config_range *r = m3_config_training_ranges();
-    static const char *const order[] = {
-        "cc", "pfc", "buffer_kb", "window_bytes", "dctcp_k_kb", "dcqcn_kmin_kb",
-        "dcqcn_kmax_kb", "hpcc_eta", "hpcc_ai_mbps", "timely_tlow_us", "timely_thigh_us"};
+    static const char *const order[] = {"cc",
+                                        "pfc",
+                                        "buffer_kb",
+                                        "window_bytes",
+                                        "dctcp_k_kb",
+                                        "dcqcn_kmin_kb",
+                                        "dcqcn_kmax_kb",
+                                        "hpcc_eta",
+                                        "hpcc_ai_mbps",
+                                        "timely_tlow_us",
+                                        "timely_thigh_us"};
     int rows = 0;
     while (r[rows].key)
         rows++;
@@ -405,8 +445,8 @@ static void test_config_sample(void)
             } else if (!(v >= r[i].lo && v <= r[i].hi)) {
                 bad_range++;
                 if (bad_range < 5)
-                    fprintf(stderr, "seed %d: %s = %g outside [%g, %g]\n", s, r[i].key, v,
-                            r[i].lo, r[i].hi);
+                    fprintf(stderr, "seed %d: %s = %g outside [%g, %g]\n", s, r[i].key, v, r[i].lo,
+                            r[i].hi);
             }
         }
         if (c.nic_rate_gbps != 10 || c.mtu != def.mtu || c.base_rtt_us != def.base_rtt_us)
@@ -421,8 +461,8 @@ static void test_config_sample(void)
         CHECK_MSG(share >= 0.20 && share <= 0.30, "%s drawn %.1f%%", m3_cc_name((m3_cc)k),
                   100 * share);
         if (k != M3_CC_DCQCN)
-            CHECK_MSG(pfc_off[k] > cc_count[k] / 4, "%s: PFC off %d of %d",
-                      m3_cc_name((m3_cc)k), pfc_off[k], cc_count[k]);
+            CHECK_MSG(pfc_off[k] > cc_count[k] / 4, "%s: PFC off %d of %d", m3_cc_name((m3_cc)k),
+                      pfc_off[k], cc_count[k]);
     }
     CHECK(m3_config_sample(1, NULL, &err) == -1);
 }

@@ -149,8 +149,8 @@ static void check_against_oracle(uint32_t n, const double *bps, m3_flow *v, size
         worst = rel > worst ? rel : worst;
         bad += rel > 1e-6;
     }
-    CHECK_MSG(bad == 0, "%s n=%u seed=%llu cap=%g: %zu of %zu flows differ, worst rel %.3g", what, n,
-              (unsigned long long)seed, cap, bad, nf, worst);
+    CHECK_MSG(bad == 0, "%s n=%u seed=%llu cap=%g: %zu of %zu flows differ, worst rel %.3g", what,
+              n, (unsigned long long)seed, cap, bad, nf, worst);
     free(a);
     free(b);
 }
@@ -159,7 +159,8 @@ static void check_against_oracle(uint32_t n, const double *bps, m3_flow *v, size
  * must reproduce the from-scratch oracle flow by flow. Lines of up to 11
  * positions run the dedicated line engine, longer ones the general one;
  * `cap` 0 means no per-flow cap. */
-static void test_against_oracle_cap(uint32_t n, size_t nf, uint64_t seed, int same_start, double cap)
+static void test_against_oracle_cap(uint32_t n, size_t nf, uint64_t seed, int same_start,
+                                    double cap)
 {
     double bps[16];
     for (uint32_t l = 0; l + 1 < n; l++)
@@ -314,7 +315,8 @@ static void test_line_earliest_untouched(void)
     double wd = m3_wire_bits(1000, 1000, 48), wb = m3_wire_bits(30000, 1000, 48);
     CHECK_NEAR(fct[3], wd / 5, 1e-9);
     CHECK_NEAR(fct[0], 1000 + (W - 10000) / 5, 1e-9);
-    CHECK_NEAR(fct[2], (W - 10000) / 5 + 10000 / 10.0, 1e-9); /* 73840 bits by A's end, then alone */
+    CHECK_NEAR(fct[2], (W - 10000) / 5 + 10000 / 10.0,
+               1e-9); /* 73840 bits by A's end, then alone */
     CHECK_NEAR(fct[1], 2000 + wd / 5 + (wb - 20000 - wd) / 10, 1e-9);
     m3_flows fs;
     set_flows(&fs, v, 4);
@@ -357,18 +359,19 @@ static void test_line_insert(void)
                                    (uint64_t)cl[c][3]);
                         nf++;
                     }
-            }
+                }
             m3_flows fs;
             set_flows(&fs, v, nf);
             m3_line l = mkline(5, bps, 10e9);
             m3_error err;
             CHECK(m3_flowsim_run_line(&l, &fs, M3_MTU_DEFAULT, M3_HEADER_BYTES, a, &err) == 0);
-            CHECK_MSG(m3_flowsim_run_line_naive(&l, &fs, M3_MTU_DEFAULT, M3_HEADER_BYTES, b,
-                                                &err) == 0,
-                      "%s", err.msg);
+            CHECK_MSG(
+                m3_flowsim_run_line_naive(&l, &fs, M3_MTU_DEFAULT, M3_HEADER_BYTES, b, &err) == 0,
+                "%s", err.msg);
             for (size_t i = 0; i < nf; i++)
-                CHECK_MSG(fabs(a[i] - b[i]) <= 1e-9 * b[i], "insert x=%g dirs=%d flow %zu: %.9g vs %.9g",
-                          xs[xi], dirs, i, a[i], b[i]);
+                CHECK_MSG(fabs(a[i] - b[i]) <= 1e-9 * b[i],
+                          "insert x=%g dirs=%d flow %zu: %.9g vs %.9g", xs[xi], dirs, i, a[i],
+                          b[i]);
         }
 }
 
@@ -384,8 +387,8 @@ static void test_line_insert(void)
 static void test_line_resolve_prefix(void)
 {
     /* (lo, hi, flows, start, size) in start order */
-    static const int cl[6][5] = {{0, 2, 1, 0, 200000}, {0, 1, 1, 0, 100000},
-                                 {1, 2, 2, 0, 200000}, {0, 1, 1, 1000, 100000},
+    static const int cl[6][5] = {{0, 2, 1, 0, 200000},    {0, 1, 1, 0, 100000},
+                                 {1, 2, 2, 0, 200000},    {0, 1, 1, 1000, 100000},
                                  {1, 2, 4, 2000, 200000}, {1, 2, 6, 3000, 50000}};
     for (int dirs = 1; dirs < 4; dirs++) {
         double bps[2] = {10e9, 30e9}, a[30], b[30];
@@ -424,8 +427,8 @@ static void test_line_resolve_prefix(void)
  * D must get 13 - 10/3, not 13 - 8/3 (the old rate of link 1's group). */
 static void test_line_resolve_prefix_insert(void)
 {
-    static const int cl[4][4] = {{0, 2, 1, 1000}, {1, 2, 2, 1000000}, {1, 3, 1, 1000000},
-                                 {2, 3, 1, 1000000}};
+    static const int cl[4][4] = {
+        {0, 2, 1, 1000}, {1, 2, 2, 1000000}, {1, 3, 1, 1000000}, {2, 3, 1, 1000000}};
     for (int dirs = 1; dirs < 4; dirs++) {
         double bps[3] = {1e9, 10e9, 13e9}, a[10], b[10];
         m3_flow v[10];
@@ -576,7 +579,8 @@ static void check_engines(const m3_topology *t, const m3_routing *r, m3_flow *v,
             }
             bad += !(rel <= ENGINE_TOL);
         }
-        CHECK_MSG(bad == 0, "%s seed %llu cap %g: %s: %zu of %zu flows differ from the oracle, "
+        CHECK_MSG(bad == 0,
+                  "%s seed %llu cap %g: %s: %zu of %zu flows differ from the oracle, "
                   "worst rel %.3g (flow %zu: %.12g vs %.12g)",
                   what, (unsigned long long)seed, cap, m3_flowsim_engine_name(o.engine), bad, nf,
                   worst, worst_i, a[worst_i], ref[worst_i]);
@@ -667,8 +671,8 @@ static void test_engines_random_topologies(void)
             m3_topology_free(t);
             continue;
         }
-        m3_flow *v = random_flows(t, 1500, (int)(seed % 4), seed % 5 == 0,
-                                  seed % 6 == 2 ? 0 : -1, &s);
+        m3_flow *v =
+            random_flows(t, 1500, (int)(seed % 4), seed % 5 == 0, seed % 6 == 2 ? 0 : -1, &s);
         check_engines(t, r, v, 1500, caps[seed % 4], "random topology", seed);
         free(v);
         m3_routing_free(r);
@@ -689,12 +693,12 @@ static void test_engines_fat_trees(void)
         double cap;
         size_t nf;
     } cases[] = {
-        {0, 2, 4, 2, 1, 3, 0, -1, 0, 3000},     /* 3 in 4 arrivals simultaneous */
-        {0, 2, 4, 2, 4, 1, 0, -1, 10e9, 3000},  /* oversubscribed: fabric bottlenecks */
-        {0, 2, 4, 4, 2, 4, 1, -1, 0, 800},      /* all at t = 0, equal sizes: ties */
-        {0, 2, 4, 2, 1, 2, 0, 5, 5e9, 1200},    /* incast to host 5, capped at 5 Gbps */
-        {1, 4, 0, 0, 0, 2, 1, -1, 10e9, 2000},  /* k = 4 fat-tree, equal sizes */
-        {1, 4, 0, 0, 0, 0, 0, 3, 0, 1200},      /* k = 4, incast */
+        {0, 2, 4, 2, 1, 3, 0, -1, 0, 3000},    /* 3 in 4 arrivals simultaneous */
+        {0, 2, 4, 2, 4, 1, 0, -1, 10e9, 3000}, /* oversubscribed: fabric bottlenecks */
+        {0, 2, 4, 4, 2, 4, 1, -1, 0, 800},     /* all at t = 0, equal sizes: ties */
+        {0, 2, 4, 2, 1, 2, 0, 5, 5e9, 1200},   /* incast to host 5, capped at 5 Gbps */
+        {1, 4, 0, 0, 0, 2, 1, -1, 10e9, 2000}, /* k = 4 fat-tree, equal sizes */
+        {1, 4, 0, 0, 0, 0, 0, 3, 0, 1200},     /* k = 4, incast */
     };
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
         uint64_t s = 31 + c;
@@ -995,10 +999,10 @@ int main(void)
     test_against_oracle(5, 3000, 2, 0);
     test_against_oracle(7, 4000, 3, 0);
     test_against_oracle(7, 4000, 4, 1);
-    test_against_oracle_cap(7, 4000, 5, 0, 0);      /* no cap: every link a candidate */
-    test_against_oracle_cap(7, 4000, 6, 1, 15e9);   /* two flows fit an inner link */
-    test_against_oracle_cap(11, 4000, 7, 0, 10e9);  /* longest line of the line engine */
-    test_against_oracle_cap(12, 3000, 8, 0, 10e9);  /* general engine behind run_line */
+    test_against_oracle_cap(7, 4000, 5, 0, 0);     /* no cap: every link a candidate */
+    test_against_oracle_cap(7, 4000, 6, 1, 15e9);  /* two flows fit an inner link */
+    test_against_oracle_cap(11, 4000, 7, 0, 10e9); /* longest line of the line engine */
+    test_against_oracle_cap(12, 3000, 8, 0, 10e9); /* general engine behind run_line */
     test_line_fit_boundary();
     test_line_admission_needs_room();
     test_line_group_moves();

@@ -129,12 +129,12 @@ static void test_fast_path_equals_general(void)
 {
     static const char *lines[] = {
         "5 1 2 3 100 1000 0.5",
-        "5 1 2 3 100 1000 0.5000000004",   /* 10th decimal: rounds down */
-        "5 1 2 3 100 1000 0.5000000005",   /* and up */
-        "5 1 2 3 100 1000 0.9999999995",   /* up to the next second */
+        "5 1 2 3 100 1000 0.5000000004", /* 10th decimal: rounds down */
+        "5 1 2 3 100 1000 0.5000000005", /* and up */
+        "5 1 2 3 100 1000 0.9999999995", /* up to the next second */
         "5 1 2 3 100 1000 12.",
         "5 1 2 3 100 1000 .25",
-        "5 1 2 3 100 1000 1000000",        /* the latest start */
+        "5 1 2 3 100 1000 1000000", /* the latest start */
         "5 1 2 3 100 1000 1000000.000000001",
         "5 1 2 3 100 1000 10000000",
         "5 1 2 3 100 1000 +2.5",
@@ -148,15 +148,15 @@ static void test_fast_path_equals_general(void)
         "18446744073709551616 1 2 3 100 1000 1",
         "5 4294967295 2 3 100 1000 1",
         "5 4294967296 2 3 100 1000 1",
-        "5 1 1 3 100 1000 1",              /* src = dst */
-        "5 1 2 8 100 1000 1",              /* pg above 7 */
+        "5 1 1 3 100 1000 1", /* src = dst */
+        "5 1 2 8 100 1000 1", /* pg above 7 */
         "5 1 2 7 65535 1000 1",
         "5 1 2 7 65536 1000 1",
-        "5 1 2 3 100 0 1",                 /* empty flow */
-        "5 1 2 3 100 1000000000000 1",     /* 1 TB */
+        "5 1 2 3 100 0 1",             /* empty flow */
+        "5 1 2 3 100 1000000000000 1", /* 1 TB */
         "5 1 2 3 100 1000000000001 1",
         "5  1\t\t2 3   100 1000 1",
-        "5 1 2 3 100 1000 1\v",            /* \v: space to the general path */
+        "5 1 2 3 100 1000 1\v", /* \v: space to the general path */
         "5 1\f2 3 100 1000 1",
         "5 1 2 3 1e2 1000 1",
         "5 1 2 3 100 1000 0x1",
@@ -180,7 +180,8 @@ static void test_fast_path_equals_general(void)
                       lines[i]);
         } else if (ra && rb) {
             /* same message after the file name and line number */
-            const char *ma = strstr(e1.msg, "general.txt:2: "), *mb = strstr(e2.msg, "fast.txt:3: ");
+            const char *ma = strstr(e1.msg, "general.txt:2: "),
+                       *mb = strstr(e2.msg, "fast.txt:3: ");
             CHECK_MSG(ma && mb && !strcmp(ma + 15, mb + 12), "\"%s\": \"%s\" vs \"%s\"", lines[i],
                       e1.msg, e2.msg);
         }
@@ -193,11 +194,13 @@ static void test_fast_path_equals_general(void)
     CHECK(m3_flows_read(write_text("fast.txt", "2\n0 1 2 3 100 1000 0\n5 1 2 3 100 1000 1 9\n"),
                         NULL, &fc, &e2) == -1);
     CHECK_MSG(strstr(e2.msg, "fast.txt:3: expected 7 fields like the first flow line, found "
-                             "more than 7") != NULL, "%s", e2.msg);
-    CHECK(m3_flows_read(write_text("fast.txt", "2\n1 2 3 100 1000 0\n1 2 3 100 1000 1 9\n"),
-                        NULL, &fc, &e2) == -1);
-    CHECK_MSG(strstr(e2.msg, "fast.txt:3: expected 6 fields like the first flow line, found 7")
-              != NULL, "%s", e2.msg);
+                             "more than 7") != NULL,
+              "%s", e2.msg);
+    CHECK(m3_flows_read(write_text("fast.txt", "2\n1 2 3 100 1000 0\n1 2 3 100 1000 1 9\n"), NULL,
+                        &fc, &e2) == -1);
+    CHECK_MSG(strstr(e2.msg, "fast.txt:3: expected 6 fields like the first flow line, found 7") !=
+                  NULL,
+              "%s", e2.msg);
     /* on a topology: a switch or an unknown node as an endpoint */
     m3_error err;
     m3_topology *t = m3_topology_parking_lot(4, 10e9, 40e9, 40e9, 1000, &err);
@@ -243,17 +246,18 @@ static void test_format(void)
         double v;
         int d;
         const char *want;
-    } ties[] = {{0.5, 0, "0"},          {1.5, 0, "2"},           {2.5, 0, "2"},
-                {0.0625, 3, "0.062"},   {0.1875, 3, "0.188"},    {1.0 / 1024, 9, "0.000976562"},
-                {-0.5, 0, "-0"},        {-0.0, 3, "-0.000"},     {1e300, 0, NULL},
-                {123456.7890625, 6, "123456.789062"}};
+    } ties[] = {{0.5, 0, "0"},        {1.5, 0, "2"},
+                {2.5, 0, "2"},        {0.0625, 3, "0.062"},
+                {0.1875, 3, "0.188"}, {1.0 / 1024, 9, "0.000976562"},
+                {-0.5, 0, "-0"},      {-0.0, 3, "-0.000"},
+                {1e300, 0, NULL},     {123456.7890625, 6, "123456.789062"}};
     for (size_t i = 0; i < sizeof ties / sizeof ties[0]; i++) {
         char b[400];
         char *e = m3_format_fixed(b, ties[i].v, ties[i].d);
         *e = '\0';
         if (ties[i].want)
-            CHECK_MSG(!strcmp(b, ties[i].want), "%.17g %%.%df: %s, want %s", ties[i].v,
-                      ties[i].d, b, ties[i].want);
+            CHECK_MSG(!strcmp(b, ties[i].want), "%.17g %%.%df: %s, want %s", ties[i].v, ties[i].d,
+                      b, ties[i].want);
         CHECK_MSG(same_as_printf(ties[i].v, ties[i].d), "%.17g %%.%df differs from printf",
                   ties[i].v, ties[i].d);
     }
@@ -328,9 +332,9 @@ int main(void)
     test_fast_path_equals_general();
     test_format();
     test_round_trip();
-    static const char *names[] = {"layout.txt", "blocks.txt", "nul.txt", "longest.txt",
-                                  "toolong.txt", "toolong-nul.txt", "general.txt", "fast.txt",
-                                  "round.txt"};
+    static const char *names[] = {"layout.txt",  "blocks.txt",  "nul.txt",
+                                  "longest.txt", "toolong.txt", "toolong-nul.txt",
+                                  "general.txt", "fast.txt",    "round.txt"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         remove(tmp_path(names[i]));
     rmdir(tmpdir);

@@ -56,8 +56,7 @@ static void check_refused(const m3_line *l, const char *want, const char *what)
     CHECK_MSG(m3_flowsim_run_line_naive(l, &fs, MTU, HDR, fct, &err) == -1, "%s: naive", what);
     CHECK_MSG(strstr(err.msg, want) != NULL, "%s: naive: \"%s\"", what, err.msg);
     memset(&err, 0, sizeof err);
-    CHECK_MSG(m3_line_flowsim(l, &fs, MTU, HDR, fct, NULL, NULL, &err) == -1, "%s: flowsim",
-              what);
+    CHECK_MSG(m3_line_flowsim(l, &fs, MTU, HDR, fct, NULL, NULL, &err) == -1, "%s: flowsim", what);
     CHECK_MSG(strstr(err.msg, want) != NULL, "%s: line_flowsim: \"%s\"", what, err.msg);
 }
 
@@ -126,8 +125,8 @@ static void test_solo(void)
                 set_flows(&fs, v, 1);
                 double fluid, fct, ideal;
                 m3_error err;
-                CHECK_MSG(m3_line_flowsim(&l, &fs, MTU, HDR, &fluid, &fct, &ideal, &err) == 0,
-                          "%s", err.msg);
+                CHECK_MSG(m3_line_flowsim(&l, &fs, MTU, HDR, &fluid, &fct, &ideal, &err) == 0, "%s",
+                          err.msg);
                 CHECK_MSG(fabs(fct - ideal) <= 1e-9 * ideal,
                           "cap %g size %llu %u -> %u: fct %.12g ideal %.12g", l.cap_bps,
                           (unsigned long long)sizes[s], pos[p][0], pos[p][1], fct, ideal);
@@ -317,8 +316,8 @@ static void test_flowsim_equals_estimate(uint32_t n, uint64_t seed)
         bad += !(fabs(fl_a[i] - fl_b[i]) <= 1e-6 * fl_b[i]) ||
                !(fabs(fct_a[i] - fct_b[i]) <= 2e-5 * fct_b[i]) ||
                !(fabs(id_a[i] - id_b[i]) <= 2e-5 * id_b[i]);
-    CHECK_MSG(bad == 0, "n=%u seed=%llu: %zu of %zu flows differ", n, (unsigned long long)seed,
-              bad, f.n);
+    CHECK_MSG(bad == 0, "n=%u seed=%llu: %zu of %zu flows differ", n, (unsigned long long)seed, bad,
+              f.n);
     free(a);
     m3_routing_free(r);
     m3_topology_free(t);

@@ -57,12 +57,10 @@ static long slurp(const char *p, char *buf, size_t cap)
 }
 
 /* The error must name "<file>:<line>:" and contain `what`. */
-#define CHECK_ERR(err, where, what)                                                    \
-    do {                                                                               \
-        CHECK_MSG(strstr((err).msg, where) != NULL, "want \"%s\" in \"%s\"", where,   \
-                  (err).msg);                                                          \
-        CHECK_MSG(strstr((err).msg, what) != NULL, "want \"%s\" in \"%s\"", what,     \
-                  (err).msg);                                                          \
+#define CHECK_ERR(err, where, what)                                                                \
+    do {                                                                                           \
+        CHECK_MSG(strstr((err).msg, where) != NULL, "want \"%s\" in \"%s\"", where, (err).msg);    \
+        CHECK_MSG(strstr((err).msg, what) != NULL, "want \"%s\" in \"%s\"", what, (err).msg);      \
     } while (0)
 
 static int same_topology(const m3_topology *a, const m3_topology *b)
@@ -171,7 +169,9 @@ static void test_topology_roundtrip_builtin(void)
 
 static void test_topology_errors(void)
 {
-    static const struct { const char *file, *where, *what; } cases[] = {
+    static const struct {
+        const char *file, *where, *what;
+    } cases[] = {
         {"data/bad-rate.txt", "bad-rate.txt:4:", "link 2: rate \"10Gbs\" is not a rate"},
         {"data/topo-bad-tokens.txt", "topo-bad-tokens.txt:5:", "expected 5 fields"},
         {"data/topo-bad-node.txt", "topo-bad-node.txt:4:", "endpoint \"3\" is not a node id"},
@@ -192,7 +192,9 @@ static void test_topology_errors(void)
         CHECK_ERR(err, cases[i].where, cases[i].what);
     }
     /* header problems, written on the fly */
-    static const struct { const char *text, *what; } hdr[] = {
+    static const struct {
+        const char *text, *what;
+    } hdr[] = {
         {"", "empty file"},
         {"3 1\n", "expected 3 numbers"},
         {"3 4 0\n", "exceeds node count"},
@@ -262,13 +264,16 @@ static void test_flows_forms(void)
 
 static void test_flows_rounding(void)
 {
-    static const struct { const char *s; uint64_t ns; } cases[] = {
-        {"0.0000000015", 2},          /* half up on the 10th digit */
+    static const struct {
+        const char *s;
+        uint64_t ns;
+    } cases[] = {
+        {"0.0000000015", 2}, /* half up on the 10th digit */
         {"0.0000000014999", 1},
         {"0.0000000005", 1},
         {"0.0000000004999999", 0},
         {"1.0000000004", 1000000000u},
-        {"0.1", 100000000u},          /* exact, no binary fraction error */
+        {"0.1", 100000000u}, /* exact, no binary fraction error */
         {"0.3", 300000000u},
         {"2.000001234", 2000001234u},
         {"12345.678901234", 12345678901234u},
@@ -291,14 +296,23 @@ static void test_flows_rounding(void)
         m3_error err = {{0}};
         const char *p = write_tmp("round.txt", one);
         CHECK_MSG(m3_flows_read(p, NULL, &f, &err) == 0, "%s: %s", cases[i].s, err.msg);
-        CHECK_MSG(f.n == 1 && f.v[0].start_ns == cases[i].ns, "%s -> %llu, want %llu",
-                  cases[i].s, f.n ? (unsigned long long)f.v[0].start_ns : 0ull,
+        CHECK_MSG(f.n == 1 && f.v[0].start_ns == cases[i].ns, "%s -> %llu, want %llu", cases[i].s,
+                  f.n ? (unsigned long long)f.v[0].start_ns : 0ull,
                   (unsigned long long)cases[i].ns);
         m3_flows_free(&f);
     }
     /* bad start texts */
-    static const char *bad[] = {"1.5s", "1..5", ".", "", "abc", "1e", "nan", "inf", "0x10",
-                                "1.2.3", "99999999999999999999"};
+    static const char *bad[] = {"1.5s",
+                                "1..5",
+                                ".",
+                                "",
+                                "abc",
+                                "1e",
+                                "nan",
+                                "inf",
+                                "0x10",
+                                "1.2.3",
+                                "99999999999999999999"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         char one[128];
         snprintf(one, sizeof one, "1\n0 1 3 100 10 %s\n", bad[i]);
@@ -313,7 +327,9 @@ static void test_flows_rounding(void)
 
 static void test_flows_errors(void)
 {
-    static const struct { const char *file, *where, *what; } cases[] = {
+    static const struct {
+        const char *file, *where, *what;
+    } cases[] = {
         {"data/flows-unsorted.txt", "flows-unsorted.txt:4:", "start time goes back"},
         {"data/flows-mixed.txt", "flows-mixed.txt:3:", "expected 7 fields"},
         {"data/flows-size0.txt", "flows-size0.txt:4:", "size is 0"},
@@ -336,15 +352,13 @@ static void test_flows_errors(void)
         CHECK_MSG(f.n == 0 && f.v == NULL, "%s: flows left behind", cases[i].file);
         CHECK_ERR(err, cases[i].where, cases[i].what);
     }
-    static const struct { const char *text, *what; } more[] = {
-        {"1\n0 1 3 100 10\n", "found 5"},
-        {"1\n0 0 1 3 100 10 1 9\n", "found more than 7"},
-        {"1\n0 1 9 100 10 1\n", "priority group"},
-        {"1\n0 1 3 70000 10 1\n", "dport"},
-        {"1\n0 1 3 100 -5 1\n", "size \"-5\""},
-        {"1\nx 0 1 3 100 10 1\n", "flow id \"x\""},
-        {"1\n-1 0 3 100 10 1\n", "src \"-1\""},
-        {"", "empty file"},
+    static const struct {
+        const char *text, *what;
+    } more[] = {
+        {"1\n0 1 3 100 10\n", "found 5"},          {"1\n0 0 1 3 100 10 1 9\n", "found more than 7"},
+        {"1\n0 1 9 100 10 1\n", "priority group"}, {"1\n0 1 3 70000 10 1\n", "dport"},
+        {"1\n0 1 3 100 -5 1\n", "size \"-5\""},    {"1\nx 0 1 3 100 10 1\n", "flow id \"x\""},
+        {"1\n-1 0 3 100 10 1\n", "src \"-1\""},    {"", "empty file"},
     };
     for (size_t i = 0; i < sizeof more / sizeof more[0]; i++) {
         m3_flows f;
@@ -472,7 +486,9 @@ static void test_config(void)
               "%s", err.msg);
     CHECK(m3_config_set(&c, "colour", "red", "x", &err) != 0);
     CHECK_MSG(strstr(err.msg, "unknown key \"colour\" (known keys:") != NULL, "%s", err.msg);
-    static const struct { const char *key, *value, *what; } bad[] = {
+    static const struct {
+        const char *key, *value, *what;
+    } bad[] = {
         {"pfc", "2", "pfc: \"2\" is not 0 or 1"},
         {"mtu", "63", "mtu: \"63\" is out of range (accepted: integer 64..9000)"},
         {"mtu", "1500.5", "mtu"},
@@ -527,9 +543,11 @@ static void test_config(void)
 
 static void test_config_errors(void)
 {
-    static const struct { const char *file, *where, *what; } cases[] = {
-        {"data/cfg-typo.txt", "cfg-typo.txt:3: ",
-         "unknown key \"bufer_kb\" (did you mean \"buffer_kb\"?)"},
+    static const struct {
+        const char *file, *where, *what;
+    } cases[] = {
+        {"data/cfg-typo.txt",
+         "cfg-typo.txt:3: ", "unknown key \"bufer_kb\" (did you mean \"buffer_kb\"?)"},
         {"data/cfg-dup.txt", "cfg-dup.txt:3: ", "duplicate key \"mtu\" (first set on line 1)"},
         {"data/cfg-noeq.txt", "cfg-noeq.txt:2: ", "expected \"key = value\""},
         {"data/cfg-badval.txt", "cfg-badval.txt:2: ", "hpcc_eta: 1.5 is out of range"},
@@ -545,7 +563,9 @@ static void test_config_errors(void)
         CHECK_ERR(err, cases[i].where, cases[i].what);
         CHECK(same_config(&c, &d)); /* a failed read changes nothing */
     }
-    static const struct { const char *text, *what; } more[] = {
+    static const struct {
+        const char *text, *what;
+    } more[] = {
         {"= 5\n", "more.cfg:1: expected one key before '='"},
         {"mtu =\n", "more.cfg:1: mtu: expected one value after '='"},
         {"mtu = 1 000\n", "more.cfg:1: mtu: expected one value"},
@@ -603,9 +623,9 @@ int main(void)
     test_config_errors();
     test_scenario();
 
-    static const char *made[] = {"topo1.txt", "topo2.txt", "hdr.txt", "lot.txt", "flows.txt",
-                                 "round.txt", "badstart.txt", "more.txt", "f.txt", "cfg.txt",
-                                 "more.cfg", "flags.cfg"};
+    static const char *made[] = {"topo1.txt", "topo2.txt", "hdr.txt",      "lot.txt",
+                                 "flows.txt", "round.txt", "badstart.txt", "more.txt",
+                                 "f.txt",     "cfg.txt",   "more.cfg",     "flags.cfg"};
     for (size_t i = 0; i < sizeof made / sizeof made[0]; i++)
         remove(tmp_path(made[i]));
     if (rmdir(tmpdir))

@@ -145,8 +145,7 @@ static void test_k_ary(void)
         }
     }
     for (int c = 0; c < 4; c++)
-        CHECK_MSG(per_core[c] > 850 && per_core[c] < 1150, "core %d: %zu of 4000", c,
-                  per_core[c]);
+        CHECK_MSG(per_core[c] > 850 && per_core[c] < 1150, "core %d: %zu of 4000", c, per_core[c]);
     m3_route_index_free(x);
     free(fs.v);
     m3_routing_free(r);

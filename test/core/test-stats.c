@@ -23,8 +23,8 @@ static void test_ideal_fct(void)
      * (838.4 + 209.6) + 2000 B at 10G (1600) + 2 more headers (76.8) */
     CHECK_NEAR(m3_ideal_fct_ns(t, two, 2, 3000, 1000, 48, 0), 2000 + 1048 + 1600 + 76.8, 1e-12);
     /* the NIC cap lowers the bottleneck for the streaming part only */
-    CHECK_NEAR(m3_ideal_fct_ns(t, two + 1, 1, 3000, 1000, 48, 10e9),
-               1000 + 209.6 + 1600 + 76.8, 1e-12);
+    CHECK_NEAR(m3_ideal_fct_ns(t, two + 1, 1, 3000, 1000, 48, 10e9), 1000 + 209.6 + 1600 + 76.8,
+               1e-12);
     /* exactly one MTU more: the extra header count is floor((size-1)/MTU) */
     CHECK_NEAR(m3_ideal_fct_ns(t, one, 1, 2000, 1000, 48, 0), 1000 + 838.4 + 800 + 38.4, 1e-12);
     m3_topology_free(t);

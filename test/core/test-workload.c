@@ -23,10 +23,17 @@ static double sampled_mean(const m3_size_dist *d, size_t n, unsigned long seed)
 
 static void test_synthetic_means(void)
 {
-    static const struct { m3_size_kind k; double shape; const char *name; } fam[] = {
-        {M3_SIZE_EXP, 0, "exp"},           {M3_SIZE_GAUSSIAN, 0, "gaussian"},
-        {M3_SIZE_GAUSSIAN, 1.0, "gauss1"}, {M3_SIZE_LOGNORMAL, 1.0, "lognormal1"},
-        {M3_SIZE_LOGNORMAL, 2.0, "lognormal2"}, {M3_SIZE_PARETO, 0.1, "pareto.1"},
+    static const struct {
+        m3_size_kind k;
+        double shape;
+        const char *name;
+    } fam[] = {
+        {M3_SIZE_EXP, 0, "exp"},
+        {M3_SIZE_GAUSSIAN, 0, "gaussian"},
+        {M3_SIZE_GAUSSIAN, 1.0, "gauss1"},
+        {M3_SIZE_LOGNORMAL, 1.0, "lognormal1"},
+        {M3_SIZE_LOGNORMAL, 2.0, "lognormal2"},
+        {M3_SIZE_PARETO, 0.1, "pareto.1"},
         {M3_SIZE_PARETO, 0.4, "pareto.4"},
     };
     static const double means[] = {100, 1e3, 3e4, 1e5};
@@ -342,8 +349,8 @@ static void test_path_recipe(void)
             for (size_t i = 0; i < f.n; i++) {
                 const m3_flow *x = &f.v[i];
                 fg |= x->src == 0 && x->dst == n - 1;
-                ok &= x->src < x->dst && x->dst < n && x->id == i && x->pg == 3 &&
-                      x->size >= 50 && (i == 0 || x->start_ns >= f.v[i - 1].start_ns);
+                ok &= x->src < x->dst && x->dst < n && x->id == i && x->pg == 3 && x->size >= 50 &&
+                      (i == 0 || x->start_ns >= f.v[i - 1].start_ns);
                 for (uint32_t l = x->src; l < x->dst; l++)
                     bits[l] += wire_bits(x->size);
             }

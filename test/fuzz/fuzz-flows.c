@@ -31,8 +31,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         const char *out = fuzz_out_path();
         FUZZ_ASSERT(m3_flows_write(&f, out, &err) == 0, "%s", err.msg);
         m3_flows g;
-        FUZZ_ASSERT(m3_flows_read(out, NULL, &g, &err) == 0, "written flows refused: %s",
-                    err.msg);
+        FUZZ_ASSERT(m3_flows_read(out, NULL, &g, &err) == 0, "written flows refused: %s", err.msg);
         FUZZ_ASSERT(m3_flows_equal(&f, &g), "round trip differs");
         m3_flows_free(&g);
         m3_flows_free(&f);

@@ -67,14 +67,14 @@ static const char *fuzz_out_path(void)
 
 /* Stops the run with a message: libFuzzer reports it as a crash and keeps
  * the input. For broken properties (a round trip that differs). */
-#define FUZZ_ASSERT(cond, ...)                                                                    \
-    do {                                                                                          \
-        if (!(cond)) {                                                                            \
-            fprintf(stderr, "fuzz property failed: %s: ", #cond);                                 \
-            fprintf(stderr, __VA_ARGS__);                                                         \
-            fputc('\n', stderr);                                                                  \
-            abort();                                                                              \
-        }                                                                                         \
+#define FUZZ_ASSERT(cond, ...)                                                                     \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            fprintf(stderr, "fuzz property failed: %s: ", #cond);                                  \
+            fprintf(stderr, __VA_ARGS__);                                                          \
+            fputc('\n', stderr);                                                                   \
+            abort();                                                                               \
+        }                                                                                          \
     } while (0)
 
 #endif /* M3_FUZZ_INPUT_H */

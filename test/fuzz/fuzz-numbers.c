@@ -22,8 +22,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_ASSERT(isfinite(d), "%g", d);
     if (m3_parse_count(s, UINT64_MAX, &u) == 0) {
         FUZZ_ASSERT(dok, "count without a number: %s", s);
-        FUZZ_ASSERT(fabs((double)u - d) <= 1e-15 * d + 0.5, "%llu vs %.17g",
-                    (unsigned long long)u, d);
+        FUZZ_ASSERT(fabs((double)u - d) <= 1e-15 * d + 0.5, "%llu vs %.17g", (unsigned long long)u,
+                    d);
     }
     if (m3_parse_u64(s, &u) == 0)
         FUZZ_ASSERT(strspn(s, "0123456789") == strlen(s) && s[0] != '\0', "digits: %s", s);

@@ -109,8 +109,7 @@ static void write_file(const char *path, const blob *b)
 
 /* WORK/NAME/x.{json,pt,check.bin} from the blobs (NULL: the file is absent);
  * returns WORK/NAME/x. */
-static const char *make_case(const char *name, const blob *json, const blob *pt,
-                             const blob *chk)
+static const char *make_case(const char *name, const blob *json, const blob *pt, const blob *chk)
 {
     static char base[4096];
     char path[4200];
@@ -287,8 +286,8 @@ int main(int argc, char **argv)
     for (size_t i = pt.n / 2; i < pt.n / 2 + 64; i++)
         flipped.data[i] = (char)(flipped.data[i] ^ 0xff);
     base = make_case("pt-flipped", &json, &flipped, &chk);
-    expect_refusal_either("64 bytes flipped in the middle of the .pt", base, ".pt",
-                          "libtorch", "differs from");
+    expect_refusal_either("64 bytes flipped in the middle of the .pt", base, ".pt", "libtorch",
+                          "differs from");
 
     /* the check data */
     blob chk_short = {chk.data, chk.n - 100};

@@ -48,14 +48,14 @@
 
 static int failures;
 
-#define CHECK(cond, ...)                                                                   \
-    do {                                                                                   \
-        if (!(cond)) {                                                                     \
-            printf("FAIL %s:%d: ", __FILE__, __LINE__);                                    \
-            printf(__VA_ARGS__);                                                           \
-            printf("\n");                                                                  \
-            failures++;                                                                    \
-        }                                                                                  \
+#define CHECK(cond, ...)                                                                           \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            printf("FAIL %s:%d: ", __FILE__, __LINE__);                                            \
+            printf(__VA_ARGS__);                                                                   \
+            printf("\n");                                                                          \
+            failures++;                                                                            \
+        }                                                                                          \
     } while (0)
 
 static double now_s(void)
@@ -214,14 +214,17 @@ int main(int argc, char **argv)
             pt = NULL, i = argc;
     }
     if (!pt) {
-        fprintf(stderr, "usage: %s [--expect-unavailable | --expect-refusal TEXT] NAME.pt "
-                "[--tol T]\n", argv[0]);
+        fprintf(stderr,
+                "usage: %s [--expect-unavailable | --expect-refusal TEXT] NAME.pt "
+                "[--tol T]\n",
+                argv[0]);
         return 2;
     }
     if (unavailable) {
         CHECK(m3_infer_available() == 0, "m3_infer_available() is 1 without libtorch");
         return expect_refusal(pt, "m3-ns3 was built without libtorch: install libtorch-dev "
-                              "and reconfigure") || failures;
+                                  "and reconfigure") ||
+               failures;
     }
     CHECK(m3_infer_available() == 1, "m3_infer_available() is 0 in a build with libtorch");
     if (refusal)
@@ -230,7 +233,7 @@ int main(int argc, char **argv)
     /* load: libtorch comes into the process here, not at its start */
     int before = libtorch_mapped();
     CHECK(before != 1, "libtorch is loaded before m3_model_load (the module would pay its "
-          "start-up in every program)");
+                       "start-up in every program)");
     m3_error err = {{0}};
     double t0 = now_s();
     m3_model *m = m3_model_load(pt, 1, &err);
@@ -249,12 +252,12 @@ int main(int argc, char **argv)
            pt, load_s, info->name, info->size, info->params, info->train_samples,
            info->dataset_sha256, info->model_p99_err, info->flowsim_p99_err);
     CHECK(info->name[0] != '\0', "empty model name");
-    CHECK(info->max_links == p.max_links && p.max_links >= 1,
-          "max_links: info %d, predictor %d", info->max_links, p.max_links);
+    CHECK(info->max_links == p.max_links && p.max_links >= 1, "max_links: info %d, predictor %d",
+          info->max_links, p.max_links);
     CHECK(info->token_dim == s->token_dim && info->out_buckets == s->out_buckets &&
               info->pcts == s->pcts,
-          "info D %d O %d P %d, schema %d %d %d", info->token_dim, info->out_buckets,
-          info->pcts, s->token_dim, s->out_buckets, s->pcts);
+          "info D %d O %d P %d, schema %d %d %d", info->token_dim, info->out_buckets, info->pcts,
+          s->token_dim, s->out_buckets, s->pcts);
     CHECK(p.ctx != NULL && p.predict != NULL, "predictor without ctx or predict");
 
     /* training ranges: every schema field, in order, and cfg keys */
@@ -302,7 +305,8 @@ int main(int argc, char **argv)
             bad_curve++;
     }
     printf("check: %d paths, %zu outputs, max relative error %.3g (tol %.1g), %zu over, %zu "
-           "not a non-decreasing curve >= 1\n", c.b, total, worst, tol, over, bad_curve);
+           "not a non-decreasing curve >= 1\n",
+           c.b, total, worst, tol, over, bad_curve);
     CHECK(over == 0, "%zu outputs differ from Python's", over);
     CHECK(bad_curve == 0, "%zu outputs below 1 or decreasing", bad_curve);
 
@@ -348,8 +352,8 @@ int main(int argc, char **argv)
         time_paths(&p, fg5, l5, m5, y5, c.d, 128, &first128, &med128, &min128);
         printf("timing, %d intra-op thread%s: load %.3f s; %d paths in one batch: first %.1f "
                "ms, then median %.1f ms, min %.1f ms; in batches of 128: median %.1f ms, "
-               "min %.1f ms\n", threads, threads > 1 ? "s" : "", load_s, PATHS, first, med, min,
-               med128, min128);
+               "min %.1f ms\n",
+               threads, threads > 1 ? "s" : "", load_s, PATHS, first, med, min, med128, min128);
         m3_model_free(m);
     }
     free(y), free(y5), free(fg5), free(l5), free(m5);
