@@ -32,11 +32,13 @@ RUN_PACKAGES=(
     python3-matplotlib
 )
 # Only for `test`: clang and its runtimes build the libFuzzer harnesses
-# (test/fuzz/) whose short runs are tests too; OpenMPI builds m3-mpi,
-# whose ranks must agree with one process (test/mpi/).
+# (test/fuzz/) whose short runs are tests too; clang-format checks the
+# formatting (ctest house/format); OpenMPI builds m3-mpi, whose ranks must
+# agree with one process (test/mpi/).
 TEST_PACKAGES=(
     clang
     libclang-rt-dev
+    clang-format     # test/check-format.sh (clang-format 14 in Debian 12)
     libopenmpi-dev   # m3 mode across MPI ranks (tools/m3-mpi.c) and its test
     openmpi-bin
 )
