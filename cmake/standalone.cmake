@@ -103,6 +103,27 @@ if(Python3_Interpreter_FOUND)
                    --self-test ${CMAKE_SOURCE_DIR})
 endif()
 
+# ---- house rules: every source file carries its SPDX licence line
+# (test/check-spdx.py), every C and C++ file is formatted
+# (test/check-format.sh, with clang-format); each check also proves it
+# can fail on a bad copy ----
+if(Python3_Interpreter_FOUND)
+  add_test(NAME house/spdx
+           COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/test/check-spdx.py ${CMAKE_SOURCE_DIR})
+  add_test(NAME house/spdx-selftest
+           COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/test/check-spdx.py --self-test)
+endif()
+find_program(M3_CLANG_FORMAT clang-format)
+if(M3_CLANG_FORMAT)
+  add_test(NAME house/format COMMAND bash ${CMAKE_SOURCE_DIR}/test/check-format.sh)
+  add_test(NAME house/format-selftest
+           COMMAND bash ${CMAKE_SOURCE_DIR}/test/check-format.sh --self-test)
+  set_tests_properties(house/format house/format-selftest PROPERTIES
+                       ENVIRONMENT "CLANG_FORMAT=${M3_CLANG_FORMAT}")
+else()
+  message(STATUS "house/format test not added: clang-format not found (Debian: clang-format)")
+endif()
+
 # ---- the ns-3 module ----
 find_package(ns3 3.37 QUIET COMPONENTS libcore libnetwork)
 if(NOT ns3_FOUND)
