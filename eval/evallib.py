@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 """The evaluation suite's pure parts: suite expansion, command lines, cache
 keys, and the error/aggregate arithmetic behind doc/evaluation/results.json.
 

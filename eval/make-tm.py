@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
 """Writes the rack-to-rack traffic matrices of the evaluation suite (eval/tm/).
 
 The files are committed; this script documents how they were made and

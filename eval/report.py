@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
 """Writes the evaluation report from results.json: plots (PNG, with
 matplotlib when it is importable) and the generated reStructuredText tables
 (results.rst, included by doc/evaluation.rst).

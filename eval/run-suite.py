@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
 """Runs the evaluation suite (eval/suite.json) in packet, flowsim and m3 modes
 of m3-compare, caches each result, and writes doc/evaluation/results.json and
 the report (eval/report.py).

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
 """Tests of the evaluation runner (ctest: eval/aggregate-oracle, eval/quick).
 
   eval/test-eval.py --oracle             # the error and aggregate arithmetic on a

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-only
 """build_dataset.py - path training samples (m3-gen-path JSON lines) -> one .npz
 of model inputs and targets, with the inputs computed by the C core itself.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # bundle.sh - packs built programs with the shared libraries they link
 # (all but glibc's own) into one folder, so that Debian-built binaries run
 # on another Linux machine (the GPU machine's Ubuntu) with

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
 """Exports a trained m3 model to a TorchScript checkpoint that libtorch 1.13 loads.
 
 Design. Run with Debian's /usr/bin/python3 (torch 1.13, the version the C++

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
 """Synthetic m3 dataset in gen/build_dataset.py's exact .npz format, for tests.
 
 Design. Each sample is a path scenario: n in {3, 5, 7}, a CC, a workload

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 """fg_sensitivity.py - how the shipped model answers when a path's foreground
 token is built from k foreground flows instead of all of them (a sampled
 fat-tree path carries about one; every training sample had hundreds or

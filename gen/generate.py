@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
 """generate.py - runs many path training samples (m3-gen-path) in parallel.
 
 Design: a sample is a task (n, workload seed, config seed); the task list

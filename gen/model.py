@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 """m3's model (m3-method.md section 5), sized to a CPU budget.
 
 Design. Input: one foreground token [B, D] and up to 6 link tokens [B, 6, D]

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-only
 """path_truth.py - how much of a network's tail survives m3's decomposition
 into paths: the packet-mode slowdown of each sampled path's foreground
 flows when the path scenario alone is simulated (what a perfect model

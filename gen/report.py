@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-only
 """report.py - the validation report of a trained checkpoint: data and plots.
 
 Design. Reads what training left (train.py's --out DIR: eval.json,

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
 """test_generate.py - m3-gen-path and gen/generate.py end to end.
 
 Oracles: the sample's configuration is m3_config_sample's draw (through the

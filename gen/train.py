@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
 """Trains the m3 model (gen/model.py) on a dataset .npz of gen/build_dataset.py.
 
 Design. The whole dataset goes to the device as tensors once (a few thousand

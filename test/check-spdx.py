@@ -5,23 +5,29 @@
     check-spdx.py [ROOT]          # list the files without the line, exit 1 if any
     check-spdx.py --add [ROOT]    # insert it where it is missing (first line,
                                   # after a #! line)
+    check-spdx.py --self-test     # prove the check can fail (a scratch git repo)
 
 The line is "SPDX-License-Identifier: GPL-2.0-only" (LICENSE, as ns-3), in
 the comment syntax of the file, within its first five lines. Source files
-are the tracked C, C++, Python, shell and CMake/waf files; data (test
-inputs, fuzz corpora, checkpoints) and documents are not. Standard library
-only.
+are the tracked C, C++, Python, shell and CMake/waf files anywhere in the
+tree (the core, the module, tools, tests, bench/, bindings/, gen/, eval/,
+CI), the .clang-format and .gitignore files; data (test inputs, fuzz
+corpora and dictionaries, checkpoints, gen/data/, eval/cache/) and
+documents (README.md, doc/) are not. ctest runs the check and its
+self-test (house/spdx, house/spdx-selftest). Exit status: 0 every file has
+the line, 1 some do not, 2 usage error. Standard library only.
 """
 import os
 import subprocess
 import sys
+import tempfile
 
 TAG = "SPDX-License-Identifier: GPL-2.0-only"
 C_LIKE = (".c", ".h", ".cc")
 HASH = (".py", ".sh", ".cmake")
-HASH_NAMES = ("CMakeLists.txt", "wscript", "m3.sh", "run", ".gitignore")
+HASH_NAMES = ("CMakeLists.txt", "wscript", "m3.sh", "run", ".gitignore", ".clang-format")
 SKIP_DIRS = ("test/fuzz/corpus/", "test/fuzz/dict/", "test/core/data/", "test/data/",
-             "ckpts/", "doc/")
+             "ckpts/", "doc/", "gen/data/", "eval/cache/", "eval/tm/")
 
 
 def is_source(path):
@@ -63,11 +69,63 @@ def add(root, path):
     return True
 
 
+def missing_in(root):
+    """The tracked source files of root without the line."""
+    missing = []
+    for p in tracked(root):
+        with open(os.path.join(root, p), errors="replace") as f:
+            if not has_tag(f.read(4096)):
+                missing.append(p)
+    return missing
+
+
+def self_test():
+    """A scratch repository with one file of each comment syntax, the line
+    missing from all but one, and a data file: the check must name exactly
+    the unlicensed sources, and --add must make it pass."""
+    files = {
+        "a.c": "int a;\n",
+        "b.cc": "int b;\n",
+        "c.py": "#!/usr/bin/env python3\nprint(1)\n",
+        "tools/d.sh": "#!/bin/sh\necho d\n",
+        "CMakeLists.txt": "project(x)\n",
+        "e.h": "/* %s */\nint e;\n" % TAG,
+        "test/data/f.c": "data, not a source\n",
+        "doc/g.rst": "a document\n",
+    }
+    with tempfile.TemporaryDirectory(prefix="m3-spdx-") as root:
+        for name, text in files.items():
+            os.makedirs(os.path.dirname(os.path.join(root, name)), exist_ok=True)
+            with open(os.path.join(root, name), "w") as f:
+                f.write(text)
+        subprocess.run(["git", "init", "-q", root], check=True)
+        subprocess.run(["git", "add", "."], cwd=root, check=True)
+        want = ["CMakeLists.txt", "a.c", "b.cc", "c.py", "tools/d.sh"]
+        got = sorted(missing_in(root))
+        if got != want:
+            print("self-test: expected %s without the line, the check found %s" % (want, got),
+                  file=sys.stderr)
+            return 1
+        for p in got:
+            add(root, p)
+        if missing_in(root):
+            print("self-test: still missing after --add: %s" % missing_in(root), file=sys.stderr)
+            return 1
+        with open(os.path.join(root, "c.py")) as f:
+            if not f.read().startswith("#!/usr/bin/env python3\n# " + TAG):
+                print("self-test: --add did not keep the #! line first", file=sys.stderr)
+                return 1
+    print("self-test: five unlicensed sources reported, data and documents not, --add fixes: ok")
+    return 0
+
+
 def main(argv):
     args = argv[1:]
     if args and args[0] in ("-h", "--help"):
         print(__doc__)
         return 0
+    if args == ["--self-test"]:
+        return self_test()
     adding = bool(args) and args[0] == "--add"
     if adding:
         args = args[1:]
@@ -75,11 +133,7 @@ def main(argv):
         print("check-spdx.py: usage: check-spdx.py [--add] [ROOT]", file=sys.stderr)
         return 2
     root = os.path.abspath(args[0] if args else os.path.join(os.path.dirname(__file__), ".."))
-    missing = []
-    for p in tracked(root):
-        with open(os.path.join(root, p), errors="replace") as f:
-            if not has_tag(f.read(4096)):
-                missing.append(p)
+    missing = missing_in(root)
     if adding:
         for p in missing:
             add(root, p)
