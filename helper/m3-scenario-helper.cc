@@ -681,7 +681,9 @@ M3ScenarioHelper::BuildFlows(Ptr<M3Scenario> s, std::string* error) const
     std::string msg;
     if (!s->GenerateWorkload(spec, &msg))
     {
-        return Fail(error, "--workload=" + m_workload + ": " + msg);
+        // name the topology too: a missing or too long route is its doing
+        return Fail(error,
+                    "--workload=" + m_workload + " on " + s->GetTopologySource() + ": " + msg);
     }
     return true;
 }

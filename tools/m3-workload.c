@@ -55,6 +55,7 @@ static const char usage[] =
 
 typedef struct opts {
     const char *topology, *sizes, *arrivals, *tm, *out;
+    const char *topo_value; /* the topology flag's value, as given, for messages */
     uint32_t parking, kary, ft[4];
     int has_ft, path_m3, nset_topo;
     double load;
@@ -116,10 +117,12 @@ static int parse_args(int argc, char **argv, opts *o)
     const m3_cli_option *x;
     o->path_m3 = m3_cli_get(opt, "--path-m3")->value != NULL;
     if ((x = m3_cli_get(opt, "--topology"))->value) {
+        o->topo_value = x->value;
         o->topology = x->value;
         o->nset_topo++;
     }
     if ((x = m3_cli_get(opt, "--parking-lot"))->value) {
+        o->topo_value = x->value;
         uint64_t v;
         if (m3_cli_count(x, 2, M3_LINE_MAX_POSITIONS, &v))
             return EXIT_USAGE;
@@ -127,12 +130,14 @@ static int parse_args(int argc, char **argv, opts *o)
         o->nset_topo++;
     }
     if ((x = m3_cli_get(opt, "--fat-tree"))->value) {
+        o->topo_value = x->value;
         if (parse_fat_tree(x->value, o->ft))
             return bad(x->name, "'%s' is not PODS,RACKS,HOSTS,OVERSUB (whole numbers)", x->value);
         o->has_ft = 1;
         o->nset_topo++;
     }
     if ((x = m3_cli_get(opt, "--k-ary"))->value) {
+        o->topo_value = x->value;
         uint64_t v;
         if (m3_cli_count(x, 2, 64, &v))
             return EXIT_USAGE;
@@ -430,7 +435,12 @@ int main(int argc, char **argv)
         fprintf(stderr, "m3-workload: %s: %s\n", topology_flag(&o), err.msg);
         goto out;
     }
-    if (m3_workload_generate(t, r, &w, &f, &err) || m3_flows_write(&f, o.out, &err)) {
+    if (m3_workload_generate(t, r, &w, &f, &err)) {
+        /* name the topology: a missing or too long route is its doing */
+        fprintf(stderr, "m3-workload: on %s %s: %s\n", topology_flag(&o), o.topo_value, err.msg);
+        goto out;
+    }
+    if (m3_flows_write(&f, o.out, &err)) {
         fprintf(stderr, "m3-workload: %s\n", err.msg);
         goto out;
     }

@@ -236,6 +236,18 @@ def cases(src):
               "f.txt:2: no route from host 0 to host 1 in the topology",
               files={"t.txt": "4 2 2\n2 3\n0 2 10Gbps 1us 0\n1 3 10Gbps 1us 0\n",
                      "f.txt": "1\n0 1 3 100 1000 0\n"}),
+        # a generated workload on a topology without a route names the topology
+        _case("topology/islands-workload", "topology",
+              ["m3-workload", "--topology", "t.txt", "--num-flows", "10", "--out", "o.txt"], 1,
+              "on --topology t.txt: workload: flow 0: no route from node",
+              files={"t.txt": "6 2 4\n4 5\n0 4 10Gbps 1us 0\n1 4 10Gbps 1us 0\n"
+                              "2 5 10Gbps 1us 0\n3 5 10Gbps 1us 0\n"},
+              absent=["o.txt"]),
+        _case("topology/path-too-long-workload", "topology",
+              ["m3-compare", "--mode=flowsim", "--topology=t.txt", "--workload=cache",
+               "--num-flows=10", "--out=out"], 1,
+              "--workload=cache on t.txt: workload: flow 0: path longer than 64 links",
+              files={"t.txt": long_line_topology(70)}, absent=["out/summary.json"]),
         _case("topology/packet-host-2-links", "topology",
               ["m3-compare", "--mode=flowsim,packet", "--topology=t.txt", "--flows=f.txt"], 1,
               "packet: t.txt: host 0 has 2 links",
