@@ -47,6 +47,26 @@ static double now_ms(void)
     return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
+/* flowSim has no losses: say so when the topology gives links an error
+ * rate, instead of ignoring it silently (as m3-compare's flowsim mode). */
+static void warn_losses(const m3_topology *t, const char *path)
+{
+    uint32_t n = 0;
+    double most = 0;
+    for (uint32_t i = 0; i < m3_topology_num_links(t); i++) {
+        double e = m3_topology_link(t, i)->error_rate;
+        if (e > 0) {
+            n++;
+            most = e > most ? e : most;
+        }
+    }
+    if (n)
+        fprintf(stderr,
+                "m3-flowsim: warning: %s: %u links have a non-zero error_rate (up to %g): "
+                "flowSim does not model losses, only m3-compare's packet mode does\n",
+                path, n, most);
+}
+
 int main(int argc, char **argv)
 {
     m3_cli_tool = "m3-flowsim";
@@ -110,6 +130,7 @@ int main(int argc, char **argv)
         t = m3_topology_read(topo_path, &err);
     if (!t)
         goto done;
+    warn_losses(t, topo_path);
     if (!(r = m3_routing_new(t, &err)))
         goto done;
     if (m3_flows_read_routed(flows_path, r, &f, &err))

@@ -41,7 +41,7 @@ static const char usage[] =
     "  --tm KIND                  uniform (default) | matrix:FILE (racks x racks weights,\n"
     "                             a host's rack is its switch) | incast:HOST:FRACTION\n"
     "                             (FRACTION of flows go to node HOST)\n"
-    "  --load X                   busiest link's load in (0, 1) (default 0.5)\n"
+    "  --load X                   busiest link's load in (0, 1] (default 0.5)\n"
     "  --num-flows N              number of flows, 1..1e8 (default 50000; 20000 with\n"
     "                             --path-m3, as m3-gen-path; alias --flows)\n"
     "  --workload-seed S          random seed (default 1; alias --seed)\n"

@@ -258,6 +258,12 @@ def cases(src):
               ["m3-flowsim", "--flows", "f.txt", "--topology", "t.txt"], 0, "flowSim FCT",
               stream="stdout",
               files={"t.txt": TOPO.replace("\n", "\r\n"), "f.txt": FLOWS.replace("\n", "\r\n")}),
+        # flowSim has no losses: a non-zero error_rate is run, with a warning
+        _case("topology/error-rate-flowsim-warns", "topology",
+              ["m3-flowsim", "--flows", "f.txt", "--topology", "t.txt", "--out", "o.csv"], 0,
+              "t.txt: 1 links have a non-zero error_rate (up to 0.01): flowSim does not model "
+              "losses", files={"t.txt": TOPO.replace("1us 0\n", "1us 0.01\n", 1), "f.txt": FLOWS},
+              present=["o.csv"]),
     ]
     c[[x["name"] for x in c].index("topology/missing-file")]["files"].pop("t.txt")
     # ------------------------------------------------------------ flows files
