@@ -18,8 +18,10 @@
  * its models take, --pfc-log, the m3 model and its path lengths; every
  * --sweep value), the output directory (writable?) all before the first
  * mode runs. A usage error (M3CommandLine: unknown option, stray argument,
- * malformed number) prints one line and exits 2; any other failure prints
- * one message and exits 1, and --out then holds nothing of this run.
+ * malformed number; M3ScenarioHelper: a value the scenario cannot take,
+ * such as --workload=bogus or --tm=incast:99:0.5) prints one line and exits
+ * 2; any other failure (a file's content, memory) prints one message and
+ * exits 1, and --out then holds nothing of this run.
  *
  *   ./m3-compare                                   # all modes, m3's 256-host fat-tree
  *   ./m3-compare --mode=m3,flowsim --parking-lot=5 --workload=cache --out=results
@@ -364,10 +366,13 @@ main(int argc, char* argv[])
         }
         estimators.push_back(e);
     }
-    Ptr<M3Scenario> scenario = scenarioHelper.Build(&error);
+    // An option's value the scenario cannot take (--workload=bogus,
+    // --tm=incast:99:0.5) is a usage error too; a file's content is not.
+    bool usage = false;
+    Ptr<M3Scenario> scenario = scenarioHelper.Build(&error, &usage);
     if (!scenario)
     {
-        return Fail(error);
+        return Fail(error, usage ? 2 : 1);
     }
     const m3_flows& flows = scenario->GetFlows();
     if (flows.n == 0)

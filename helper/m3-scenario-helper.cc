@@ -51,6 +51,14 @@ Fail(std::string* error, const std::string& msg)
     return false;
 }
 
+/** Fail for an option's value that cannot be: a usage error (exit 2). */
+bool
+Usage(std::string* error, bool* usage, const std::string& msg)
+{
+    *usage = true;
+    return Fail(error, msg);
+}
+
 /** RAII for the size distribution, which the workload spec only borrows. */
 struct SizeDist
 {
@@ -85,11 +93,12 @@ ParseDouble(const std::string& text, double* out)
 /**
  * The size distribution of --workload, in m3-workload's --sizes syntax:
  * a built-in name, exp:MEAN, gaussian:MEAN[:CV], lognormal:MEAN:SIGMA,
- * pareto:MEAN:XI, or else a CDF file.
+ * pareto:MEAN:XI, or else a CDF file (*file true: a failure is the file's).
  */
 m3_size_dist*
-MakeSizeDist(const std::string& spec, uint64_t minSize, m3_error* err)
+MakeSizeDist(const std::string& spec, uint64_t minSize, m3_error* err, bool* file)
 {
+    *file = false;
     std::vector<std::string> p = SplitColons(spec);
     static const struct
     {
@@ -133,6 +142,7 @@ MakeSizeDist(const std::string& spec, uint64_t minSize, m3_error* err)
         // Not a path: let the core name the built-ins in its error.
         return m3_size_dist_builtin(spec.c_str(), err);
     }
+    *file = true;
     return m3_size_dist_read(spec.c_str(), err);
 }
 
@@ -533,11 +543,12 @@ M3ScenarioHelper::Describe() const
 }
 
 bool
-M3ScenarioHelper::BuildTopology(Ptr<M3Scenario> s, std::string* error) const
+M3ScenarioHelper::BuildTopology(Ptr<M3Scenario> s, std::string* error, bool* usage) const
 {
     std::string spec = TopologySpec(error);
     if (spec.empty())
     {
+        *usage = true; // two topology options, or none
         return false;
     }
     size_t eq = spec.find('=');
@@ -556,11 +567,21 @@ M3ScenarioHelper::BuildTopology(Ptr<M3Scenario> s, std::string* error) const
     }
     std::string msg;
     bool ok = false;
+    // A value out of the ranges AddCommandLine(M3CommandLine&) checks is a
+    // usage error; a builder that fails on a value in range (memory) is not.
+    const bool builtin = kind == "fat-tree" || kind == "k-ary" || kind == "parking-lot";
+    if (builtin && ParseUintList(value, kind == "fat-tree" ? 4 : 1, &v) &&
+        !TopologyCheck(kind)(value, &msg))
+    {
+        return Usage(error, usage, "--" + kind + ": " + msg);
+    }
     if (kind == "fat-tree")
     {
         if (!ParseUintList(value, 4, &v))
         {
-            return Fail(error, "--fat-tree=" + value + ": expected PODS,RACKS,HOSTS,OVERSUB");
+            return Usage(error,
+                         usage,
+                         "--fat-tree=" + value + ": expected PODS,RACKS,HOSTS,OVERSUB");
         }
         ok = s->BuildFatTree(v[0], v[1], v[2], v[3], &msg);
     }
@@ -568,7 +589,7 @@ M3ScenarioHelper::BuildTopology(Ptr<M3Scenario> s, std::string* error) const
     {
         if (!ParseUintList(value, 1, &v))
         {
-            return Fail(error, "--k-ary=" + value + ": expected an even whole number K");
+            return Usage(error, usage, "--k-ary=" + value + ": expected an even whole number K");
         }
         ok = s->BuildKAry(v[0], &msg);
     }
@@ -576,19 +597,21 @@ M3ScenarioHelper::BuildTopology(Ptr<M3Scenario> s, std::string* error) const
     {
         if (!ParseUintList(value, 1, &v))
         {
-            return Fail(error, "--parking-lot=" + value + ": expected a whole number N >= 2");
+            return Usage(error,
+                         usage,
+                         "--parking-lot=" + value + ": expected a whole number N >= 2");
         }
         ok = s->BuildParkingLot(v[0], &msg);
     }
     else
     {
-        return Fail(error, "unknown topology kind '" + kind + "'");
+        return Usage(error, usage, "unknown topology kind '" + kind + "'");
     }
     return ok || Fail(error, "--" + spec + ": " + msg);
 }
 
 bool
-M3ScenarioHelper::BuildFlows(Ptr<M3Scenario> s, std::string* error) const
+M3ScenarioHelper::BuildFlows(Ptr<M3Scenario> s, std::string* error, bool* usage) const
 {
     if (!m_flowsFile.empty())
     {
@@ -596,7 +619,7 @@ M3ScenarioHelper::BuildFlows(Ptr<M3Scenario> s, std::string* error) const
     }
     if (m_workload.empty())
     {
-        return Fail(error, "no flows: give --flows=FILE or --workload=NAME");
+        return Usage(error, usage, "no flows: give --flows=FILE or --workload=NAME");
     }
     double load;
     double burstSigma;
@@ -605,13 +628,17 @@ M3ScenarioHelper::BuildFlows(Ptr<M3Scenario> s, std::string* error) const
     uint64_t minSize;
     if (!ParseWorkloadOptions(&load, &numFlows, &burstSigma, &seed, &minSize, error))
     {
+        *usage = true;
         return false;
     }
     SizeDist sizes;
     m3_error err;
-    sizes.d = MakeSizeDist(m_workload, minSize, &err);
+    bool file = false;
+    sizes.d = MakeSizeDist(m_workload, minSize, &err, &file);
     if (!sizes.d)
     {
+        // a CDF file's content is an input error; a name or a spec a usage error
+        *usage = !file;
         return Fail(error, std::string("--workload=") + m_workload + ": " + err.msg);
     }
     m3_workload_spec spec{};
@@ -639,7 +666,7 @@ M3ScenarioHelper::BuildFlows(Ptr<M3Scenario> s, std::string* error) const
         int racks = m3_host_racks(topo, rackOf.data(), &err);
         if (racks < 0)
         {
-            return Fail(error, "--tm=" + m_tm + ": " + err.msg);
+            return Usage(error, usage, "--tm=" + m_tm + ": " + err.msg);
         }
         matrix.resize(static_cast<size_t>(racks) * racks);
         if (m3_tm_read(path.c_str(), racks, matrix.data(), &err) != 0)
@@ -657,17 +684,18 @@ M3ScenarioHelper::BuildFlows(Ptr<M3Scenario> s, std::string* error) const
         double fraction = 0;
         if (!ParseUintList(tm[1], 1, &host) || !ParseDouble(tm[2], &fraction))
         {
-            return Fail(error, "--tm=" + m_tm + ": expected incast:HOST:FRACTION");
+            return Usage(error, usage, "--tm=" + m_tm + ": expected incast:HOST:FRACTION");
         }
         if (!(fraction >= 0 && fraction <= 1))
         {
-            return Fail(error, "--tm=" + m_tm + ": FRACTION must be in [0, 1]");
+            return Usage(error, usage, "--tm=" + m_tm + ": FRACTION must be in [0, 1]");
         }
         if (host[0] >= m3_topology_num_nodes(topo) || m3_topology_is_switch(topo, host[0]))
         {
-            return Fail(error,
-                        "--tm=" + m_tm + ": node " + std::to_string(host[0]) +
-                            " is not a host of the topology");
+            return Usage(error,
+                         usage,
+                         "--tm=" + m_tm + ": node " + std::to_string(host[0]) +
+                             " is not a host of the topology");
         }
         spec.tm = M3_TM_INCAST;
         spec.hotspot = host[0];
@@ -675,8 +703,9 @@ M3ScenarioHelper::BuildFlows(Ptr<M3Scenario> s, std::string* error) const
     }
     else
     {
-        return Fail(error,
-                    "--tm=" + m_tm + ": expected uniform, matrix:FILE or incast:HOST:FRACTION");
+        return Usage(error,
+                     usage,
+                     "--tm=" + m_tm + ": expected uniform, matrix:FILE or incast:HOST:FRACTION");
     }
     std::string msg;
     if (!s->GenerateWorkload(spec, &msg))
@@ -689,7 +718,7 @@ M3ScenarioHelper::BuildFlows(Ptr<M3Scenario> s, std::string* error) const
 }
 
 bool
-M3ScenarioHelper::BuildConfig(Ptr<M3Scenario> s, std::string* error) const
+M3ScenarioHelper::BuildConfig(Ptr<M3Scenario> s, std::string* error, bool* usage) const
 {
     if (!m_configFile.empty() && !s->ReadConfig(m_configFile, error))
     {
@@ -700,15 +729,34 @@ M3ScenarioHelper::BuildConfig(Ptr<M3Scenario> s, std::string* error) const
     {
         if (!kv.second.empty() && !s->SetConfigKey(kv.first, kv.second, "--" + kv.first, error))
         {
+            *usage = true;
             return false;
         }
     }
-    return s->ValidateConfig(error);
+    // Keys that do not fit together: the flags' doing when there is no file.
+    if (!s->ValidateConfig(error))
+    {
+        *usage = m_configFile.empty();
+        return false;
+    }
+    return true;
 }
 
 Ptr<M3Scenario>
 M3ScenarioHelper::Build(std::string* error) const
 {
+    return Build(error, nullptr);
+}
+
+Ptr<M3Scenario>
+M3ScenarioHelper::Build(std::string* error, bool* usage) const
+{
+    bool isUsage = false;
+    if (!usage)
+    {
+        usage = &isUsage;
+    }
+    *usage = false;
     Ptr<M3Scenario> s = m_factory.Create<M3Scenario>();
     // The cheap checks first (configuration, workload numbers), then the
     // topology and its routing, then the flows.
@@ -717,9 +765,14 @@ M3ScenarioHelper::Build(std::string* error) const
     uint64_t n;
     uint64_t seed;
     uint64_t minSize;
-    if (!BuildConfig(s, error) ||
-        (m_flowsFile.empty() && !ParseWorkloadOptions(&load, &n, &sigma, &seed, &minSize, error)) ||
-        !BuildTopology(s, error) || !BuildFlows(s, error))
+    bool ok = BuildConfig(s, error, usage);
+    if (ok && m_flowsFile.empty() &&
+        !ParseWorkloadOptions(&load, &n, &sigma, &seed, &minSize, error))
+    {
+        *usage = true;
+        ok = false;
+    }
+    if (!ok || !BuildTopology(s, error, usage) || !BuildFlows(s, error, usage))
     {
         s->Dispose();
         return nullptr;

@@ -64,14 +64,23 @@ class M3ScenarioHelper
     Ptr<M3Scenario> Build() const;
     /** Same, but returns null and fills \p error instead of stopping. */
     Ptr<M3Scenario> Build(std::string* error) const;
+    /**
+     * Same, and \p usage (when given) tells the kind of failure, for the
+     * programs' exit status: true for a usage error, an option's value
+     * that cannot be (two topology options, an unknown size distribution,
+     * a synthetic size out of range, a --tm host that is not a host), exit
+     * 2; false for a file's content or a failure (memory, no route), exit 1.
+     */
+    Ptr<M3Scenario> Build(std::string* error, bool* usage) const;
 
     /** A one-line description of what Build() makes, for logs and tables. */
     std::string Describe() const;
 
   private:
-    bool BuildTopology(Ptr<M3Scenario> s, std::string* error) const;
-    bool BuildFlows(Ptr<M3Scenario> s, std::string* error) const;
-    bool BuildConfig(Ptr<M3Scenario> s, std::string* error) const;
+    // Each sets *usage (never null) to true when it fails on an option's value.
+    bool BuildTopology(Ptr<M3Scenario> s, std::string* error, bool* usage) const;
+    bool BuildFlows(Ptr<M3Scenario> s, std::string* error, bool* usage) const;
+    bool BuildConfig(Ptr<M3Scenario> s, std::string* error, bool* usage) const;
     /** The topology option in effect as "kind=value"; empty plus error if ambiguous. */
     std::string TopologySpec(std::string* error) const;
 

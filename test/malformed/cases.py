@@ -562,11 +562,21 @@ def cases(src):
         ("packet-memory", ["--mode=flowsim,packet", "--k-ary=16"],
          "packet: the network needs about", 1, {"env": {"M3_MEMORY_LIMIT": "5e7"}}),
         ("flows-and-topology-file", ["--topology=nope.txt"], "nope.txt: cannot open", 1, {}),
-        ("workload-unknown", ["--workload=webservr"], "unknown size distribution 'webservr'", 1,
+        # an option's value the scenario cannot take: a usage error, as in m3-workload
+        ("workload-unknown", ["--workload=webservr"], "unknown size distribution 'webservr'", 2,
          {}),
-        ("incast-host", ["--tm=incast:9:0.5"], "--tm=incast:9:0.5: node 9 is not a host", 1,
+        ("workload-exp-huge", ["--workload=exp:1e300"],
+         "--workload=exp:1e300: size distribution: mean 1e+300 must exceed", 2, {}),
+        ("workload-exp-word", ["--workload=exp:big"], "expected exp:MEAN with numbers", 2, {}),
+        ("workload-cdf-missing", ["--workload=./no.cdf"], "./no.cdf: cannot open", 1, {}),
+        ("incast-host", ["--tm=incast:9:0.5"], "--tm=incast:9:0.5: node 9 is not a host", 2,
          {}),
-        ("incast-fraction", ["--tm=incast:1:2"], "FRACTION must be in [0, 1]", 1, {}),
+        ("incast-fraction", ["--tm=incast:1:2"], "FRACTION must be in [0, 1]", 2, {}),
+        ("tm-kind", ["--tm=gravity"], "--tm=gravity: expected uniform, matrix:FILE", 2, {}),
+        ("two-topologies", ["--k-ary=4", "--parking-lot=4"],
+         "give only one of --topology, --fat-tree, --k-ary, --parking-lot", 2, {}),
+        ("config-keys-clash", ["--dcqcn_kmin_kb=500"],
+         "dcqcn_kmin_kb (500) must not exceed dcqcn_kmax_kb", 2, {}),
     ]
     for name, args, msg, code, extra in compare:
         base = extra.pop("base", None)
