@@ -9,21 +9,28 @@
  * --no-per-path).
  *
  * Per flow count (each in a child process, so its peak memory is its own):
- * workload generation (not part of the estimate), the whole m3 estimate
- * and its stages (index + sample, flowSim + features on all cores,
- * inference, aggregation + bootstrap), peak RSS, and flowSim over the whole
- * network. Per path (one thread, the distinct sampled paths of the 100k
- * case): flows per path, flowSim and features separately, and inference
- * per path (one batch of all paths / paths). Then m3's path scenario of
- * 20,000 flows (the training recipe, n = 7): flowSim + features per path.
- * The packet-mode speedup comes from bench/bench-m3.sh, which runs
- * m3-compare --mode=packet,m3 on the same scenario.
+ * workload generation, or with --parse the flows written to a file (not
+ * timed) and read back, as a user's flows file is; the model's load; the
+ * m3 estimate and its stages (m3_m3_stage: index, sample, flowSim and
+ * features on all cores, inference, aggregation + bootstrap), each with its
+ * wall time and peak memory; and flowSim over the whole network (unless
+ * --no-flowsim). Per path (one thread, the distinct sampled paths of the
+ * 100k case): flows per path, flowSim and features separately, and
+ * inference per path (one batch of all paths / paths). Then m3's path
+ * scenario of 20,000 flows (the training recipe, n = 7): flowSim +
+ * features per path. The packet-mode speedup comes from bench/bench-m3.sh,
+ * which runs m3-compare --mode=packet,m3 on the same scenario.
  *
  *   bench-m3 [--model ckpts/m3-medium.pt] [--flows 100000,1000000]
  *            [--threads 0] [--torch-threads 1] [--fat-tree P,R,H,O]
- *            [--no-per-path] [--json FILE]
+ *            [--parse] [--tmp DIR] [--no-flowsim] [--no-per-path]
+ *            [--json FILE]
  *
- * Times are wall clock (the estimate runs on several threads). */
+ * Times are wall clock (the estimate runs on several threads). A stage's
+ * peak is the largest resident set of the process during the stage
+ * (Linux's VmHWM, started anew at the stage's start: m3_peak_rss_reset),
+ * what earlier stages left allocated included; the run's peak is the
+ * largest of them. */
 #define _POSIX_C_SOURCE 200809L
 #include "../tools/m3-cli.h"
 #include "m3-infer.h"
@@ -50,13 +57,6 @@ static void die(const char *what, const m3_error *err)
     exit(1);
 }
 
-static double peak_rss_mb(void)
-{
-    struct rusage u;
-    getrusage(RUSAGE_SELF, &u);
-    return (double)u.ru_maxrss / 1024.0;
-}
-
 typedef struct opts {
     const char *model;
     size_t flows[8];
@@ -65,9 +65,33 @@ typedef struct opts {
     const char *json;
     uint32_t ft[4]; /* the fat-tree: pods, racks, hosts, oversubscription */
     int per_path;   /* the per-path rows after the first case */
+    int parse;      /* the flows through a file */
+    int flowsim;    /* the flowSim baseline after m3 */
+    const char *tmp;
 } opts;
 
-static void scenario(const opts *o, m3_scenario *s, m3_routing **r, size_t nflows, double *gen_s)
+/* Stages outside the estimate: their wall time and peak memory. */
+typedef struct clock_mark {
+    double t;
+} clock_mark;
+
+static clock_mark stage_start(void)
+{
+    m3_peak_rss_reset();
+    clock_mark c = {now_s()};
+    return c;
+}
+
+static double stage_s(clock_mark c, double *peak_mb)
+{
+    *peak_mb = m3_peak_rss_mb();
+    return now_s() - c.t;
+}
+
+/* The scenario; *in_s and *in_mb: generation's, or with o->parse reading
+ * the flows file's, wall time and peak. */
+static void scenario(const opts *o, m3_scenario *s, m3_routing **r, size_t nflows, double *in_s,
+                     double *in_mb)
 {
     m3_error err;
     m3_scenario_init(s);
@@ -84,11 +108,25 @@ static void scenario(const opts *o, m3_scenario *s, m3_routing **r, size_t nflow
     w.load = 0.5;
     w.num_flows = nflows;
     w.seed = 1;
-    double t0 = now_s();
+    clock_mark c = stage_start();
     if (m3_workload_generate(s->topo, *r, &w, &s->flows, &err))
         die("workload", &err);
-    *gen_s = now_s() - t0;
+    *in_s = stage_s(c, in_mb);
     m3_size_dist_free(d);
+    if (o->parse) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/bench-m3-%ld-flows.txt", o->tmp, (long)getpid());
+        if (m3_flows_write(&s->flows, path, &err))
+            die("write flows", &err);
+        m3_flows_free(&s->flows);
+        m3_flows_init(&s->flows);
+        c = stage_start();
+        int rc = m3_flows_read_routed(path, *r, &s->flows, &err);
+        *in_s = stage_s(c, in_mb);
+        remove(path);
+        if (rc)
+            die("parse", &err);
+    }
 }
 
 /* One thread, the distinct paths of a draw: flowSim and features apart. */
@@ -191,54 +229,70 @@ static void one_case(const opts *o, size_t nflows, int with_per_path, const char
     m3_error err;
     m3_scenario s;
     m3_routing *r;
-    double gen_s;
-    scenario(o, &s, &r, nflows, &gen_s);
+    double in_s, in_mb, load_s, load_mb;
+    scenario(o, &s, &r, nflows, &in_s, &in_mb);
+    const char *in_name = o->parse ? "parse" : "generate";
     FILE *js = jpath ? fopen(jpath, "w") : NULL;
     if (js)
-        fprintf(js, "{\n  \"flows\": %zu,\n  \"generate_s\": %.4f,\n", s.flows.n, gen_s);
-    double tl = now_s();
+        fprintf(js, "{\n  \"flows\": %zu,\n  \"%s_s\": %.4f,\n  \"%s_peak_mb\": %.1f,\n", s.flows.n,
+                in_name, in_s, in_name, in_mb);
+    clock_mark c = stage_start();
     m3_model *m = m3_model_load(o->model, o->torch_threads, &err);
     if (!m)
         die("model", &err);
-    double load_s = now_s() - tl;
+    load_s = stage_s(c, &load_mb);
     m3_predictor p;
     m3_model_predictor(m, &p);
     m3_m3_opts mo;
     m3_m3_opts_default(&mo);
     mo.threads = o->threads;
+    mo.stage_peaks = 1;
     m3_result res;
     m3_result_init(&res, "m3");
     if (m3_estimate_m3(&s, r, &p, &mo, &res, &err))
         die("m3", &err);
-    double rss_m3 = peak_rss_mb();
+    double peak = in_mb > load_mb ? in_mb : load_mb;
+    for (int k = 0; k < M3_M3_STAGES; k++)
+        peak = res.stage_peak_mb[k] > peak ? res.stage_peak_mb[k] : peak;
+    printf("%zu flows: m3 %.3f s, %u distinct paths, p99 %.3f [%.3f, %.3f]; peak %.0f MB%s\n",
+           s.flows.n, res.wall_s, res.paths_distinct, res.summary.overall.p99,
+           res.ci_lo.overall.p99, res.ci_hi.overall.p99, peak,
+           res.stage_peaks == 1 ? "" : " (peaks since the start: the reset was refused)");
+    printf("  %-10s %9s %10s\n", "stage", "wall s", "peak MB");
+    printf("  %-10s %9.3f %10.0f\n", in_name, in_s, in_mb);
+    printf("  %-10s %9.3f %10.0f  (libtorch's start-up included, once per process)\n", "model",
+           load_s, load_mb);
+    for (int k = 0; k < M3_M3_STAGES; k++)
+        printf("  %-10s %9.3f %10.0f\n", m3_m3_stage_name(k), res.stage_s[k], res.stage_peak_mb[k]);
+    printf("  %-10s %9.3f %10.0f  (%s, model and estimate)\n", "total", in_s + load_s + res.wall_s,
+           peak, in_name);
+    printf("  inference per path: %.3f ms\n",
+           1e3 * res.stage_s[M3_STAGE_INFERENCE] / res.paths_distinct);
     m3_result fr;
     m3_result_init(&fr, "flowsim");
-    if (m3_estimate_flowsim(&s, r, &fr, &err))
-        die("flowsim", &err);
-    printf("%zu flows (generated in %.2f s; model loaded in %.2f s, libtorch's start-up "
-           "included, once per process):\n",
-           s.flows.n, gen_s, load_s);
-    printf("  m3: %.3f s = index+sample %.3f + flowSim+features %.3f + inference %.3f + "
-           "aggregate %.3f; %u distinct paths; peak RSS %.0f MB; p99 %.3f [%.3f, %.3f]\n",
-           res.wall_s, res.stage_s[0], res.stage_s[1], res.stage_s[2], res.stage_s[3],
-           res.paths_distinct, rss_m3, res.summary.overall.p99, res.ci_lo.overall.p99,
-           res.ci_hi.overall.p99);
-    printf("  inference per path: %.3f ms\n", 1e3 * res.stage_s[2] / res.paths_distinct);
-    printf("  flowSim (whole network): %.3f s, p99 %.3f; m3 is %.1fx %s\n", fr.wall_s,
-           fr.summary.overall.p99,
-           fr.wall_s > res.wall_s ? fr.wall_s / res.wall_s : res.wall_s / fr.wall_s,
-           fr.wall_s > res.wall_s ? "faster" : "slower");
-    if (js)
-        fprintf(js, "  \"model_load_s\": %.4f,\n", load_s);
-    if (js)
+    if (o->flowsim) {
+        if (m3_estimate_flowsim(&s, r, &fr, &err))
+            die("flowsim", &err);
+        printf("  flowSim (whole network): %.3f s, p99 %.3f; m3 is %.1fx %s\n", fr.wall_s,
+               fr.summary.overall.p99,
+               fr.wall_s > res.wall_s ? fr.wall_s / res.wall_s : res.wall_s / fr.wall_s,
+               fr.wall_s > res.wall_s ? "faster" : "slower");
+    }
+    if (js) {
+        fprintf(js, "  \"model_load_s\": %.4f,\n  \"model_load_peak_mb\": %.1f,\n", load_s,
+                load_mb);
         fprintf(js,
-                "  \"m3\": {\"wall_s\": %.4f, \"index_sample_s\": %.4f, \"flowsim_features_s\": "
-                "%.4f, \"inference_s\": %.4f, \"aggregate_s\": %.4f, \"paths_distinct\": %u, "
-                "\"peak_rss_mb\": %.1f, \"p99\": %.4f},\n  \"flowsim\": {\"wall_s\": %.4f, "
-                "\"p99\": %.4f},\n",
-                res.wall_s, res.stage_s[0], res.stage_s[1], res.stage_s[2], res.stage_s[3],
-                res.paths_distinct, rss_m3, res.summary.overall.p99, fr.wall_s,
-                fr.summary.overall.p99);
+                "  \"m3\": {\"wall_s\": %.4f, \"paths_distinct\": %u, \"peak_mb\": %.1f, "
+                "\"p99\": %.4f, \"stages\": [",
+                res.wall_s, res.paths_distinct, peak, res.summary.overall.p99);
+        for (int k = 0; k < M3_M3_STAGES; k++)
+            fprintf(js, "%s{\"stage\": \"%s\", \"wall_s\": %.4f, \"peak_mb\": %.1f}", k ? ", " : "",
+                    m3_m3_stage_name(k), res.stage_s[k], res.stage_peak_mb[k]);
+        fprintf(js, "]},\n");
+        if (o->flowsim)
+            fprintf(js, "  \"flowsim\": {\"wall_s\": %.4f, \"p99\": %.4f},\n", fr.wall_s,
+                    fr.summary.overall.p99);
+    }
     if (with_per_path) {
         per_path(&s, r, js);
         path_20k(&s.config, js);
@@ -256,15 +310,20 @@ static void one_case(const opts *o, size_t nflows, int with_per_path, const char
 
 int main(int argc, char **argv)
 {
-    opts o = {"ckpts/m3-medium.pt", {100000, 1000000}, 2, 0, 1, NULL, {2, 16, 8, 1}, 1};
+    opts o = {
+        "ckpts/m3-medium.pt", {100000, 1000000}, 2, 0, 1, NULL, {2, 16, 8, 1}, 1, 0, 1, "/tmp"};
     static const char usage[] =
         "usage: bench-m3 [--model PT] [--flows N,N] [--threads T] [--torch-threads T]\n"
-        "                [--fat-tree P,R,H,O] [--no-per-path] [--json FILE]\n"
+        "                [--fat-tree P,R,H,O] [--parse] [--tmp DIR] [--no-flowsim]\n"
+        "                [--no-per-path] [--json FILE]\n"
         "  --model PT          checkpoint (default ckpts/m3-medium.pt)\n"
         "  --flows N,N         flow counts of the cases, up to 8 (default 100000,1000000)\n"
         "  --threads T         m3 mode's threads, 0..256 (default 2; 0 = every core)\n"
         "  --torch-threads T   libtorch intra-op threads, 0..256 (default 1)\n"
         "  --fat-tree P,R,H,O  m3's fat-tree (default 2,16,8,1: 256 hosts)\n"
+        "  --parse             the flows written to a file (not timed) and read back\n"
+        "  --tmp DIR           directory for that file (default /tmp)\n"
+        "  --no-flowsim        skip the flowSim baseline\n"
         "  --no-per-path       skip the per-path rows of the first case\n"
         "  --json FILE         also write the numbers to FILE\n"
         "  -h, --help          this text\n"
@@ -273,7 +332,8 @@ int main(int argc, char **argv)
     m3_cli_option opt[] = {
         {"--model", 1, NULL},       {"--threads", 1, NULL}, {"--torch-threads", 1, NULL},
         {"--json", 1, NULL},        {"--flows", 1, NULL},   {"--fat-tree", 1, NULL},
-        {"--no-per-path", 0, NULL}, {NULL, 0, NULL},
+        {"--no-per-path", 0, NULL}, {"--parse", 0, NULL},   {"--tmp", 1, NULL},
+        {"--no-flowsim", 0, NULL},  {NULL, 0, NULL},
     };
     int prc = m3_cli_parse(argc, argv, opt, usage);
     if (prc)
@@ -294,6 +354,10 @@ int main(int argc, char **argv)
         o.torch_threads = (int)v;
     }
     o.per_path = m3_cli_get(opt, "--no-per-path")->value == NULL;
+    o.parse = m3_cli_get(opt, "--parse")->value != NULL;
+    o.flowsim = m3_cli_get(opt, "--no-flowsim")->value == NULL;
+    if (m3_cli_get(opt, "--tmp")->value)
+        o.tmp = m3_cli_get(opt, "--tmp")->value;
     if (m3_cli_get(opt, "--fat-tree")->value) {
         const char *text = m3_cli_get(opt, "--fat-tree")->value;
         char buf[128];

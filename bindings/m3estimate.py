@@ -37,6 +37,9 @@ RESULT_PCTS = 100
 _MAX_BUCKETS = 16
 _MAX_WARNINGS = 32
 _WARNING_LEN = 200
+# m3 mode's stages, m3.h's m3_m3_stage in order
+STAGE_NAMES = ("index", "sample", "flowsim", "features", "inference", "aggregate")
+STAGES = len(STAGE_NAMES)
 
 
 class _BucketStats(Structure):
@@ -57,7 +60,8 @@ class _Result(Structure):
                 ("unfinished", c_size_t), ("wall_s", c_double), ("stop_reason", c_char * 48),
                 ("sim_s", c_double), ("data_packets", c_uint64), ("pfc_pauses", c_uint64),
                 ("drops", c_uint64), ("timeouts", c_uint64), ("paths_sampled", c_uint32),
-                ("paths_distinct", c_uint32), ("stage_s", c_double * 4),
+                ("paths_distinct", c_uint32), ("stage_s", c_double * STAGES),
+                ("stage_peak_mb", c_double * STAGES), ("stage_peaks", c_int),
                 ("num_warnings", c_int),
                 ("warnings", (c_char * _WARNING_LEN) * _MAX_WARNINGS)]
 
@@ -86,7 +90,8 @@ class _Predictor(Structure):
 
 class _M3Opts(Structure):
     _fields_ = [("path_samples", c_uint32), ("seed", c_uint64), ("threads", c_int),
-                ("bootstrap", c_uint32), ("ci_level", c_double), ("batch", c_int)]
+                ("bootstrap", c_uint32), ("ci_level", c_double), ("batch", c_int),
+                ("stage_peaks", c_int)]
 
 
 _E = POINTER(M3ErrorStruct)
@@ -200,8 +205,7 @@ def _result_dict(r, num_flows):
                       "buckets": [_stats(r.ci_hi.buckets[b]) for b in range(nb)]}
     if r.paths_sampled:
         d["paths_sampled"], d["paths_distinct"] = r.paths_sampled, r.paths_distinct
-        d["stage_s"] = dict(zip(("index_sample", "flowsim_features", "inference", "aggregate"),
-                                list(r.stage_s)))
+        d["stage_s"] = dict(zip(STAGE_NAMES, list(r.stage_s)))
     for k in ("fct_ns", "ideal_ns", "fluid_ns"):
         p = getattr(r, k)
         if p and num_flows:

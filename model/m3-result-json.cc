@@ -147,10 +147,18 @@ Mode(const m3_result& r, const m3_result* packet)
         j["ci_level"] = r.has_ci ? Num(r.ci_level) : Json(nullptr);
         j["paths_sampled"] = r.paths_sampled;
         j["paths_distinct"] = r.paths_distinct;
-        j["stage_s"] = {{"sample", Num(r.stage_s[0])},
-                        {"features", Num(r.stage_s[1])},
-                        {"inference", Num(r.stage_s[2])},
-                        {"aggregation", Num(r.stage_s[3])}};
+        Json stages = Json::object();
+        Json peaks = Json::object();
+        for (int k = 0; k < M3_M3_STAGES; k++)
+        {
+            stages[m3_m3_stage_name(k)] = Num(r.stage_s[k]);
+            peaks[m3_m3_stage_name(k)] = Num(r.stage_peak_mb[k]);
+        }
+        j["stage_s"] = stages;
+        if (r.stage_peaks)
+        {
+            j["stage_peak_mb"] = peaks;
+        }
     }
     if (packet && mode != "packet")
     {

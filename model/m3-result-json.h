@@ -23,7 +23,9 @@
  *      packet:  "stop_reason", "sim_s", "data_packets", "pfc_pauses",
  *               "drops", "timeouts";
  *      m3:      "ci_level", "paths_sampled", "paths_distinct",
- *               "stage_s": {"sample", "features", "inference", "aggregation"};
+ *               "stage_s": {"index", "sample", "flowsim", "features", "inference",
+ *               "aggregate"} (m3_m3_stage), "stage_peak_mb" (the same keys,
+ *               when measured);
  *      other modes, when a packet result is in the run:
  *               "vs_packet": {"speedup", "rel_err": {"overall": {"p50", "p90",
  *               "p99"}, "buckets": [{"lo", "hi", "p50", "p90", "p99"}],

@@ -102,14 +102,13 @@ Notes(const m3_result& r)
     }
     if (mode == "m3")
     {
-        std::string s = Fmt("%u path draws, %u distinct paths; stages %.3f + %.3f + %.3f + %.3f s "
-                            "(sample, features, inference, aggregation)",
-                            r.paths_sampled,
-                            r.paths_distinct,
-                            r.stage_s[0],
-                            r.stage_s[1],
-                            r.stage_s[2],
-                            r.stage_s[3]);
+        std::string s =
+            Fmt("%u path draws, %u distinct paths; stages", r.paths_sampled, r.paths_distinct);
+        for (int k = 0; k < M3_M3_STAGES; k++)
+        {
+            s += Fmt(" %s%.3f", k ? "+ " : "", r.stage_s[k]);
+        }
+        s += " s (index, sample, flowSim, features, inference, aggregate)";
         if (r.has_ci)
         {
             s += Fmt("; [lo, hi] = %.0f%% bootstrap interval", r.ci_level * 100);

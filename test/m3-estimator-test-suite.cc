@@ -802,7 +802,7 @@ class M3ResultJsonTestCase : public TestCase
         mr->num_flows = n;
         mr->paths_sampled = 500;
         mr->paths_distinct = 42;
-        mr->stage_s[2] = 0.125;
+        mr->stage_s[M3_STAGE_INFERENCE] = 0.125;
         mr->wall_s = 0.5;
         m3.Warn("feature x: out of range");
 

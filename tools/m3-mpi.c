@@ -20,7 +20,15 @@
  *
  * --out FILE writes every number of the result in C's exact hexadecimal
  * notation (%a), one per line, so that runs can be compared byte for byte.
- * Command line: tools/m3-cli.h. */
+ * Command line: tools/m3-cli.h.
+ *
+ * Rank 0 prints each stage's wall time and peak memory (issue 12's
+ * benchmark, doc/scale.rst): the scenario (generate or parse), the model's
+ * load, and the estimate's stages (m3_m3_stage); the time is the slowest
+ * rank's, the peak the largest rank's and the ranks' sum. A stage's peak
+ * is the largest resident set of the rank during the stage (VmHWM, started
+ * anew at the stage's start), what earlier stages left allocated
+ * included. */
 #define _POSIX_C_SOURCE 200809L
 #include "m3-cli.h"
 #include "m3-infer.h"
@@ -29,7 +37,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 
 static const char usage[] =
     "usage: mpirun -np N m3-mpi (--fat-tree P,R,H,O | --topology FILE)\n"
@@ -255,6 +262,7 @@ int main(int argc, char **argv)
     int rc = m3_cli_parse(argc, argv, opt, usage);
     if (!rc && parse_m3_opts(opt, &mo))
         rc = M3_CLI_USAGE;
+    mo.stage_peaks = 1;
     const char *out = m3_cli_get(opt, "--out")->value;
     /* the output's directory, checked by rank 0 for all */
     int out_ok = !out || rank || m3_cli_output(m3_cli_get(opt, "--out")) == 0;
@@ -272,13 +280,22 @@ int main(int argc, char **argv)
     m3_model *model = NULL;
     m3_result res;
     m3_result_init(&res, "m3");
+    /* per stage: wall s and peak MB; 0, 1: the scenario, the model */
+    double st_s[2 + M3_M3_STAGES] = {0}, st_mb[2 + M3_M3_STAGES] = {0};
     double t0 = MPI_Wtime();
     /* each step ends with every rank agreeing (collectively) on success */
+    m3_peak_rss_reset();
     int who = 0, ok = agree(build(opt, &s, &r, &err) == 0, &err, &who);
+    st_s[0] = MPI_Wtime() - t0;
+    st_mb[0] = m3_peak_rss_mb();
     if (ok) {
         const char *mp = m3_cli_get(opt, "--model")->value;
+        double ta = MPI_Wtime();
+        m3_peak_rss_reset();
         model = m3_model_load(mp ? mp : "ckpts/m3-medium.pt", 1, &err);
         ok = agree(model != NULL, &err, &who);
+        st_s[1] = MPI_Wtime() - ta;
+        st_mb[1] = m3_peak_rss_mb();
     }
     if (ok) {
         m3_predictor p;
@@ -290,22 +307,37 @@ int main(int argc, char **argv)
          * happen alike on every rank, which runs the same scenario */
         ok = agree(m3_estimate_m3_parts(&s, r, &p, &mo, &parts, &res, &err) == 0, &err, &who);
     }
-    /* peak memory: the largest rank's and all ranks' together */
-    struct rusage u;
-    getrusage(RUSAGE_SELF, &u);
-    double rss = (double)u.ru_maxrss / 1024.0, rss_max = rss, rss_sum = rss;
+    /* per stage: the slowest rank's time, the largest rank's peak and
+     * the ranks' sum; the run's peak: each rank's largest, then the same */
+    enum { NST = 2 + M3_M3_STAGES };
+    double rss = 0, rss_max, rss_sum, s_max[NST], mb_max[NST], mb_sum[NST];
+    for (int k = 0; k < M3_M3_STAGES; k++) {
+        st_s[2 + k] = res.stage_s[k];
+        st_mb[2 + k] = res.stage_peak_mb[k];
+    }
+    for (int k = 0; k < NST; k++)
+        rss = st_mb[k] > rss ? st_mb[k] : rss;
+    MPI_Reduce(st_s, s_max, NST, MPI_DOUBLE, MPI_MAX, 0, MPI_COMM_WORLD);
+    MPI_Reduce(st_mb, mb_max, NST, MPI_DOUBLE, MPI_MAX, 0, MPI_COMM_WORLD);
+    MPI_Reduce(st_mb, mb_sum, NST, MPI_DOUBLE, MPI_SUM, 0, MPI_COMM_WORLD);
     MPI_Reduce(&rss, &rss_max, 1, MPI_DOUBLE, MPI_MAX, 0, MPI_COMM_WORLD);
     MPI_Reduce(&rss, &rss_sum, 1, MPI_DOUBLE, MPI_SUM, 0, MPI_COMM_WORLD);
     if (!ok) {
         fprintf(stderr, "m3-mpi: rank %d: %s\n", who, err.msg);
     } else if (rank == 0) {
         printf("m3 mode on %d rank%s: %zu flows, %u path draws, %u distinct paths, %.3f s "
-               "(estimate %.3f s: index + sample %.3f, flowSim + features %.3f, inference + "
-               "sharing %.3f, aggregation %.3f)\n",
+               "(estimate %.3f s)\n",
                size, size > 1 ? "s" : "", res.num_flows, res.paths_sampled, res.paths_distinct,
-               MPI_Wtime() - t0, res.wall_s, res.stage_s[0], res.stage_s[1], res.stage_s[2],
-               res.stage_s[3]);
-        printf("peak RSS %.0f MB per rank at most, %.0f MB over the ranks\n", rss_max, rss_sum);
+               MPI_Wtime() - t0, res.wall_s);
+        printf("  %-10s %9s %14s %14s\n", "stage", "wall s", "peak MB/rank", "peak MB, all");
+        for (int k = 0; k < NST; k++)
+            printf("  %-10s %9.3f %14.0f %14.0f\n",
+                   k == 0   ? (m3_cli_get(opt, "--flows")->value ? "parse" : "generate")
+                   : k == 1 ? "model"
+                            : m3_m3_stage_name(k - 2),
+                   s_max[k], mb_max[k], mb_sum[k]);
+        printf("peak RSS %.0f MB per rank at most, %.0f MB over the ranks%s\n", rss_max, rss_sum,
+               res.stage_peaks == 2 ? " (peaks since the start: the reset was refused)" : "");
         m3_summary_print(&res.summary, "m3 FCT slowdown", stdout);
         for (int w = 0; w < res.num_warnings && w < M3_RESULT_MAX_WARNINGS; w++)
             printf("warning: %s\n", res.warnings[w]);

@@ -39,6 +39,7 @@ void m3_m3_opts_default(m3_m3_opts *o)
     o->bootstrap = 200;
     o->ci_level = 0.95;
     o->batch = 128;
+    o->stage_peaks = 0;
 }
 
 /* Per-path observations of the fields the checkpoint has ranges for. */
@@ -59,6 +60,7 @@ typedef struct batch_job {
     m3_error *errs;    /* [count] */
     int *failed;       /* [count] */
     atomic_uint next;
+    atomic_ullong *clocks; /* ns in flowSim, in features, over all paths */
 } batch_job;
 
 typedef struct worker_mem {
@@ -89,6 +91,7 @@ static int worker_grow(worker_mem *w, size_t n, m3_error *err)
 /* One path: line scenario, flowSim, tokens into the batch's slot i. */
 static int one_path(batch_job *j, worker_mem *w, uint32_t i, m3_error *err)
 {
+    const double t_start = m3_now_s();
     uint32_t p = j->first + i;
     m3_path_scenario *ps = &w->ps;
     if (m3_path_scenario_build(j->s, j->x, j->paths[p], ps, err))
@@ -101,8 +104,11 @@ static int one_path(batch_job *j, worker_mem *w, uint32_t i, m3_error *err)
         return -1;
     for (size_t k = 0; k < F; k++)
         w->sd[k] = m3_slowdown(w->fct[k], w->ideal[k]);
+    const double t_flowsim = m3_now_s();
     if (m3_path_features(&ps->line, &ps->flows, w->sd, &j->s->config, ps->pool_bytes, w->tok, err))
         return -1;
+    atomic_fetch_add(&j->clocks[0], (unsigned long long)(1e9 * (t_flowsim - t_start)));
+    atomic_fetch_add(&j->clocks[1], (unsigned long long)(1e9 * (m3_now_s() - t_flowsim)));
     const size_t D = (size_t)j->D, L = (size_t)j->max_links;
     uint32_t n = ps->line.n;
     memcpy(j->fg + i * D, w->tok, D * sizeof(float));
@@ -283,6 +289,20 @@ static void warn_features(const m3_predictor *p, const double *stats, const uint
                        odd, draws, example, example - 1);
 }
 
+/* With o->stage_peaks: the peak memory of the stage that ends here into
+ * out (stage -1: none), and the peak started anew for the next. */
+static void peak_mark(const m3_m3_opts *o, m3_result *out, int stage)
+{
+    if (!o->stage_peaks)
+        return;
+    if (stage >= 0)
+        out->stage_peak_mb[stage] = m3_peak_rss_mb();
+    if (m3_peak_rss_reset())
+        out->stage_peaks = 2; /* peaks since the process's start */
+    else if (!out->stage_peaks)
+        out->stage_peaks = 1;
+}
+
 int m3_estimate_m3(const m3_scenario *s, const m3_routing *r, const m3_predictor *p,
                    const m3_m3_opts *o, m3_result *out, m3_error *err)
 {
@@ -323,9 +343,15 @@ int m3_estimate_m3_parts(const m3_scenario *s, const m3_routing *r, const m3_pre
     const int O = sc->out_buckets, K = sc->pcts, D = sc->token_dim, L = p->max_links;
     const uint32_t K_draws = o->path_samples;
 
+    peak_mark(o, out, -1);
     m3_route_index *x = m3_route_index_new(r, &s->flows, err);
     if (!x)
         return -1;
+    double t_index = m3_now_s();
+    peak_mark(o, out, M3_STAGE_INDEX);
+    atomic_ullong clocks[2];
+    atomic_init(&clocks[0], 0ull);
+    atomic_init(&clocks[1], 0ull);
     int rc = -1;
     uint32_t *paths = m3_calloc(K_draws, sizeof *paths, err);
     uint32_t *mult = m3_calloc(K_draws, sizeof *mult, err);
@@ -357,6 +383,7 @@ int m3_estimate_m3_parts(const m3_scenario *s, const m3_routing *r, const m3_pre
     warn_config(s, p, out);
     m3_warn_loss(s->topo, "m3", out);
     double t1 = m3_now_s();
+    peak_mark(o, out, M3_STAGE_SAMPLE);
 
     int B = o->batch < P ? o->batch : P;
     pred = m3_calloc((size_t)P * O * K, sizeof *pred, err);
@@ -389,6 +416,7 @@ int m3_estimate_m3_parts(const m3_scenario *s, const m3_routing *r, const m3_pre
             .mask = mask,
             .fg_counts = fg_counts,
             .stats = stats,
+            .clocks = clocks,
             .errs = errs,
             .failed = failed,
         };
@@ -411,6 +439,7 @@ int m3_estimate_m3_parts(const m3_scenario *s, const m3_routing *r, const m3_pre
     warn_features(p, stats, mult, npos, (uint32_t)P, K_draws, out);
 
     double t2 = m3_now_s();
+    peak_mark(o, out, M3_STAGE_FLOWSIM);
     size_t bucket_flows[M3_MAX_BUCKETS] = {0};
     for (size_t i = 0; i < s->flows.n; i++)
         bucket_flows[m3_bucket_of(s->flows.v[i].size, sc->out_bounds, O)]++;
@@ -430,10 +459,18 @@ int m3_estimate_m3_parts(const m3_scenario *s, const m3_routing *r, const m3_pre
     out->num_flows = s->flows.n;
     out->paths_sampled = K_draws;
     out->paths_distinct = (uint32_t)P;
-    out->stage_s[0] = t1 - t0;
-    out->stage_s[1] = t_feat;
-    out->stage_s[2] = t_inf;
-    out->stage_s[3] = m3_now_s() - t2;
+    /* the path work's wall time, split by the per-path clocks */
+    double c_fs = (double)atomic_load(&clocks[0]), c_ft = (double)atomic_load(&clocks[1]);
+    double fs_share = c_fs + c_ft > 0 ? c_fs / (c_fs + c_ft) : 0.5;
+    out->stage_s[M3_STAGE_INDEX] = t_index - t0;
+    out->stage_s[M3_STAGE_SAMPLE] = t1 - t_index;
+    out->stage_s[M3_STAGE_FLOWSIM] = t_feat * fs_share;
+    out->stage_s[M3_STAGE_FEATURES] = t_feat - out->stage_s[M3_STAGE_FLOWSIM];
+    out->stage_s[M3_STAGE_INFERENCE] = t_inf;
+    out->stage_s[M3_STAGE_AGGREGATE] = m3_now_s() - t2;
+    peak_mark(o, out, M3_STAGE_AGGREGATE);
+    out->stage_peak_mb[M3_STAGE_FEATURES] = out->stage_peak_mb[M3_STAGE_FLOWSIM];
+    out->stage_peak_mb[M3_STAGE_INFERENCE] = out->stage_peak_mb[M3_STAGE_FLOWSIM];
     out->wall_s = m3_now_s() - t0;
     rc = 0;
 done:

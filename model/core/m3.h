@@ -715,6 +715,35 @@ void m3_summary_print(const m3_summary *s, const char *title, void *file /* FILE
 
 /* ---------------------------------------------------------------- results */
 
+/* m3 mode's stages, in order (doc/scale.rst). stage_s partitions the
+ * estimate's wall time: the per-path work runs on every core, flowSim
+ * (the path's scenario cut from the index, then flowSim) interleaved with
+ * features, so the two share the wall time of the path work in proportion
+ * to their summed per-path times; while the calling thread predicts, the
+ * time is inference's. Peaks: flowSim, features and inference run
+ * interleaved and get the one peak of them together. */
+typedef enum m3_m3_stage {
+    M3_STAGE_INDEX,     /* route every flow, build the route index */
+    M3_STAGE_SAMPLE,    /* draw the paths, check their lengths */
+    M3_STAGE_FLOWSIM,   /* per path: scenario + flowSim */
+    M3_STAGE_FEATURES,  /* per path: tokens */
+    M3_STAGE_INFERENCE, /* the model (and, across processes, the sharing) */
+    M3_STAGE_AGGREGATE, /* mixture and bootstrap */
+    M3_M3_STAGES
+} m3_m3_stage;
+/* "index", "sample", "flowsim", "features", "inference", "aggregate" */
+const char *m3_m3_stage_name(int stage);
+
+/* The process's peak resident set in MB since its start or the last
+ * m3_peak_rss_reset (Linux: VmHWM of /proc/self/status; elsewhere
+ * getrusage's ru_maxrss); -1 when unknown. */
+double m3_peak_rss_mb(void);
+/* Starts that peak anew from the current resident set (Linux: writes 5 to
+ * /proc/self/clear_refs); 0, or -1 when the system refuses. getrusage's
+ * ru_maxrss follows it too: a process that measures its own peak should
+ * not ask an estimate for stage peaks. */
+int m3_peak_rss_reset(void);
+
 /* One result type for every estimator (flowSim, packet, m3; doc/m3.rst):
  * the slowdown summary overall and per output bucket, the whole overall
  * distribution as p1..p100, a confidence interval where the estimator has
@@ -745,7 +774,13 @@ typedef struct m3_result {
     /* m3 mode */
     uint32_t paths_sampled;  /* draws (with multiplicity) */
     uint32_t paths_distinct; /* distinct paths simulated and predicted */
-    double stage_s[4];       /* index+sample, flowSim+features, inference, aggregation */
+    /* per stage (m3_m3_stage): wall seconds, and with m3_m3_opts'
+     * stage_peaks the peak resident MB; stage_peaks 0: not measured, 1:
+     * each stage's own peak, 2: the process's peak up to the stage's end
+     * (the peak could not be started anew) */
+    double stage_s[M3_M3_STAGES];
+    double stage_peak_mb[M3_M3_STAGES];
+    int stage_peaks;
     /* warnings (out-of-range inputs, configuration), one line each */
     int num_warnings; /* may exceed the stored lines: the rest are counted only */
     char warnings[M3_RESULT_MAX_WARNINGS][M3_RESULT_WARNING_LEN];
@@ -816,9 +851,11 @@ typedef struct m3_m3_opts {
     uint32_t bootstrap;    /* replicates of the interval; 0 = no interval */
     double ci_level;       /* nominal coverage in (0, 1) */
     int batch;             /* paths per predict call */
+    int stage_peaks;       /* 1: each stage's peak memory into the result, by
+                              m3_peak_rss_reset at every stage's start */
 } m3_m3_opts;
 
-void m3_m3_opts_default(m3_m3_opts *o); /* 500, seed 1, 0, 200, 0.95, 128 */
+void m3_m3_opts_default(m3_m3_opts *o); /* 500, seed 1, 0, 200, 0.95, 128, 0 */
 
 /* The whole m3 estimate of a scenario. Warnings (configuration or path
  * features outside the predictor's training ranges; path lengths the model

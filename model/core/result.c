@@ -29,6 +29,13 @@ static void summary_nan(m3_summary *s)
     }
 }
 
+const char *m3_m3_stage_name(int stage)
+{
+    static const char *const names[M3_M3_STAGES] = {"index",    "sample",    "flowsim",
+                                                    "features", "inference", "aggregate"};
+    return stage >= 0 && stage < M3_M3_STAGES ? names[stage] : "?";
+}
+
 void m3_result_init(m3_result *r, const char *mode)
 {
     memset(r, 0, sizeof *r);

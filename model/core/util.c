@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* util.c - errors, checked allocation, strict number parsing, line reading,
  * atomic file output, output-path and memory checks, and the wall clock
- * shared by the core's files. */
+ * and peak memory shared by the core's files. */
 #define _POSIX_C_SOURCE 200809L /* clock_gettime */
 #include "m3-internal.h"
 
@@ -10,6 +10,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -19,6 +20,34 @@ double m3_now_s(void)
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
     return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+double m3_peak_rss_mb(void)
+{
+    FILE *fp = fopen("/proc/self/status", "r");
+    if (fp) {
+        char line[256];
+        double mb = -1;
+        while (fgets(line, sizeof line, fp))
+            if (!strncmp(line, "VmHWM:", 6))
+                mb = (double)atol(line + 6) / 1024.0; /* kB */
+        fclose(fp);
+        if (mb >= 0)
+            return mb;
+    }
+    struct rusage u;
+    if (getrusage(RUSAGE_SELF, &u))
+        return -1;
+    return (double)u.ru_maxrss / 1024.0; /* kB on Linux and the BSDs */
+}
+
+int m3_peak_rss_reset(void)
+{
+    FILE *fp = fopen("/proc/self/clear_refs", "w");
+    if (!fp)
+        return -1;
+    int ok = fputs("5", fp) >= 0;
+    return fclose(fp) == 0 && ok ? 0 : -1;
 }
 
 int m3_fail(m3_error *err, const char *fmt, ...)
