@@ -59,8 +59,8 @@ CheckScenario(const M3Scenario& s, std::string* error)
     for (size_t i = 0; i < flows.n; i++)
     {
         const m3_flow& f = flows.v[i];
-        std::string which =
-            "packet: flow " + std::to_string(i) + " (id " + std::to_string(f.id) + ")";
+        // "packet: flows.txt:7: flow 5 (id 5)" when the flows came from a file
+        std::string which = "packet: " + s.DescribeFlow(i);
         if (f.size == 0)
         {
             *error = which + ": size 0; flows must carry at least one byte";

@@ -9,7 +9,9 @@
 #include "ns3/string.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
+#include <fstream>
 
 namespace ns3
 {
@@ -109,6 +111,7 @@ M3Scenario::Clear()
     m_routing = nullptr;
     m3_scenario_free(&m_scenario);
     m3_scenario_init(&m_scenario);
+    m_flowsSource.clear();
 }
 
 bool
@@ -129,6 +132,7 @@ M3Scenario::AdoptTopology(m3_topology* topo, const m3_error& err, std::string* e
     m3_routing_free(m_routing);
     m3_flows_free(&m_scenario.flows);
     m3_flows_init(&m_scenario.flows);
+    m_flowsSource.clear();
     m3_topology_free(m_scenario.topo);
     m_scenario.topo = topo;
     m_routing = routing;
@@ -180,6 +184,7 @@ M3Scenario::LoadFromFiles(const std::string& topology,
     }
     m_topologySource = topology;
     m_scenario.flows = fl;
+    m_flowsSource = flows;
     m_scenario.config = cfg;
     NS_LOG_INFO("flows: " << fl.n << " from " << flows);
     return true;
@@ -269,6 +274,50 @@ M3Scenario::GetTopologySource() const
     return m_topologySource;
 }
 
+std::string
+M3Scenario::GetFlowsSource() const
+{
+    return m_flowsSource;
+}
+
+std::string
+M3Scenario::DescribeFlow(size_t i) const
+{
+    std::string which = "flow " + std::to_string(i);
+    if (i < m_scenario.flows.n)
+    {
+        which += " (id " + std::to_string(m_scenario.flows.v[i].id) + ")";
+    }
+    if (m_flowsSource.empty())
+    {
+        return which;
+    }
+    // The file's field lines: the count first, then flow 0, 1, ... (as
+    // m3_flows_read takes them: text after '#' and blank lines skipped).
+    std::ifstream in(m_flowsSource, std::ios::binary);
+    std::string line;
+    size_t lineNo = 0;
+    size_t field = 0;
+    while (std::getline(in, line))
+    {
+        lineNo++;
+        const size_t hash = line.find('#');
+        if (hash != std::string::npos)
+        {
+            line.resize(hash);
+        }
+        if (std::all_of(line.begin(), line.end(), [](unsigned char c) { return std::isspace(c); }))
+        {
+            continue;
+        }
+        if (field++ == i + 1)
+        {
+            return m_flowsSource + ":" + std::to_string(lineNo) + ": " + which;
+        }
+    }
+    return m_flowsSource + ": " + which; // the file changed since it was read
+}
+
 bool
 M3Scenario::SetTopology(m3_topology* topo, std::string* error)
 {
@@ -302,6 +351,7 @@ M3Scenario::SetFlows(m3_flows* flows, std::string* error)
     m3_flows_free(&m_scenario.flows);
     m_scenario.flows = *flows;
     m3_flows_init(flows);
+    m_flowsSource.clear();
     return true;
 }
 
@@ -323,6 +373,7 @@ M3Scenario::ReadFlows(const std::string& path, std::string* error)
     }
     m3_flows_free(&m_scenario.flows);
     m_scenario.flows = fl;
+    m_flowsSource = path;
     return true;
 }
 
@@ -344,6 +395,7 @@ M3Scenario::GenerateWorkload(const m3_workload_spec& spec, std::string* error)
     }
     m3_flows_free(&m_scenario.flows);
     m_scenario.flows = fl;
+    m_flowsSource.clear();
     return true;
 }
 

@@ -124,6 +124,14 @@ class M3Scenario : public Object
      * built-in's spec ("fat-tree=2,16,8,1"); empty before one is set.
      */
     std::string GetTopologySource() const;
+    /** The flows file the flows came from; empty for generated or given flows. */
+    std::string GetFlowsSource() const;
+    /**
+     * Flow \p i for messages: "flows.txt:7: flow 5 (id 5)" when the flows
+     * came from a file (its line found by reading the file again, the
+     * reader's way: comments and blank lines skipped), else "flow 5 (id 5)".
+     */
+    std::string DescribeFlow(size_t i) const;
 
     /** The fastest host link's rate in bits per second. */
     double GetHostRateBps() const;
@@ -166,6 +174,7 @@ class M3Scenario : public Object
     std::string m_flowsFile;
     std::string m_configFile;
     std::string m_topologySource; //!< file or built-in spec of the topology
+    std::string m_flowsSource;    //!< file of the flows, or empty
     DataRate m_hostRate;          //!< host links of the built-in topologies
     DataRate m_fabricRate;        //!< switch-to-switch links
     Time m_linkDelay;             //!< propagation delay of every built-in link

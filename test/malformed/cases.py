@@ -303,8 +303,14 @@ def cases(src):
         flows("nul-byte", "1\n0 0 1 3 100 1000 0\x00\n", "binary data (NUL byte)"),
         _case("flows/packet-4GiB", "flows",
               ["m3-compare", "--mode=flowsim,packet", "--topology=t.txt", "--flows=f.txt"], 1,
-              "packet: flow 0 (id 0): size 4294967296 bytes is 4 GiB or more",
+              "packet: f.txt:2: flow 0 (id 0): size 4294967296 bytes is 4 GiB or more",
               files={"t.txt": TOPO, "f.txt": "1\n0 0 1 3 100 4294967296 0\n"}),
+        # the packet mode's own limits name the file's line, comments counted
+        _case("flows/packet-4GiB-line", "flows",
+              ["m3-compare", "--mode=packet", "--topology=t.txt", "--flows=f.txt"], 1,
+              "packet: f.txt:7: flow 1 (id 8): size 5000000000 bytes is 4 GiB or more",
+              files={"t.txt": TOPO, "f.txt": "# two flows\n2\n\n7 0 1 3 100 1000 0  # small\n"
+                                             "# the big one:\n   \n8 1 2 3 100 5000000000 0\n"}),
         _case("flows/no-topology-file", "flows",
               ["m3-compare", "--mode=flowsim", "--flows=f.txt", "--parking-lot=4"], 1,
               'f.txt:2: src "9" is not a node id',
