@@ -15,8 +15,20 @@ Tasks run in workload order, every n and config of a workload together,
 so a run stopped early still covers its workloads evenly. Standard
 library only: it runs on the GPU machine's Python too.
 
+Across processes or machines (--shard I/N): shard I of N takes the
+workloads w of the range with w % N == I, every n and config of them, and
+writes OUT/samples-I-of-N.jsonl and OUT/failures-I-of-N.jsonl (its own
+resume state), so N shards may share one OUT; a sample depends only on its
+seeds, so the N shards' samples together are the unsharded run's.
+--shard env takes I and N from the MPI launcher (mpirun's
+OMPI_COMM_WORLD_RANK/SIZE, MPICH's PMI_RANK/SIZE, srun's
+SLURM_PROCID/NTASKS): mpirun -np N gen/generate.py --shard env ... runs N
+shards, one per rank, without MPI in the script; a job array passes
+--shard $TASK/N.
+
   gen/generate.py --out gen/out/run1 --workloads 0:100 -j 2
   gen/generate.py --out OUT --workloads 0:400 -j 16 --deadline 540
+  mpirun -np 4 gen/generate.py --out OUT --workloads 0:400 -j 4 --shard env
 
 Cost: one packet-level simulation per task (about 5 s on one core on
 average at 20k flows); this driver's own work is negligible.
@@ -42,6 +54,8 @@ def config_seed(workload, n, c):
 def tasks(args):
     out = []
     for w in range(args.w0, args.w1):
+        if w % args.shards != args.shard:
+            continue  # another shard's workload
         for n in args.n:
             for c in range(args.configs):
                 out.append((n, w, config_seed(w, n, c)))
@@ -92,12 +106,42 @@ def read_failed(path):
     return failed
 
 
+# (rank, size) variables of the launchers --shard env knows, in order
+SHARD_ENV = (("OMPI_COMM_WORLD_RANK", "OMPI_COMM_WORLD_SIZE"), ("PMI_RANK", "PMI_SIZE"),
+             ("SLURM_PROCID", "SLURM_NTASKS"))
+
+
+def parse_shard(text, environ):
+    """(I, N) of --shard I/N or --shard env; ValueError says why not."""
+    if text == "env":
+        for rank, size in SHARD_ENV:
+            if rank in environ and size in environ:
+                text = f"{environ[rank]}/{environ[size]}"
+                break
+        else:
+            raise ValueError("--shard env: none of " +
+                             ", ".join(f"{r}/{s}" for r, s in SHARD_ENV) + " is set")
+    try:
+        i, n = (int(x) for x in text.split("/"))
+    except ValueError:
+        raise ValueError(f"--shard takes I/N or env, not {text!r}") from None
+    if not 0 <= i < n:
+        raise ValueError(f"--shard {text}: need 0 <= I < N")
+    return i, n
+
+
+def out_name(args, stem):
+    """OUT's file `stem`.jsonl, or stem-I-of-N.jsonl for a shard of several."""
+    tag = f"-{args.shard}-of-{args.shards}" if args.shards > 1 else ""
+    return os.path.join(args.out, f"{stem}{tag}.jsonl")
+
+
 class Runner:
     def __init__(self, args):
         self.args = args
         self.lock = threading.Lock()
-        self.samples = open(os.path.join(args.out, "samples.jsonl"), "a")
-        self.failures = open(os.path.join(args.out, "failures.jsonl"), "a")
+        self.samples = open(out_name(args, "samples"), "a")
+        self.failures = open(out_name(args, "failures"), "a")
         self.tmp = os.path.join(args.out, "tmp")
         os.makedirs(self.tmp, exist_ok=True)
         self.procs = set()
@@ -190,7 +234,15 @@ def main():
     ap.add_argument("--grace", type=float, default=30)
     ap.add_argument("--retry-failed", action="store_true")
     ap.add_argument("--progress", type=float, default=10, help="seconds between progress lines")
+    ap.add_argument("--shard", default="0/1",
+                    help="I/N: this process runs the workloads w with w %% N == I, into "
+                         "OUT/samples-I-of-N.jsonl; env: I and N from the MPI launcher "
+                         "(default 0/1: all, into OUT/samples.jsonl)")
     args = ap.parse_args()
+    try:
+        args.shard, args.shards = parse_shard(args.shard, os.environ)
+    except ValueError as e:
+        ap.error(str(e))
     try:
         args.w0, args.w1 = (int(x) for x in args.workloads.split(":"))
         args.n = [int(x) for x in args.n.split(",")]
@@ -207,13 +259,12 @@ def main():
         ap.error(f"{args.bin}: not an executable (build it: cmake --build build)")
     os.makedirs(args.out, exist_ok=True)
 
-    done = read_done(os.path.join(args.out, "samples.jsonl"))
-    skip = done if args.retry_failed else done | read_failed(
-        os.path.join(args.out, "failures.jsonl"))
+    done = read_done(out_name(args, "samples"))
+    skip = done if args.retry_failed else done | read_failed(out_name(args, "failures"))
     todo = [t for t in tasks(args) if t not in skip]
     total = len(todo)
-    print(f"generate: {len(done)} samples already in {args.out}, {total} to run on "
-          f"{args.jobs} jobs", file=sys.stderr)
+    print(f"generate: {len(done)} samples already in {out_name(args, 'samples')}, {total} to "
+          f"run on {args.jobs} jobs", file=sys.stderr)
     r = Runner(args)
     t0 = time.time()
     last = t0
@@ -252,7 +303,7 @@ def main():
               f"{el * args.jobs / max(r.done, 1):.2f} core-s per sample; per-sample wall "
               f"mean {statistics.mean(w):.2f} s, median {statistics.median(w):.2f} s, "
               f"p90 {w[int(0.9 * (len(w) - 1))]:.2f} s, max {w[-1]:.2f} s", file=sys.stderr)
-    print(f"generate: {r.failed} failed (see failures.jsonl)", file=sys.stderr)
+    print(f"generate: {r.failed} failed (see {out_name(args, 'failures')})", file=sys.stderr)
     return 0
 
 

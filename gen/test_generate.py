@@ -6,7 +6,8 @@ Oracles: the sample's configuration is m3_config_sample's draw (through the
 bindings, the same C code) with the 10 Gbps cap; its per-bucket foreground
 counts equal those of the workload regenerated from the seed; percentiles
 are >= 1 and non-decreasing; the same seeds give the same sample; the
-driver's task list, resume, cut-off-line repair and failure records.
+driver's task list, resume, cut-off-line repair and failure records; its
+shards (--shard) together equal the unsharded run.
 
 Run by ctest (ns3/gen-path) with M3_GEN_PATH and M3CORE_LIB set; about
 10 s on 2 cores (small flow counts).
@@ -152,11 +153,62 @@ class Driver(unittest.TestCase):
                       "--retry-failed", binary=GEN)
             self.assertEqual(len(keys(os.path.join(out, "samples.jsonl"))), 1)
 
+    def test_shards_make_the_single_run(self):
+        """Three shards run at once into one directory (one through the MPI
+        launcher's variables, as under mpirun): disjoint workloads, and
+        together the unsharded run's samples, equal but for wall times."""
+        common = ["--workloads", "0:5", "--n", "3", "--configs", "2", "--num-flows", "200",
+                  "-j", "1", "--progress", "100", "--bin", GEN]
+
+        def samples(path):
+            out = {}
+            with open(path) as f:
+                for s in map(json.loads, f):
+                    s["packet"].pop("wall_s")
+                    out[(s["n"], s["workload_seed"], s["config_seed"])] = s
+            return out
+
+        with tempfile.TemporaryDirectory() as tmp:
+            one, many = os.path.join(tmp, "one"), os.path.join(tmp, "many")
+            r = drive(one, "--workloads", "0:5", "--n", "3", "--configs", "2",
+                      "--num-flows", "200", "-j", "2")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            env = dict(os.environ, OMPI_COMM_WORLD_RANK="1", OMPI_COMM_WORLD_SIZE="3")
+            procs = [subprocess.Popen([sys.executable, DRIVER, "--out", many, *common,
+                                       "--shard", shard], env=env if shard == "env" else None,
+                                      stderr=subprocess.PIPE, text=True)
+                     for shard in ("0/3", "env", "2/3")]
+            for p in procs:
+                _, err = p.communicate()
+                self.assertEqual(p.returncode, 0, err)
+            self.assertFalse(os.path.exists(os.path.join(many, "samples.jsonl")))
+            union = {}
+            for i in range(3):
+                part = samples(os.path.join(many, f"samples-{i}-of-3.jsonl"))
+                self.assertTrue(part)
+                self.assertEqual({w % 3 for _, w, _ in part}, {i})
+                self.assertFalse(set(part) & set(union))
+                union.update(part)
+            self.assertEqual(union, samples(os.path.join(one, "samples.jsonl")))
+            # a shard resumes from its own file
+            r = subprocess.run([sys.executable, DRIVER, "--out", many, *common, "--shard", "2/3"],
+                               capture_output=True, text=True)
+            self.assertIn("2 samples already in", r.stderr)
+            self.assertIn("0 to run", r.stderr)
+
     def test_usage_errors(self):
         with tempfile.TemporaryDirectory() as tmp:
-            for args in (["--workloads", "5:5"], ["--n", "1"], ["--workloads", "x"]):
+            for args in (["--workloads", "5:5"], ["--n", "1"], ["--workloads", "x"],
+                         ["--shard", "3/3"], ["--shard", "0/0"], ["--shard", "1"],
+                         ["--shard", "a/b"]):
                 r = drive(tmp, *args)
                 self.assertEqual(r.returncode, 2, args)
+            env = {k: v for k, v in os.environ.items()
+                   if not k.startswith(("OMPI_COMM_WORLD_", "PMI_", "SLURM_"))}
+            r = subprocess.run([sys.executable, DRIVER, "--out", tmp, "--bin", GEN,
+                                "--shard", "env"], capture_output=True, text=True, env=env)
+            self.assertEqual(r.returncode, 2)
+            self.assertIn("OMPI_COMM_WORLD_RANK", r.stderr)
 
 
 if __name__ == "__main__":
