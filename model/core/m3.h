@@ -103,7 +103,8 @@ int m3_check_output_path(const char *path, const char *flag, m3_error *err);
 /* ---------------------------------------------------------------- memory */
 
 /* Physical memory of this machine in bytes; the environment variable
- * M3_MEMORY_LIMIT (bytes, e.g. 8e9) replaces it when set. */
+ * M3_MEMORY_LIMIT (bytes, e.g. 8e9) replaces it when set (to anything but
+ * a positive number, it makes m3_memory_check refuse). */
 double m3_memory_limit_bytes(void);
 /* Refuses work that needs more than m3_memory_limit_bytes(): 0 when
  * `need_bytes` fits, else -1 and "WHAT needs about 35.3 TB (DETAIL), more

@@ -644,11 +644,21 @@ int m3_check_output_path(const char *path, const char *flag, m3_error *err)
 
 /* ------------------------------------------------------------ memory */
 
-double m3_memory_limit_bytes(void)
+/* M3_MEMORY_LIMIT: 1 and *bytes when it holds a positive number of bytes
+ * (the core's number syntax, 8e9), 0 when unset or empty, -1 when it holds
+ * anything else (which m3_memory_check refuses rather than ignore). */
+static int memory_limit_env(double *bytes)
 {
     const char *env = getenv("M3_MEMORY_LIMIT");
+    if (!env || !*env)
+        return 0;
+    return m3_parse_double(env, bytes) == 0 && *bytes > 0 ? 1 : -1;
+}
+
+double m3_memory_limit_bytes(void)
+{
     double v;
-    if (env && *env && m3_parse_double(env, &v) == 0 && v > 0)
+    if (memory_limit_env(&v) == 1)
         return v;
     long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
     return pages > 0 && size > 0 ? (double)pages * (double)size : 0;
@@ -668,6 +678,13 @@ const char *m3_format_bytes(double bytes, char *buf, size_t size)
 
 int m3_memory_check(double need_bytes, const char *what, const char *detail, m3_error *err)
 {
+    double v;
+    int env = memory_limit_env(&v);
+    if (env < 0)
+        return m3_fail(err,
+                       "M3_MEMORY_LIMIT: '%.40s' is not a positive number of bytes (e.g. 8e9); "
+                       "unset it to use the memory of this machine",
+                       getenv("M3_MEMORY_LIMIT"));
     double have = m3_memory_limit_bytes();
     if (!(have > 0) || need_bytes <= have)
         return 0;
@@ -676,5 +693,5 @@ int m3_memory_check(double need_bytes, const char *what, const char *detail, m3_
                    what ? what : "this", m3_format_bytes(need_bytes, a, sizeof a),
                    detail && *detail ? " (" : "", detail && *detail ? detail : "",
                    detail && *detail ? ")" : "", m3_format_bytes(have, b, sizeof b),
-                   getenv("M3_MEMORY_LIMIT") ? " (M3_MEMORY_LIMIT)" : "");
+                   env ? " (M3_MEMORY_LIMIT)" : "");
 }
