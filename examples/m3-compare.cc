@@ -366,6 +366,20 @@ main(int argc, char* argv[])
         }
         estimators.push_back(e);
     }
+    // What the flows will need is refused before they are generated or
+    // read (the packet network's memory for --num-flows=1e8 on --k-ary=64).
+    scenarioHelper.SetFlowCountCheck(
+        [&estimators](Ptr<M3Scenario> s, uint64_t n, const std::string& where, std::string* err)
+        {
+            for (const auto& e : estimators)
+            {
+                if (!e->CheckFlowCount(s, n, where, err))
+                {
+                    return false;
+                }
+            }
+            return true;
+        });
     // An option's value the scenario cannot take (--workload=bogus,
     // --tm=incast:99:0.5) is a usage error too; a file's content is not.
     bool usage = false;

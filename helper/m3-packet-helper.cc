@@ -110,11 +110,16 @@ M3PacketHelper::SetStopConditions(Time stall, Time limit)
 double
 M3PacketHelper::EstimateMemoryBytes(const M3Scenario& s)
 {
+    return EstimateMemoryBytes(s.GetTopology(), double(s.GetFlows().n));
+}
+
+double
+M3PacketHelper::EstimateMemoryBytes(const m3_topology* t, double numFlows)
+{
     // Measured on k-ary fat-trees (k = 8, 16, 24; max RSS after Install):
     // about 11 KB per link (two devices with 8 queues, a channel), 0.2 KB
     // per pair of ports of a switch (its buffer accounting), 1 KB per flow
     // (sender, receiver, results), 20 MB of ns-3 itself; 25% margin.
-    const m3_topology* t = s.GetTopology();
     double pairs = 0;
     for (uint32_t n = 0; n < m3_topology_num_nodes(t); n++)
     {
@@ -124,9 +129,29 @@ M3PacketHelper::EstimateMemoryBytes(const M3Scenario& s)
             pairs += d * d;
         }
     }
-    return 1.25 * (20e6 + 11e3 * m3_topology_num_links(t) + 250 * pairs +
-                   1e3 * double(s.GetFlows().n)) +
+    return 1.25 * (20e6 + 11e3 * m3_topology_num_links(t) + 250 * pairs + 1e3 * numFlows) +
            m3_routing_memory_bytes(t);
+}
+
+bool
+M3PacketHelper::CheckMemory(const m3_topology* t,
+                            uint64_t numFlows,
+                            const std::string& where,
+                            std::string* error)
+{
+    char detail[128];
+    std::snprintf(detail,
+                  sizeof detail,
+                  "%u links, %llu flows",
+                  m3_topology_num_links(t),
+                  static_cast<unsigned long long>(numFlows));
+    const std::string what = "packet: " + (where.empty() ? "" : where + ": ") + "the network";
+    m3_error err;
+    if (m3_memory_check(EstimateMemoryBytes(t, double(numFlows)), what.c_str(), detail, &err) != 0)
+    {
+        return Fail(error, err.msg);
+    }
+    return true;
 }
 
 namespace
@@ -171,16 +196,9 @@ M3PacketHelper::Check(Ptr<M3Scenario> scenario, std::string* error) const
     {
         return Fail(error, msg);
     }
-    char detail[128];
-    std::snprintf(detail,
-                  sizeof detail,
-                  "%u links, %zu flows",
-                  m3_topology_num_links(scenario->GetTopology()),
-                  scenario->GetFlows().n);
-    m3_error err;
-    if (m3_memory_check(EstimateMemoryBytes(*scenario), "packet: the network", detail, &err) != 0)
+    if (!CheckMemory(scenario->GetTopology(), scenario->GetFlows().n, "", error))
     {
-        return Fail(error, err.msg);
+        return false;
     }
     uint64_t run;
     if (!RunNumber(scenario->GetConfig(), &run, &msg))

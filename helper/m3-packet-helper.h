@@ -68,6 +68,20 @@ class M3PacketHelper
     bool Check(Ptr<M3Scenario> scenario, std::string* error) const;
     /** The memory the packet mode needs for \p s (measured costs per link, port pair, flow). */
     static double EstimateMemoryBytes(const M3Scenario& s);
+    /** The same for topology \p t and \p numFlows flows, before the flows exist. */
+    static double EstimateMemoryBytes(const m3_topology* t, double numFlows);
+    /**
+     * Refuses, with the estimate, a network of topology \p t and \p numFlows
+     * flows that needs more memory than the machine's (m3_memory_check):
+     * "packet: WHERE: the network needs about 134.6 GB (196608 links,
+     * 100000000 flows), more than ...". \p where names what set them
+     * ("--k-ary=64 --num-flows=1e8"), or is empty. Check() runs it on the
+     * scenario's flows; a program can run it before it generates them.
+     */
+    static bool CheckMemory(const m3_topology* t,
+                            uint64_t numFlows,
+                            const std::string& where,
+                            std::string* error);
 
     /**
      * Builds the network and installs the flows; false + error on bad

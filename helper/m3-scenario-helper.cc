@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <functional>
 #include <sstream>
 #include <vector>
@@ -476,6 +477,83 @@ M3ScenarioHelper::SetScenarioAttribute(const std::string& name, const AttributeV
     m_factory.Set(name, value);
 }
 
+void
+M3ScenarioHelper::SetFlowCountCheck(FlowCountCheck check)
+{
+    m_flowCountCheck = check;
+}
+
+namespace
+{
+
+/**
+ * The count line of a flows file, read as m3_flows_read reads it (the
+ * first line with a field); false when there is none or it is not one
+ * whole number (the reader then says what is wrong).
+ */
+bool
+PeekFlowCount(const std::string& path, uint64_t* count, size_t* lineNo)
+{
+    std::ifstream in(path, std::ios::binary);
+    std::string line;
+    *lineNo = 0;
+    while (std::getline(in, line))
+    {
+        ++*lineNo;
+        const size_t hash = line.find('#');
+        if (hash != std::string::npos)
+        {
+            line.resize(hash);
+        }
+        std::istringstream fields(line);
+        std::string first;
+        std::string more;
+        if (!(fields >> first))
+        {
+            continue;
+        }
+        return !(fields >> more) && m3_parse_u64(first.c_str(), count) == 0;
+    }
+    return false;
+}
+
+} // namespace
+
+bool
+M3ScenarioHelper::CheckFlowCount(Ptr<M3Scenario> s, std::string* error) const
+{
+    if (!m_flowCountCheck)
+    {
+        return true;
+    }
+    uint64_t count = 0;
+    std::string where;
+    if (!m_flowsFile.empty())
+    {
+        size_t lineNo = 0;
+        if (!PeekFlowCount(m_flowsFile, &count, &lineNo))
+        {
+            return true; // the reader refuses the file with its line
+        }
+        where = m_flowsFile + ":" + std::to_string(lineNo);
+    }
+    else
+    {
+        double load;
+        double sigma;
+        uint64_t seed;
+        uint64_t minSize;
+        if (!ParseWorkloadOptions(&load, &count, &sigma, &seed, &minSize, error))
+        {
+            return false;
+        }
+        std::string ignored;
+        where = "--" + TopologySpec(&ignored) +
+                " --num-flows=" + (m_numFlowsText.empty() ? std::to_string(count) : m_numFlowsText);
+    }
+    return m_flowCountCheck(s, count, where, error);
+}
+
 std::string
 M3ScenarioHelper::TopologySpec(std::string* error) const
 {
@@ -772,7 +850,8 @@ M3ScenarioHelper::Build(std::string* error, bool* usage) const
         *usage = true;
         ok = false;
     }
-    if (!ok || !BuildTopology(s, error, usage) || !BuildFlows(s, error, usage))
+    if (!ok || !BuildTopology(s, error, usage) || !CheckFlowCount(s, error) ||
+        !BuildFlows(s, error, usage))
     {
         s->Dispose();
         return nullptr;

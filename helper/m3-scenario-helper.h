@@ -11,6 +11,7 @@
 #include "ns3/object-factory.h"
 #include "ns3/ptr.h"
 
+#include <functional>
 #include <map>
 #include <string>
 
@@ -50,6 +51,26 @@ class M3ScenarioHelper
     void SetScenarioAttribute(const std::string& name, const AttributeValue& value);
 
     /**
+     * A check of the flow count, given the scenario with its topology and
+     * no flows yet, the count, and what set them ("--k-ary=64
+     * --num-flows=1e8", or "flows.txt:1" for a file's count line); false
+     * plus an error refuses the scenario.
+     */
+    typedef std::function<bool(Ptr<M3Scenario> scenario,
+                               uint64_t numFlows,
+                               const std::string& where,
+                               std::string* error)>
+        FlowCountCheck;
+    /**
+     * Build() calls \p check between the topology and the flows, with the
+     * count the options give (--num-flows, or the count line of --flows),
+     * so that what the flows will need (the packet network's memory,
+     * M3Estimator::CheckFlowCount) is refused before a large workload is
+     * generated or read. A refusal is not a usage error.
+     */
+    void SetFlowCountCheck(FlowCountCheck check);
+
+    /**
      * The workload options as numbers, checked strictly; false + an error
      * naming the flag. Build() calls it before anything is built.
      */
@@ -81,6 +102,8 @@ class M3ScenarioHelper
     bool BuildTopology(Ptr<M3Scenario> s, std::string* error, bool* usage) const;
     bool BuildFlows(Ptr<M3Scenario> s, std::string* error, bool* usage) const;
     bool BuildConfig(Ptr<M3Scenario> s, std::string* error, bool* usage) const;
+    /** The flow count check (SetFlowCountCheck) on the built topology. */
+    bool CheckFlowCount(Ptr<M3Scenario> s, std::string* error) const;
     /** The topology option in effect as "kind=value"; empty plus error if ambiguous. */
     std::string TopologySpec(std::string* error) const;
 
@@ -105,6 +128,7 @@ class M3ScenarioHelper
     std::string m_minSizeText;      //!< --min-size as given
     std::string m_tm;               //!< uniform | matrix:FILE | incast:HOST:FRACTION
     std::map<std::string, std::string> m_configKeys; //!< --<key> values; empty = unset
+    FlowCountCheck m_flowCountCheck;                 //!< see SetFlowCountCheck; may be empty
 };
 
 } // namespace ns3

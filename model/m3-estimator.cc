@@ -39,6 +39,43 @@ M3Estimator::DoCheck(Ptr<M3Scenario> scenario, std::string* error)
 }
 
 bool
+M3Estimator::DoCheckFlowCount(Ptr<M3Scenario> scenario,
+                              uint64_t numFlows,
+                              const std::string& where,
+                              std::string* error)
+{
+    return true;
+}
+
+bool
+M3Estimator::CheckFlowCount(Ptr<M3Scenario> scenario,
+                            uint64_t numFlows,
+                            const std::string& where,
+                            std::string* error)
+{
+    NS_LOG_FUNCTION(this << scenario << numFlows << where);
+    const std::string mode = GetModeName();
+    std::string msg;
+    if (!scenario || !scenario->HasTopology() || !scenario->GetRouting())
+    {
+        msg = "the scenario has no topology";
+    }
+    else if (DoCheckFlowCount(scenario, numFlows, where, &msg))
+    {
+        return true;
+    }
+    if (msg.compare(0, mode.size() + 2, mode + ": ") != 0)
+    {
+        msg = mode + ": " + msg;
+    }
+    if (error)
+    {
+        *error = msg;
+    }
+    return false;
+}
+
+bool
 M3Estimator::Check(Ptr<M3Scenario> scenario, std::string* error)
 {
     NS_LOG_FUNCTION(this << scenario);

@@ -55,9 +55,27 @@ class M3Estimator : public Object
      */
     bool Check(Ptr<M3Scenario> scenario, std::string* error = nullptr);
 
+    /**
+     * Checks what this mode would need for \p numFlows flows on the
+     * scenario's topology before the flows exist (the packet network's
+     * memory), so that a program refuses a scenario before it generates a
+     * large workload; \p where names what set the count and topology
+     * ("--k-ary=64 --num-flows=1e8") for the message. Check() still runs on
+     * the flows. False and a message that starts with the mode name.
+     */
+    bool CheckFlowCount(Ptr<M3Scenario> scenario,
+                        uint64_t numFlows,
+                        const std::string& where,
+                        std::string* error = nullptr);
+
   protected:
     /** The mode's checks for Check(); the default accepts. */
     virtual bool DoCheck(Ptr<M3Scenario> scenario, std::string* error);
+    /** The mode's checks for CheckFlowCount() (a topology, no flows yet); the default accepts. */
+    virtual bool DoCheckFlowCount(Ptr<M3Scenario> scenario,
+                                  uint64_t numFlows,
+                                  const std::string& where,
+                                  std::string* error);
 
     /**
      * The mode's work: \p result is a fresh result of GetModeName(), the

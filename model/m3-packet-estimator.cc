@@ -109,6 +109,15 @@ M3PacketEstimator::DoCheck(Ptr<M3Scenario> scenario, std::string* error)
 }
 
 bool
+M3PacketEstimator::DoCheckFlowCount(Ptr<M3Scenario> scenario,
+                                    uint64_t numFlows,
+                                    const std::string& where,
+                                    std::string* error)
+{
+    return M3PacketHelper::CheckMemory(scenario->GetTopology(), numFlows, where, error);
+}
+
+bool
 M3PacketEstimator::DoEstimate(Ptr<M3Scenario> scenario, M3Result& result, std::string* error)
 {
     NS_LOG_FUNCTION(this << scenario);

@@ -46,6 +46,11 @@ class M3PacketEstimator : public M3Estimator
     bool DoEstimate(Ptr<M3Scenario> scenario, M3Result& result, std::string* error) override;
     /** M3PacketHelper::Check, and that PfcLogFile can be written. */
     bool DoCheck(Ptr<M3Scenario> scenario, std::string* error) override;
+    /** M3PacketHelper::CheckMemory for \p numFlows flows. */
+    bool DoCheckFlowCount(Ptr<M3Scenario> scenario,
+                          uint64_t numFlows,
+                          const std::string& where,
+                          std::string* error) override;
 
   private:
     double m_progressInterval; //!< wall seconds between progress lines (0 = none)

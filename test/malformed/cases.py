@@ -572,7 +572,16 @@ def cases(src):
         ("k-ary-64-memory", ["--k-ary=64"], "--k-ary=64: the routing table needs about", 1,
          {"env": {"M3_MEMORY_LIMIT": "1e8"}}),
         ("packet-memory", ["--mode=flowsim,packet", "--k-ary=16"],
-         "packet: the network needs about", 1, {"env": {"M3_MEMORY_LIMIT": "5e7"}}),
+         "packet: --k-ary=16 --num-flows=20: the network needs about 93.4 MB", 1,
+         {"env": {"M3_MEMORY_LIMIT": "5e7"}}),
+        # refused from the topology and --num-flows, before 1e7 flows are drawn
+        ("packet-memory-before-flows", ["--mode=flowsim,packet", "--k-ary=8", "--num-flows=1e7"],
+         "packet: --k-ary=8 --num-flows=1e7: the network needs about 12.5 GB (384 links, "
+         "10000000 flows)", 1, {"env": {"M3_MEMORY_LIMIT": "2e9"}, "timeout": 10}),
+        ("packet-memory-flows-file", ["--mode=packet", "--k-ary=4", "--flows=f.txt"],
+         "packet: f.txt:3: the network needs about 125.0 GB (48 links, 100000000 flows)", 1,
+         {"env": {"M3_MEMORY_LIMIT": "1e9"}, "timeout": 10,
+          "files": {"f.txt": "# many\n\n100000000\n0 0 1 3 100 1000 0\n"}}),
         ("memory-limit-zero", [], "M3_MEMORY_LIMIT: '0' is not a positive number of bytes", 1,
          {"env": {"M3_MEMORY_LIMIT": "0"}}),
         ("flows-and-topology-file", ["--topology=nope.txt"], "nope.txt: cannot open", 1, {}),
