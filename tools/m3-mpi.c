@@ -114,10 +114,15 @@ static int write_exact(const char *path, const m3_result *r, m3_error *err)
     return m3_atomic_commit(&af, err);
 }
 
-/* err's message, printf-style; -1. */
+/* Set when build() fails on an option's value: a usage error, exit 2 (the
+ * ranks parse the same command line, so each sets it alike). */
+static int usage_error;
+
+/* err's message, printf-style, for an option's value; -1. */
 static int bad(m3_error *err, const char *fmt, const char *what)
 {
     snprintf(err->msg, sizeof err->msg, fmt, what);
+    usage_error = 1;
     return -1;
 }
 
@@ -139,6 +144,7 @@ static int build(m3_cli_option *opt, m3_scenario *s, m3_routing **r, m3_error *e
             return bad(err, "--fat-tree: '%s' is not P,R,H,O", ft);
         s->topo = m3_topology_fat_tree_m3((uint32_t)v[0], (uint32_t)v[1], (uint32_t)v[2],
                                           (uint32_t)v[3], 10e9, 40e9, 1000, err);
+        usage_error = !s->topo; /* the builder refuses only its arguments */
     } else {
         s->topo = m3_topology_read(topo, err);
     }
@@ -154,8 +160,10 @@ static int build(m3_cli_option *opt, m3_scenario *s, m3_routing **r, m3_error *e
     memset(&w, 0, sizeof w);
     const char *name = m3_cli_get(opt, "--workload")->value;
     m3_size_dist *d = m3_size_dist_builtin(name ? name : "webserver", err);
-    if (!d)
+    if (!d) {
+        usage_error = 1; /* not a built-in's name */
         return -1;
+    }
     w.sizes = d;
     w.load = 0.5;
     w.num_flows = 50000;
@@ -351,5 +359,5 @@ int main(int argc, char **argv)
     m3_routing_free(r);
     m3_scenario_free(&s);
     MPI_Finalize();
-    return ok ? 0 : 1;
+    return ok ? 0 : usage_error ? M3_CLI_USAGE : 1;
 }
