@@ -154,7 +154,7 @@ double m3_fluid_plus_base_ns(double fluid_ns, double ideal_ns, double bottleneck
 gsl_rng *m3_rng_new(uint64_t seed, m3_error *err);
 
 /* The size bucket of `size` for nb - 1 increasing inner bounds: b with
- * bounds[b-1] <= size < bounds[b] (features.c; a binary search). */
+ * bounds[b-1] <= size < bounds[b] (features.c; a count of the bounds <= size). */
 int m3_bucket_of(uint64_t size, const uint64_t *bounds, int nb);
 
 /* Monotonic wall clock in seconds (util.c), for the results' timings. */

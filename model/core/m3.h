@@ -918,6 +918,9 @@ typedef struct m3_path_scenario {
     size_t num_fg;     /* pieces 0 -> n-1 */
     uint32_t *scratch; /* reused between builds */
     size_t scratch_cap;
+    uint64_t *seen;  /* a bit per scenario flow, all 0 between builds */
+    uint8_t *run;    /* 2 per scenario flow: the path links it crosses */
+    size_t seen_cap; /* scenario flows the two cover */
 } m3_path_scenario;
 
 /* A built scenario may be built again: its arrays are reused and grown. */
