@@ -203,6 +203,28 @@ main(int argc, char* argv[])
 
     auto t0 = std::chrono::steady_clock::now();
     std::string error;
+    // The packet network's memory, from the line and --num-flows, before
+    // the workload is drawn (1e8 flows take a minute and gigabytes).
+    m3_error terr;
+    m3_topology* line = m3_topology_parking_lot_hosts(spec.n,
+                                                      spec.edgeBps,
+                                                      spec.innerBps,
+                                                      spec.midHostBps,
+                                                      spec.midHosts,
+                                                      spec.delayNs,
+                                                      &terr);
+    const bool fits =
+        !line || M3PacketHelper::CheckMemory(line,
+                                             numFlows,
+                                             "--n=" + std::to_string(spec.n) +
+                                                 " --num-flows=" + std::to_string(numFlows),
+                                             &error);
+    m3_topology_free(line); // a line that cannot be built: Build() says why
+    if (!fits)
+    {
+        std::cerr << "m3-gen-path: " << error << "\n";
+        return 1;
+    }
     M3PathSampleHelper sample(spec);
     Ptr<M3Scenario> scenario = sample.Build(&error);
     if (!scenario)

@@ -627,6 +627,10 @@ def cases(src):
          "--out: no/s.json: directory no", 1, {}),
         ("out-is-dir", ["--out=d", "--num-flows=10"], "--out: d is a directory", 1,
          {"dirs": ["d"]}),
+        # the packet network's memory, refused before 1e7 flows are drawn
+        ("memory-before-flows", ["--num-flows=1e7", "--out=s.json"],
+         "packet: --n=5 --num-flows=10000000: the network needs about 12.5 GB", 1,
+         {"env": {"M3_MEMORY_LIMIT": "2e9"}, "timeout": 10}),
     ]
     for name, args, msg, code, extra in gen:
         kw = {"absent": ["s.json"] if code else []}
