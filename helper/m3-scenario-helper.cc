@@ -492,14 +492,12 @@ namespace
  * whole number (the reader then says what is wrong).
  */
 bool
-PeekFlowCount(const std::string& path, uint64_t* count, size_t* lineNo)
+PeekFlowCount(const std::string& path, uint64_t* count)
 {
     std::ifstream in(path, std::ios::binary);
     std::string line;
-    *lineNo = 0;
     while (std::getline(in, line))
     {
-        ++*lineNo;
         const size_t hash = line.find('#');
         if (hash != std::string::npos)
         {
@@ -527,15 +525,16 @@ M3ScenarioHelper::CheckFlowCount(Ptr<M3Scenario> s, std::string* error) const
         return true;
     }
     uint64_t count = 0;
-    std::string where;
+    std::string ignored;
+    // the flags that set the topology and the count: "--k-ary=64 --num-flows=1e8"
+    std::string where = "--" + TopologySpec(&ignored);
     if (!m_flowsFile.empty())
     {
-        size_t lineNo = 0;
-        if (!PeekFlowCount(m_flowsFile, &count, &lineNo))
+        if (!PeekFlowCount(m_flowsFile, &count))
         {
             return true; // the reader refuses the file with its line
         }
-        where = m_flowsFile + ":" + std::to_string(lineNo);
+        where += " --flows=" + m_flowsFile;
     }
     else
     {
@@ -547,9 +546,8 @@ M3ScenarioHelper::CheckFlowCount(Ptr<M3Scenario> s, std::string* error) const
         {
             return false;
         }
-        std::string ignored;
-        where = "--" + TopologySpec(&ignored) +
-                " --num-flows=" + (m_numFlowsText.empty() ? std::to_string(count) : m_numFlowsText);
+        where +=
+            " --num-flows=" + (m_numFlowsText.empty() ? std::to_string(count) : m_numFlowsText);
     }
     return m_flowCountCheck(s, count, where, error);
 }

@@ -52,9 +52,9 @@ class M3ScenarioHelper
 
     /**
      * A check of the flow count, given the scenario with its topology and
-     * no flows yet, the count, and what set them ("--k-ary=64
-     * --num-flows=1e8", or "flows.txt:1" for a file's count line); false
-     * plus an error refuses the scenario.
+     * no flows yet, the count, and the flags that set them ("--k-ary=64
+     * --num-flows=1e8", "--topology=t.txt --flows=f.txt"); false plus an
+     * error refuses the scenario.
      */
     typedef std::function<bool(Ptr<M3Scenario> scenario,
                                uint64_t numFlows,

@@ -579,7 +579,8 @@ def cases(src):
          "packet: --k-ary=8 --num-flows=1e7: the network needs about 12.5 GB (384 links, "
          "10000000 flows)", 1, {"env": {"M3_MEMORY_LIMIT": "2e9"}, "timeout": 10}),
         ("packet-memory-flows-file", ["--mode=packet", "--k-ary=4", "--flows=f.txt"],
-         "packet: f.txt:3: the network needs about 125.0 GB (48 links, 100000000 flows)", 1,
+         "packet: --k-ary=4 --flows=f.txt: the network needs about 125.0 GB (48 links, "
+         "100000000 flows)", 1,
          {"env": {"M3_MEMORY_LIMIT": "1e9"}, "timeout": 10,
           "files": {"f.txt": "# many\n\n100000000\n0 0 1 3 100 1000 0\n"}}),
         ("memory-limit-zero", [], "M3_MEMORY_LIMIT: '0' is not a positive number of bytes", 1,
