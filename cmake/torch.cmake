@@ -47,7 +47,7 @@ if(Torch_FOUND)
   target_include_directories(m3infer_torch PRIVATE ${M3_NLOHMANN_JSON_INCLUDE})
   target_compile_options(m3infer_torch PRIVATE -Wall -Wextra)
   target_link_options(m3infer_torch PRIVATE -Wl,--no-undefined)
-  target_link_libraries(m3infer_torch PRIVATE m3core ${TORCH_LIBRARIES})
+  target_link_libraries(m3infer_torch PRIVATE m3core ${TORCH_LIBRARIES} ${CMAKE_DL_LIBS})
 
   add_library(m3infer STATIC ${M3_INFER_DL_SOURCES})
   target_compile_definitions(m3infer PRIVATE

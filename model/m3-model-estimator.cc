@@ -51,8 +51,9 @@ M3ModelEstimator::GetTypeId()
                           MakeUintegerAccessor(&M3ModelEstimator::m_pathSamples),
                           MakeUintegerChecker<uint32_t>(1))
             .AddAttribute("Threads",
-                          "Threads of the path flowSims and of libtorch; 0 = every online "
-                          "core. The results do not depend on it.",
+                          "Threads of the path flowSims; 0 = every online core. The "
+                          "model predicts on one thread, while the others run the next "
+                          "paths. The results do not depend on it.",
                           UintegerValue(0),
                           MakeUintegerAccessor(&M3ModelEstimator::m_threads),
                           MakeUintegerChecker<uint32_t>(0, 256))
@@ -82,7 +83,6 @@ M3ModelEstimator::M3ModelEstimator()
     , m_ciLevel(0.95)
     , m_bootstrap(200)
     , m_model(nullptr)
-    , m_loadedThreads(0)
 {
     NS_LOG_FUNCTION(this);
 }
@@ -132,7 +132,7 @@ M3ModelEstimator::LoadModel(std::string* error)
         }
         return false;
     }
-    if (m_model && m_loadedPath == m_modelPath && m_loadedThreads == m_threads)
+    if (m_model && m_loadedPath == m_modelPath)
     {
         return true;
     }
@@ -147,7 +147,11 @@ M3ModelEstimator::LoadModel(std::string* error)
     }
     auto t0 = std::chrono::steady_clock::now();
     m3_error err;
-    m_model = m3_model_load(m_modelPath.c_str(), int(m_threads), &err);
+    // One intra-op thread (libtorch's and OpenBLAS's): m3_estimate_m3 runs
+    // the paths of the next batch on the other threads while the model
+    // predicts, and threads of libtorch and OpenBLAS would spin against them
+    // (model/infer/README.md).
+    m_model = m3_model_load(m_modelPath.c_str(), 1, &err);
     if (!m_model)
     {
         // The shim names the file at fault; say which model was asked for
@@ -164,7 +168,6 @@ M3ModelEstimator::LoadModel(std::string* error)
         return false;
     }
     m_loadedPath = m_modelPath;
-    m_loadedThreads = m_threads;
     const m3_model_info* info = m3_model_get_info(m_model);
     NS_LOG_INFO(
         "loaded " << m_modelPath << " (" << (info ? info->name : "?") << ") in "

@@ -8,8 +8,8 @@
  * Design: the model is a checkpoint (ckpts/NAME.pt with NAME.json and
  * NAME.check.bin beside it) loaded through the inference shim
  * (model/infer/m3-infer.h, m3_model_load), lazily at the first Estimate
- * and kept across calls; it is reloaded only when the Model or Threads
- * attribute changed since. A model that cannot be loaded (missing file,
+ * and kept across calls, with one intra-op thread; it is reloaded only when
+ * the Model attribute changed since. A model that cannot be loaded (missing file,
  * build without libtorch, wrong schema) fails Estimate with the shim's
  * message, which names the file. The result has no per-flow FCTs: m3
  * estimates the distribution, not each flow. Cost: the load (once, about
@@ -53,8 +53,8 @@ class M3ModelEstimator : public M3Estimator
     static std::string GetDefaultModelPath();
 
     /**
-     * Loads the Model now (if not loaded yet, or if Model or Threads
-     * changed); Estimate does it when needed. False + error naming the file.
+     * Loads the Model now (if not loaded yet, or if Model changed);
+     * Estimate does it when needed. False + error naming the file.
      */
     bool LoadModel(std::string* error);
     /** The loaded model's metadata, or null before a successful load. */
@@ -71,14 +71,13 @@ class M3ModelEstimator : public M3Estimator
 
     std::string m_modelPath; //!< checkpoint (.pt or .json)
     uint32_t m_pathSamples;  //!< path draws
-    uint32_t m_threads;      //!< worker and libtorch threads, 0 = every core
+    uint32_t m_threads;      //!< path threads, 0 = every core
     uint64_t m_seed;         //!< path draws and bootstrap
     double m_ciLevel;        //!< nominal coverage of the interval
     uint32_t m_bootstrap;    //!< bootstrap replicates, 0 = no interval
 
     struct m3_model* m_model; //!< loaded model, or null
     std::string m_loadedPath; //!< m_modelPath when m_model was loaded
-    uint32_t m_loadedThreads; //!< m_threads when m_model was loaded
 };
 
 } // namespace ns3

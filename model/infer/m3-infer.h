@@ -52,8 +52,9 @@ typedef struct m3_model_info {
 } m3_model_info;
 
 /* `path` is NAME.pt or NAME.json (the other files are found beside it).
- * `threads` > 0 sets libtorch's intra-op threads (a process-wide setting of
- * libtorch); 0 leaves libtorch's default. NULL + err on any failure. */
+ * `threads` > 0 sets libtorch's intra-op threads and OpenBLAS's threads
+ * (process-wide settings); 0 leaves their defaults. NULL + err on any
+ * failure. */
 m3_model *m3_model_load(const char *path, int threads, m3_error *err);
 void m3_model_free(m3_model *m);
 const m3_model_info *m3_model_get_info(const m3_model *m);
