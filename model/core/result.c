@@ -5,7 +5,7 @@
  * slowdowns and a summary (overall, per output bucket, p1..p100): the
  * flowSim and packet modes both go through it, so their numbers are
  * comparable by construction. Cost: one copy of the arrays and the sorts of
- * m3_summarize, O(n log n). */
+ * m3_summarize, O(n) (m3_sort_doubles). */
 #include "m3-internal.h"
 
 #include <math.h>
@@ -56,12 +56,6 @@ void m3_result_free(m3_result *r)
     r->fct_ns = r->ideal_ns = r->fluid_ns = NULL;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 static double *copy_array(const double *v, size_t n, m3_error *err)
 {
     double *c = m3_calloc(n ? n : 1, sizeof *c, err);
@@ -97,7 +91,7 @@ int m3_result_set_fcts(m3_result *r, const m3_flows *f, const double *fct_ns,
     for (int b = 0; b < s.num_buckets; b++)
         if (s.buckets[b].n == 0)
             s.buckets[b].p50 = s.buckets[b].p90 = s.buckets[b].p99 = NAN;
-    qsort(sd, k, sizeof *sd, cmp_double);
+    m3_sort_doubles(sd, k);
     for (int p = 0; p < M3_RESULT_PCTS; p++)
         r->pct[p] = k ? m3_percentile_sorted(sd, k, p + 1) : NAN;
     m3_result_free(r);

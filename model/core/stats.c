@@ -90,9 +90,68 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* A double's bits as a key whose unsigned order is the doubles' order:
+ * the sign bit flipped for positives, every bit for negatives. */
+static uint64_t key_of(double d)
+{
+    uint64_t k;
+    memcpy(&k, &d, sizeof k);
+    return k >> 63 ? ~k : k | (1ull << 63);
+}
+
+static double double_of(uint64_t k)
+{
+    k = k >> 63 ? k & ~(1ull << 63) : ~k;
+    double d;
+    memcpy(&d, &k, sizeof d);
+    return d;
+}
+
+void m3_sort_doubles(double *v, size_t n)
+{
+    enum { BITS = 11, DIGITS = 1 << BITS, PASSES = (64 + BITS - 1) / BITS };
+    uint64_t *a = n >= 65536 ? malloc(n * sizeof *a) : NULL;
+    uint64_t *b = a ? malloc(n * sizeof *b) : NULL;
+    size_t *count = b ? calloc((size_t)PASSES * DIGITS, sizeof *count) : NULL;
+    if (!count) {
+        free(a);
+        free(b);
+        qsort(v, n, sizeof *v, cmp_double);
+        return;
+    }
+    /* every pass's digit counts in one read */
+    for (size_t i = 0; i < n; i++) {
+        uint64_t k = a[i] = key_of(v[i]);
+        for (int p = 0; p < PASSES; p++)
+            count[p * DIGITS + ((k >> (p * BITS)) & (DIGITS - 1))]++;
+    }
+    for (int p = 0; p < PASSES; p++) {
+        size_t *c = count + p * DIGITS;
+        int shift = p * BITS;
+        if (c[(a[0] >> shift) & (DIGITS - 1)] == n)
+            continue; /* every key has this digit */
+        size_t sum = 0;
+        for (size_t d = 0; d < DIGITS; d++) {
+            size_t x = c[d];
+            c[d] = sum;
+            sum += x;
+        }
+        for (size_t i = 0; i < n; i++)
+            b[c[(a[i] >> shift) & (DIGITS - 1)]++] = a[i];
+        uint64_t *t = a;
+        a = b;
+        b = t;
+    }
+    for (size_t i = 0; i < n; i++)
+        v[i] = double_of(a[i]);
+    free(a);
+    free(b);
+    free(count);
+}
+
 static void fill_stats(m3_bucket_stats *b, double *v, size_t n)
 {
-    qsort(v, n, sizeof *v, cmp_double);
+    m3_sort_doubles(v, n);
     b->n = n;
     b->p50 = m3_percentile_sorted(v, n, 50);
     b->p90 = m3_percentile_sorted(v, n, 90);
