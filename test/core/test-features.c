@@ -371,6 +371,67 @@ static int owner_of(const char *key)
     return -1;
 }
 
+static int cmp_dbl(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* m3_path_features sorts the flows by their log slowdowns rounded to
+ * float: doubles that round to one float (here 600 of them, given in
+ * decreasing order) and ties of equal values must still give each
+ * token's nearest-rank percentiles of the doubles, rounded to float. The
+ * oracle: qsort of the doubles, m3_percentile_sorted, a float cast. */
+static void test_path_features_float_ties(void)
+{
+    m3_error err;
+    m3_line l;
+    CHECK(m3_line_preset(&l, 3, 10e9, 40e9, 1000, 10e9, &err) == 0);
+    const double pool[3] = {0, 300000, 0};
+    enum { N = 2000 };
+    m3_flows f;
+    m3_flows_init(&f);
+    double *sd = calloc(N, sizeof *sd), *ref = calloc(N, sizeof *ref);
+    for (int i = 0; i < N; i++) {
+        /* sources and sinks of the 3 tokens; sizes of 2 input buckets */
+        push(&f, i % 3 == 2 ? 1 : 0, i % 3 == 1 ? 1 : 2, i % 2 ? 100 : 3000);
+        if (i < 600)
+            sd[i] = exp(0.5) * (1 + 1e-12 * (600 - i)); /* one float, 600 doubles */
+        else if (i < 900)
+            sd[i] = 2.5; /* equal values */
+        else
+            sd[i] = 1 + (double)((i * 7919) % 1000) / 997; /* spread, unordered */
+    }
+    m3_config c;
+    m3_config_default(&c);
+    float *out = calloc(3 * DIM, sizeof *out);
+    CHECK(m3_path_features(&l, &f, sd, &c, pool, out, &err) == 0);
+    const uint64_t *bounds = m3_feature_schema_get()->in_bounds;
+    for (int t = 0; t < 3; t++)
+        for (int b = 0; b < 10; b++) {
+            int n = 0;
+            for (int i = 0; i < N; i++) {
+                const m3_flow *fl = &f.v[i];
+                int in = t == 0 ? fl->src == 0 && fl->dst == 2
+                                : !(fl->src == 0 && fl->dst == 2) && fl->src <= (uint32_t)t - 1 &&
+                                      (uint32_t)t - 1 < fl->dst;
+                int bk = 0;
+                while (bk < 9 && fl->size >= bounds[bk])
+                    bk++;
+                if (in && bk == b)
+                    ref[n++] = log(sd[i]);
+            }
+            qsort(ref, (size_t)n, sizeof *ref, cmp_dbl);
+            const float *o = out + (size_t)t * DIM + b * 100;
+            for (int k = 0; k < 100; k++)
+                CHECK(o[k] == (n ? (float)m3_percentile_sorted(ref, (size_t)n, k + 1.0) : 0.0f));
+        }
+    free(out);
+    free(sd);
+    free(ref);
+    m3_flows_free(&f);
+}
+
 static void test_config_sample(void)
 {
     m3_error err;
@@ -519,6 +580,7 @@ int main(void)
     test_schema();
     test_bucket_percentiles();
     test_path_features();
+    test_path_features_float_ties();
     test_config_sample();
     test_buffer_range_covers_fat_tree();
     return check_finish("test-features");
