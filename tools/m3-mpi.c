@@ -29,14 +29,16 @@
  * is the largest resident set of the rank during the stage (VmHWM, started
  * anew at the stage's start), what earlier stages left allocated
  * included. */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE /* sched_getaffinity */
 #include "m3-cli.h"
 #include "m3-infer.h"
 
 #include <mpi.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char usage[] =
     "usage: mpirun -np N m3-mpi (--fat-tree P,R,H,O | --topology FILE)\n"
@@ -112,6 +114,18 @@ static int write_exact(const char *path, const m3_result *r, m3_error *err)
     for (int k = 0; k < M3_RESULT_PCTS; k++)
         fprintf(fp, "p%d %a\n", k + 1, r->pct[k]);
     return m3_atomic_commit(&af, err);
+}
+
+/* Cores this rank may run on (its affinity mask: mpirun binds each rank
+ * to one core by default), 0 when unknown. */
+static int cores_allowed(void)
+{
+#ifdef CPU_COUNT
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) == 0)
+        return CPU_COUNT(&set);
+#endif
+    return 0;
 }
 
 /* Set when build() fails on an option's value: a usage error, exit 2 (the
@@ -346,6 +360,12 @@ int main(int argc, char **argv)
                    s_max[k], mb_max[k], mb_sum[k]);
         printf("peak RSS %.0f MB per rank at most, %.0f MB over the ranks%s\n", rss_max, rss_sum,
                res.stage_peaks == 2 ? " (peaks since the start: the reset was refused)" : "");
+        long online = sysconf(_SC_NPROCESSORS_ONLN);
+        int threads = mo.threads ? mo.threads : (int)online, cores = cores_allowed();
+        if (cores > 0 && threads > cores)
+            printf("note: %d threads per rank, bound to %d core%s (mpirun binds each rank; "
+                   "mpirun --bind-to none lets the threads spread)\n",
+                   threads, cores, cores > 1 ? "s" : "");
         m3_summary_print(&res.summary, "m3 FCT slowdown", stdout);
         for (int w = 0; w < res.num_warnings && w < M3_RESULT_MAX_WARNINGS; w++)
             printf("warning: %s\n", res.warnings[w]);
