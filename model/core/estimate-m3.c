@@ -7,9 +7,9 @@
  * predicts a batch while the other workers compute the next one's paths
  * (then it joins them): inference overlaps the path work. On the 2-core
  * development machine, idle, the default scenario's paths and inference
- * take 0.31 s together, where one after the other they would take 0.39 s
- * (0.29 s of CPU for the paths on both cores, 0.25 s for one-thread
- * inference).
+ * take 0.27-0.29 s together, where one after the other they would take
+ * 0.38 s (0.26 s of CPU for the paths on both cores, 0.25 s for
+ * one-thread inference; doc/m3.rst, benchmark).
  *
  * Determinism: every path writes only its own slots, batches are cut by
  * path index with a fixed size, and errors are reported for the lowest
