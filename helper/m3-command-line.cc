@@ -253,6 +253,29 @@ ParseCount(const std::string& v, uint64_t lo, uint64_t hi, uint64_t* x, std::str
     return true;
 }
 
+/**
+ * The store function of a count option for either width: the value is
+ * parsed as 64 bits against [lo, hi], which the caller's type bounds.
+ */
+template <typename T>
+std::function<bool(const std::string&, bool, std::string*)>
+CountStore(T* value, T lo, T hi)
+{
+    return [value, lo, hi](const std::string& v, bool commit, std::string* error)
+    {
+        uint64_t x;
+        if (!ParseCount(v, lo, hi, &x, error))
+        {
+            return false;
+        }
+        if (commit)
+        {
+            *value = static_cast<T>(x);
+        }
+        return true;
+    };
+}
+
 } // namespace
 
 void
@@ -262,22 +285,7 @@ M3CommandLine::AddCount(const std::string& name,
                         uint64_t lo,
                         uint64_t hi)
 {
-    m_options.push_back({name,
-                         help,
-                         Kind::COUNT,
-                         [value, lo, hi](const std::string& v, bool commit, std::string* error)
-                         {
-                             uint64_t x;
-                             if (!ParseCount(v, lo, hi, &x, error))
-                             {
-                                 return false;
-                             }
-                             if (commit)
-                             {
-                                 *value = x;
-                             }
-                             return true;
-                         }});
+    m_options.push_back({name, help, Kind::COUNT, CountStore(value, lo, hi)});
 }
 
 void
@@ -287,22 +295,7 @@ M3CommandLine::AddCount(const std::string& name,
                         uint32_t lo,
                         uint32_t hi)
 {
-    m_options.push_back({name,
-                         help,
-                         Kind::COUNT,
-                         [value, lo, hi](const std::string& v, bool commit, std::string* error)
-                         {
-                             uint64_t x;
-                             if (!ParseCount(v, lo, hi, &x, error))
-                             {
-                                 return false;
-                             }
-                             if (commit)
-                             {
-                                 *value = static_cast<uint32_t>(x);
-                             }
-                             return true;
-                         }});
+    m_options.push_back({name, help, Kind::COUNT, CountStore(value, lo, hi)});
 }
 
 void
