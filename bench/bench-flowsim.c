@@ -19,33 +19,15 @@
  * --row I runs only path row I (0-3) and --no-naive skips the naive
  * engine: together they make a short run for a profiler (callgrind). */
 #define _POSIX_C_SOURCE 200809L
+#define BENCH_NAME "bench-flowsim"
 #include "../tools/m3-cli.h"
+#include "bench-util.h"
 #include "m3.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static double wall_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static void die(const char *what, const m3_error *err)
-{
-    fprintf(stderr, "bench-flowsim: %s: %s\n", what, err->msg);
-    exit(1);
-}
 
 /* Flows on `t`: log-normal sizes (mean 10 KB, sigma 1.5), log-normal
  * inter-arrivals with sigma 2, busiest link at `load`; the traffic matrix
@@ -57,7 +39,7 @@ static void generate(const m3_topology *t, size_t nflows, double load, uint64_t 
     m3_routing *r = m3_routing_new(t, &err);
     m3_size_dist *d = m3_size_dist_synthetic(M3_SIZE_LOGNORMAL, 10000, 1.5, 50, &err);
     if (!r || !d)
-        die("workload setup", &err);
+        bench_die("workload setup", &err);
     m3_workload_spec w;
     memset(&w, 0, sizeof w);
     w.sizes = d;
@@ -74,7 +56,7 @@ static void generate(const m3_topology *t, size_t nflows, double load, uint64_t 
     w.num_flows = nflows;
     w.seed = seed;
     if (m3_workload_generate(t, r, &w, out, &err))
-        die("workload", &err);
+        bench_die("workload", &err);
     m3_size_dist_free(d);
     m3_routing_free(r);
 }
@@ -86,7 +68,7 @@ static void path_workload(size_t nflows, double load, uint64_t seed, m3_flows *o
     m3_error err;
     m3_topology *t = m3_topology_parking_lot(7, 10e9, 40e9, 1e15, 1000, &err);
     if (!t)
-        die("topology", &err);
+        bench_die("topology", &err);
     /* one "rack" per position, weight 1 for every pair i < j */
     double matrix[49];
     uint32_t rack_of[7];
@@ -114,11 +96,11 @@ static double time_line(line_engine run, const m3_flows *f, double *fct)
     m3_line l;
     m3_error err;
     if (m3_line_preset(&l, 7, 10e9, 40e9, 0, 10e9, &err))
-        die("line", &err);
-    double t0 = now_s();
+        bench_die("line", &err);
+    double t0 = bench_cpu_s();
     if (run(&l, f, M3_MTU_DEFAULT, M3_HEADER_BYTES, fct, &err))
-        die("flowsim", &err);
-    return now_s() - t0;
+        bench_die("flowsim", &err);
+    return bench_cpu_s() - t0;
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -157,7 +139,7 @@ static void active_workload(size_t K, size_t M, m3_flows *f)
             x.start_ns = (uint64_t)(i - K + 1) * 100000; /* one at a time */
         }
         if (m3_flows_push(f, &x, &err))
-            die("push", &err);
+            bench_die("push", &err);
     }
     m3_flows_assign_sports(f);
 }
@@ -279,7 +261,7 @@ static void fat_tree_workload(const m3_topology *t, size_t n, int bursty, m3_flo
         m3_routing *r = m3_routing_new(t, &err);
         m3_size_dist *d = m3_size_dist_builtin("webserver", &err);
         if (!r || !d)
-            die("workload setup", &err);
+            bench_die("workload setup", &err);
         m3_workload_spec w;
         memset(&w, 0, sizeof w);
         w.sizes = d;
@@ -289,7 +271,7 @@ static void fat_tree_workload(const m3_topology *t, size_t n, int bursty, m3_flo
         w.num_flows = n;
         w.seed = 1;
         if (m3_workload_generate(t, r, &w, out, &err))
-            die("workload", &err);
+            bench_die("workload", &err);
         m3_size_dist_free(d);
         m3_routing_free(r);
     } else {
@@ -307,11 +289,11 @@ static void time_topology(const m3_topology *t, const m3_routing *r, const m3_fl
     m3_flowsim_opts_default(&o);
     o.rate_cap_bps = 10e9; /* the host rate: what m3-compare's flowSim mode uses */
     o.engine = e;
-    double c0 = now_s(), w0 = wall_s();
+    double c0 = bench_cpu_s(), w0 = bench_wall_s();
     if (m3_flowsim_run(t, r, f, &o, fct, &err))
-        die("flowsim", &err);
-    *cpu = now_s() - c0;
-    *wall = wall_s() - w0;
+        bench_die("flowsim", &err);
+    *cpu = bench_cpu_s() - c0;
+    *wall = bench_wall_s() - w0;
 }
 
 /* Time-average number of active flows: total FCT over the span. */
@@ -348,7 +330,7 @@ static void fat_tree_active_workload(const m3_topology *t, size_t K, size_t M, m
             x.start_ns = (uint64_t)(i - K + 1) * 100000;
         }
         if (m3_flows_push(f, &x, &err))
-            die("push", &err);
+            bench_die("push", &err);
     }
     m3_flows_assign_sports(f);
 }
@@ -377,16 +359,16 @@ static void fat_tree_rows(int quick, int full_on, FILE *js, int *first)
                                                  10e9, 40e9, 1000, &err);
         m3_routing *r = t ? m3_routing_new(t, &err) : NULL;
         if (!r)
-            die("fat-tree", &err);
+            bench_die("fat-tree", &err);
         m3_flows f;
         m3_flows_init(&f);
         fat_tree_workload(t, rows[i].flows, rows[i].bursty, &f);
         /* the route index alone, for how much of a run it is */
-        double c0 = now_s();
+        double c0 = bench_cpu_s();
         m3_route_index *x = m3_route_index_new(r, &f, &err);
-        double tix = now_s() - c0;
+        double tix = bench_cpu_s() - c0;
         if (!x)
-            die("route index", &err);
+            bench_die("route index", &err);
         m3_route_index_free(x);
         double *a = calloc(f.n, sizeof *a), *b = calloc(f.n, sizeof *b);
         double ci, wi, cf = 0, wf = 0, diff = 0;
@@ -436,7 +418,7 @@ static void fat_tree_rows(int quick, int full_on, FILE *js, int *first)
     m3_topology *t = m3_topology_fat_tree_m3(2, 16, 8, 1, 10e9, 40e9, 1000, &err);
     m3_routing *r = t ? m3_routing_new(t, &err) : NULL;
     if (!r)
-        die("fat-tree", &err);
+        bench_die("fat-tree", &err);
     for (int k = 0; k < nk; k++) {
         m3_flows f;
         size_t M = 2000;

@@ -32,7 +32,9 @@
  * what earlier stages left allocated included; the run's peak is the
  * largest of them. */
 #define _POSIX_C_SOURCE 200809L
+#define BENCH_NAME "bench-m3"
 #include "../tools/m3-cli.h"
+#include "bench-util.h"
 #include "m3-infer.h"
 #include "m3.h"
 
@@ -43,19 +45,6 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-
-static double now_s(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
-
-static void die(const char *what, const m3_error *err)
-{
-    fprintf(stderr, "bench-m3: %s: %s\n", what, err->msg);
-    exit(1);
-}
 
 typedef struct opts {
     const char *model;
@@ -78,14 +67,14 @@ typedef struct clock_mark {
 static clock_mark stage_start(void)
 {
     m3_peak_rss_reset();
-    clock_mark c = {now_s()};
+    clock_mark c = {bench_wall_s()};
     return c;
 }
 
 static double stage_s(clock_mark c, double *peak_mb)
 {
     *peak_mb = m3_peak_rss_mb();
-    return now_s() - c.t;
+    return bench_wall_s() - c.t;
 }
 
 /* The scenario; *in_s and *in_mb: generation's, or with o->parse reading
@@ -98,10 +87,10 @@ static void scenario(const opts *o, m3_scenario *s, m3_routing **r, size_t nflow
     s->topo =
         m3_topology_fat_tree_m3(o->ft[0], o->ft[1], o->ft[2], o->ft[3], 10e9, 40e9, 1000, &err);
     if (!s->topo || !(*r = m3_routing_new(s->topo, &err)))
-        die("topology", &err);
+        bench_die("topology", &err);
     m3_size_dist *d = m3_size_dist_builtin("webserver", &err);
     if (!d)
-        die("sizes", &err);
+        bench_die("sizes", &err);
     m3_workload_spec w;
     memset(&w, 0, sizeof w);
     w.sizes = d;
@@ -110,14 +99,14 @@ static void scenario(const opts *o, m3_scenario *s, m3_routing **r, size_t nflow
     w.seed = 1;
     clock_mark c = stage_start();
     if (m3_workload_generate(s->topo, *r, &w, &s->flows, &err))
-        die("workload", &err);
+        bench_die("workload", &err);
     *in_s = stage_s(c, in_mb);
     m3_size_dist_free(d);
     if (o->parse) {
         char path[4096];
         snprintf(path, sizeof path, "%s/bench-m3-%ld-flows.txt", o->tmp, (long)getpid());
         if (m3_flows_write(&s->flows, path, &err))
-            die("write flows", &err);
+            bench_die("write flows", &err);
         m3_flows_free(&s->flows);
         m3_flows_init(&s->flows);
         c = stage_start();
@@ -125,7 +114,7 @@ static void scenario(const opts *o, m3_scenario *s, m3_routing **r, size_t nflow
         *in_s = stage_s(c, in_mb);
         remove(path);
         if (rc)
-            die("parse", &err);
+            bench_die("parse", &err);
     }
 }
 
@@ -135,32 +124,32 @@ static void per_path(const m3_scenario *s, const m3_routing *r, FILE *js)
     m3_error err;
     m3_route_index *x = m3_route_index_new(r, &s->flows, &err);
     if (!x)
-        die("index", &err);
+        bench_die("index", &err);
     uint32_t paths[500], mult[500];
     int P = m3_sample_paths(x, s->flows.n, 500, 1, paths, mult, &err);
     if (P < 0)
-        die("sample", &err);
+        bench_die("sample", &err);
     const int D = m3_feature_schema_get()->token_dim;
     m3_path_scenario ps;
     m3_path_scenario_init(&ps);
     double t_build = 0, t_fs = 0, t_feat = 0, flows = 0;
     float *tok = malloc((size_t)M3_LINE_MAX_POSITIONS * D * sizeof *tok);
     for (int q = 0; q < P; q++) {
-        double t0 = now_s();
+        double t0 = bench_wall_s();
         if (m3_path_scenario_build(s, x, paths[q], &ps, &err))
-            die("path scenario", &err);
-        double t1 = now_s();
+            bench_die("path scenario", &err);
+        double t1 = bench_wall_s();
         size_t F = ps.flows.n;
         double *fct = malloc(F * 8), *ideal = malloc(F * 8), *sd = malloc(F * 8);
         if (m3_line_flowsim(&ps.line, &ps.flows, s->config.mtu, M3_HEADER_BYTES, NULL, fct, ideal,
                             &err))
-            die("flowsim", &err);
+            bench_die("flowsim", &err);
         for (size_t i = 0; i < F; i++)
             sd[i] = m3_slowdown(fct[i], ideal[i]);
-        double t2 = now_s();
+        double t2 = bench_wall_s();
         if (m3_path_features(&ps.line, &ps.flows, sd, &s->config, ps.pool_bytes, tok, &err))
-            die("features", &err);
-        double t3 = now_s();
+            bench_die("features", &err);
+        double t3 = bench_wall_s();
         t_build += t1 - t0;
         t_fs += t2 - t1;
         t_feat += t3 - t2;
@@ -193,22 +182,22 @@ static void path_20k(const m3_config *c, FILE *js)
         m3_flows f;
         m3_flows_init(&f);
         if (m3_workload_path_m3(7, 20000, 100 + k, &f, &err))
-            die("path workload", &err);
+            bench_die("path workload", &err);
         m3_line l;
         if (m3_line_preset(&l, 7, 10e9, 40e9, 1000, 10e9, &err))
-            die("line", &err);
+            bench_die("line", &err);
         double *fct = malloc(f.n * 8), *ideal = malloc(f.n * 8), *sd = malloc(f.n * 8);
         double pools[7] = {0, 500e3, 500e3, 500e3, 500e3, 500e3, 0};
-        double t0 = now_s();
+        double t0 = bench_wall_s();
         if (m3_line_flowsim(&l, &f, c->mtu, M3_HEADER_BYTES, NULL, fct, ideal, &err))
-            die("flowsim", &err);
+            bench_die("flowsim", &err);
         for (size_t i = 0; i < f.n; i++)
             sd[i] = m3_slowdown(fct[i], ideal[i]);
-        double t1 = now_s();
+        double t1 = bench_wall_s();
         if (m3_path_features(&l, &f, sd, c, pools, tok, &err))
-            die("features", &err);
+            bench_die("features", &err);
         t_fs += t1 - t0;
-        t_feat += now_s() - t1;
+        t_feat += bench_wall_s() - t1;
         free(fct);
         free(ideal);
         free(sd);
@@ -239,7 +228,7 @@ static void one_case(const opts *o, size_t nflows, int with_per_path, const char
     clock_mark c = stage_start();
     m3_model *m = m3_model_load(o->model, o->torch_threads, &err);
     if (!m)
-        die("model", &err);
+        bench_die("model", &err);
     load_s = stage_s(c, &load_mb);
     m3_predictor p;
     m3_model_predictor(m, &p);
@@ -250,7 +239,7 @@ static void one_case(const opts *o, size_t nflows, int with_per_path, const char
     m3_result res;
     m3_result_init(&res, "m3");
     if (m3_estimate_m3(&s, r, &p, &mo, &res, &err))
-        die("m3", &err);
+        bench_die("m3", &err);
     double peak = in_mb > load_mb ? in_mb : load_mb;
     for (int k = 0; k < M3_M3_STAGES; k++)
         peak = res.stage_peak_mb[k] > peak ? res.stage_peak_mb[k] : peak;
@@ -272,7 +261,7 @@ static void one_case(const opts *o, size_t nflows, int with_per_path, const char
     m3_result_init(&fr, "flowsim");
     if (o->flowsim) {
         if (m3_estimate_flowsim(&s, r, &fr, &err))
-            die("flowsim", &err);
+            bench_die("flowsim", &err);
         printf("  flowSim (whole network): %.3f s, p99 %.3f; m3 is %.1fx %s\n", fr.wall_s,
                fr.summary.overall.p99,
                fr.wall_s > res.wall_s ? fr.wall_s / res.wall_s : res.wall_s / fr.wall_s,

@@ -26,31 +26,17 @@
  * Defaults: --fat-tree 16,48,8,1 (6,144 hosts: 16 pods of 48 racks of 8
  * hosts, m3's builder, 10/40 Gbps, 1 us), --flows 1e6,5e6,2e7. */
 #define _POSIX_C_SOURCE 200809L
+#define BENCH_NAME "bench-scale"
 #include "../tools/m3-cli.h"
+#include "bench-util.h"
 #include "m3.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-
-static double wall_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static double cpu_s(void)
-{
-    struct rusage u;
-    getrusage(RUSAGE_SELF, &u);
-    return u.ru_utime.tv_sec + u.ru_utime.tv_usec / 1e6 + u.ru_stime.tv_sec +
-           u.ru_stime.tv_usec / 1e6;
-}
 
 /* kB of a /proc/self/status field, -1 when absent */
 static long status_kb(const char *field)
@@ -93,23 +79,17 @@ typedef struct run {
 static void stage_begin(run *r)
 {
     r->reset_ok = reset_peak();
-    r->t_wall = wall_s();
-    r->t_cpu = cpu_s();
+    r->t_wall = bench_wall_s();
+    r->t_cpu = bench_cpu_s();
 }
 
 static void stage_end(run *r, const char *name)
 {
     stage *s = &r->st[r->n++];
     s->name = name;
-    s->wall = wall_s() - r->t_wall;
-    s->cpu = cpu_s() - r->t_cpu;
+    s->wall = bench_wall_s() - r->t_wall;
+    s->cpu = bench_cpu_s() - r->t_cpu;
     s->peak_mb = status_kb("VmHWM:") / 1024.0;
-}
-
-static void die(const char *what, const m3_error *err)
-{
-    fprintf(stderr, "bench-scale: %s: %s\n", what, err->msg);
-    exit(1);
 }
 
 typedef struct opts {
@@ -128,7 +108,7 @@ static int run_one(const opts *o, size_t nflows, int first)
     m3_routing *r = t ? m3_routing_new(t, &err) : NULL;
     m3_size_dist *d = m3_size_dist_builtin("webserver", &err);
     if (!t || !r || !d)
-        die("setup", &err);
+        bench_die("setup", &err);
     run rn;
     memset(&rn, 0, sizeof rn);
     m3_scenario sc;
@@ -146,19 +126,19 @@ static int run_one(const opts *o, size_t nflows, int first)
     w.num_flows = nflows;
     w.seed = 1;
     if (m3_workload_generate(t, r, &w, &sc.flows, &err))
-        die("generate", &err);
+        bench_die("generate", &err);
     stage_end(&rn, "generate");
 
     char path[4096] = "";
     if (o->parse) {
         snprintf(path, sizeof path, "%s/bench-scale-%ld-flows.txt", o->tmp, (long)getpid());
         if (m3_flows_write(&sc.flows, path, &err))
-            die("write flows", &err);
+            bench_die("write flows", &err);
         m3_flows_free(&sc.flows);
         m3_flows_init(&sc.flows);
         stage_begin(&rn);
         if (m3_flows_read_routed(path, r, &sc.flows, &err))
-            die("parse", &err);
+            bench_die("parse", &err);
         stage_end(&rn, "parse");
         remove(path);
     }
@@ -168,7 +148,7 @@ static int run_one(const opts *o, size_t nflows, int first)
     stage_begin(&rn);
     m3_route_index *x = m3_route_index_new(r, f, &err);
     if (!x)
-        die("index", &err);
+        bench_die("index", &err);
     stage_end(&rn, "index");
 
     m3_flowsim_opts fo;
@@ -181,15 +161,15 @@ static int run_one(const opts *o, size_t nflows, int first)
     double *ideal = malloc(n * sizeof *ideal);
     if (!fluid || !fct || !ideal) {
         snprintf(err.msg, sizeof err.msg, "out of memory");
-        die("flowsim", &err);
+        bench_die("flowsim", &err);
     }
     if (m3_flowsim_run_indexed(t, x, f, &fo, fluid, &err))
-        die("flowsim", &err);
+        bench_die("flowsim", &err);
     stage_end(&rn, "flowsim");
 
     stage_begin(&rn);
     if (m3_flowsim_estimate_from_fluid(t, x, f, &fo, fluid, fct, ideal, &err))
-        die("estimate", &err);
+        bench_die("estimate", &err);
     stage_end(&rn, "estimate");
     m3_route_index_free(x);
 
@@ -197,14 +177,14 @@ static int run_one(const opts *o, size_t nflows, int first)
     m3_result res;
     m3_result_init(&res, "flowsim");
     if (m3_result_set_fcts(&res, f, fct, ideal, fluid, &err))
-        die("aggregate", &err);
+        bench_die("aggregate", &err);
     stage_end(&rn, "aggregate");
 
     if (o->csv) {
         snprintf(path, sizeof path, "%s/bench-scale-%ld-fct.csv", o->tmp, (long)getpid());
         stage_begin(&rn);
         if (m3_fct_csv_write(path, f, fct, ideal, fluid, &err))
-            die("write", &err);
+            bench_die("write", &err);
         stage_end(&rn, "write");
         remove(path);
     }

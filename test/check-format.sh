@@ -27,7 +27,7 @@ command -v "$cf" >/dev/null || { echo "check-format.sh: needs clang-format ($cf)
 is_c() {
     case "$1" in
         *.c) return 0 ;;
-        model/core/*.h|tools/*.h|test/core/*.h|test/fuzz/*.h|model/infer/m3-infer.h) return 0 ;;
+        model/core/*.h|tools/*.h|bench/*.h|test/core/*.h|test/fuzz/*.h|model/infer/m3-infer.h) return 0 ;;
         *) return 1 ;;
     esac
 }
