@@ -51,15 +51,8 @@ static double now_ms(void)
  * rate, instead of ignoring it silently (as m3-compare's flowsim mode). */
 static void warn_losses(const m3_topology *t, const char *path)
 {
-    uint32_t n = 0;
-    double most = 0;
-    for (uint32_t i = 0; i < m3_topology_num_links(t); i++) {
-        double e = m3_topology_link(t, i)->error_rate;
-        if (e > 0) {
-            n++;
-            most = e > most ? e : most;
-        }
-    }
+    double most;
+    uint32_t n = m3_topology_lossy_links(t, &most);
     if (n)
         fprintf(stderr,
                 "m3-flowsim: warning: %s: %u links have a non-zero error_rate (up to %g): "

@@ -104,13 +104,8 @@ int m3_estimate_flowsim(const m3_scenario *s, const m3_routing *r, m3_result *ou
 
 void m3_warn_loss(const m3_topology *t, const char *mode, m3_result *out)
 {
-    uint32_t lossy = 0;
-    double worst = 0;
-    for (uint32_t i = 0; i < m3_topology_num_links(t); i++) {
-        double e = m3_topology_link(t, i)->error_rate;
-        lossy += e > 0;
-        worst = e > worst ? e : worst;
-    }
+    double worst;
+    uint32_t lossy = m3_topology_lossy_links(t, &worst);
     if (lossy)
         m3_result_warn(out,
                        "%u links have a non-zero error_rate (up to %g): %s does not model "

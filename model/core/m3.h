@@ -138,6 +138,10 @@ uint32_t m3_topology_num_nodes(const m3_topology *t);
 uint32_t m3_topology_num_links(const m3_topology *t);
 int m3_topology_is_switch(const m3_topology *t, uint32_t node);
 const m3_link *m3_topology_link(const m3_topology *t, uint32_t link);
+/* The number of links with a non-zero error_rate, and (when `worst` is not
+ * NULL) the largest rate: the fluid modes, which model no losses, warn with
+ * it. */
+uint32_t m3_topology_lossy_links(const m3_topology *t, double *worst);
 /* Hosts in increasing id order. */
 uint32_t m3_topology_num_hosts(const m3_topology *t);
 uint32_t m3_topology_host(const m3_topology *t, uint32_t i);

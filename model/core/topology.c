@@ -138,6 +138,20 @@ int m3_topology_is_switch(const m3_topology *t, uint32_t node)
     return node < t->num_nodes && t->is_switch[node];
 }
 const m3_link *m3_topology_link(const m3_topology *t, uint32_t link) { return &t->links[link]; }
+
+uint32_t m3_topology_lossy_links(const m3_topology *t, double *worst)
+{
+    uint32_t lossy = 0;
+    double most = 0;
+    for (uint32_t i = 0; i < t->num_links; i++) {
+        double e = t->links[i].error_rate;
+        lossy += e > 0;
+        most = e > most ? e : most;
+    }
+    if (worst)
+        *worst = most;
+    return lossy;
+}
 uint32_t m3_topology_num_hosts(const m3_topology *t) { return ready(t)->num_hosts; }
 uint32_t m3_topology_host(const m3_topology *t, uint32_t i) { return ready(t)->hosts[i]; }
 uint32_t m3_topology_degree(const m3_topology *t, uint32_t node)

@@ -111,6 +111,9 @@ static void test_topology_read_good(void)
     CHECK(l1->error_rate == 0.001);
     CHECK(l2->rate_bps == 100e6 && l2->delay_ns == 1000); /* 0.001ms */
     CHECK(m3_topology_degree(t, 3) == 3);
+    double worst = -1;
+    CHECK(m3_topology_lossy_links(t, &worst) == 1 && worst == 0.001);
+    CHECK(m3_topology_lossy_links(t, NULL) == 1);
 
     /* read -> write -> read gives the same topology and the same text */
     const char *p1 = tmp_path("topo1.txt"), *p2 = tmp_path("topo2.txt");
@@ -134,6 +137,8 @@ static void test_topology_read_good(void)
     if (t) {
         CHECK(m3_topology_link(t, 0)->rate_bps == 25e9 &&
               m3_topology_link(t, 0)->error_rate == 0.5);
+        double worst = -1;
+        CHECK(m3_topology_lossy_links(t, &worst) == m3_topology_num_links(t) && worst == 0.5);
         m3_topology_free(t);
     }
 }
