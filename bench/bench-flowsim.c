@@ -262,14 +262,7 @@ static void fat_tree_workload(const m3_topology *t, size_t n, int bursty, m3_flo
         m3_size_dist *d = m3_size_dist_builtin("webserver", &err);
         if (!r || !d)
             bench_die("workload setup", &err);
-        m3_workload_spec w;
-        memset(&w, 0, sizeof w);
-        w.sizes = d;
-        w.arrival = M3_ARRIVAL_POISSON;
-        w.tm = M3_TM_UNIFORM;
-        w.load = 0.5;
-        w.num_flows = n;
-        w.seed = 1;
+        m3_workload_spec w = bench_default_workload(d, n);
         if (m3_workload_generate(t, r, &w, out, &err))
             bench_die("workload", &err);
         m3_size_dist_free(d);

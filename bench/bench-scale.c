@@ -117,14 +117,7 @@ static int run_one(const opts *o, size_t nflows, int first)
     m3_config_default(&sc.config);
 
     stage_begin(&rn);
-    m3_workload_spec w;
-    memset(&w, 0, sizeof w);
-    w.sizes = d;
-    w.arrival = M3_ARRIVAL_POISSON;
-    w.tm = M3_TM_UNIFORM;
-    w.load = 0.5;
-    w.num_flows = nflows;
-    w.seed = 1;
+    m3_workload_spec w = bench_default_workload(d, nflows);
     if (m3_workload_generate(t, r, &w, &sc.flows, &err))
         bench_die("generate", &err);
     stage_end(&rn, "generate");
